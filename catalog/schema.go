@@ -74,9 +74,11 @@ const (
 	KindPartitionedTable RelKind = "partitioned_table"
 	KindView             RelKind = "view"
 	KindMaterializedView RelKind = "materialized_view"
+	KindForeignTable     RelKind = "foreign_table"
 )
 
-// Table is a table, partitioned table, view or materialized view.
+// Table is a table, partitioned table, view, materialized view or foreign
+// table.
 type Table struct {
 	Name    QualifiedName `json:"name"`
 	Kind    RelKind       `json:"kind"`
@@ -96,6 +98,8 @@ type Table struct {
 	PartitionOf *QualifiedName `json:"partition_of,omitempty"`
 	// PartitionBound is the partition's bound as written (FOR VALUES ...).
 	PartitionBound string `json:"partition_bound,omitempty"`
+	// Inherits names the parents of a table created with INHERITS (...).
+	Inherits []QualifiedName `json:"inherits,omitempty"`
 }
 
 // Column returns the named column, or nil.
@@ -114,6 +118,9 @@ type Column struct {
 	Type    string `json:"type"` // as format_type prints it: "bigint", "character varying(255)", "timestamp with time zone"
 	NotNull bool   `json:"not_null,omitempty"`
 	Default string `json:"default,omitempty"`
+	// Identity is "always" or "by_default" for an identity column
+	// (GENERATED ... AS IDENTITY), else "".
+	Identity string `json:"identity,omitempty"`
 }
 
 // ForeignKey is a FOREIGN KEY constraint.
@@ -170,11 +177,13 @@ func QuoteIdent(s string) string {
 	if s == "" {
 		return `""`
 	}
+	// Like quote_identifier: safe only if it starts with a lower-case letter
+	// or underscore and goes on with those or digits ('$' is quoted too).
 	plain := true
 	for i, r := range s {
 		switch {
 		case r >= 'a' && r <= 'z', r == '_':
-		case (r >= '0' && r <= '9') || r == '$':
+		case r >= '0' && r <= '9':
 			if i == 0 {
 				plain = false
 			}

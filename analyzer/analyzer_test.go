@@ -1,0 +1,114 @@
+package analyzer
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+func add(a *Analyzer, q string, ms float64, line int64) {
+	a.Add(&capture.Statement{Query: []byte(q), Calls: 1, Timed: ms > 0, TotalMS: ms, MaxMS: ms, Line: line})
+}
+
+func TestGroupingByFingerprint(t *testing.T) {
+	a := New(nil)
+	a.SetSource("app.log")
+	add(a, "SELECT * FROM orders WHERE id = 1", 2, 1)
+	add(a, "select *\n  from orders where id = 99 -- trailing comment", 4, 2)
+	add(a, "SELECT * FROM orders WHERE id = $1", 6, 3)
+	add(a, "SELECT * FROM orders WHERE id IN (1, 2, 3)", 1, 4)
+	add(a, "SELECT * FROM orders WHERE id IN (4)", 1, 5)
+	add(a, "SELEKT broken", 1, 6)
+	add(a, "SELEKT broken", 1, 7)
+	add(a, "UPDATE orders SET status = 'x' WHERE id = 5", 0, 8) // untimed
+	w := a.Result()
+
+	if w.Records != 8 || w.Statements != 6 {
+		t.Errorf("records, statements = %d, %d; want 8, 6", w.Records, w.Statements)
+	}
+	type row struct {
+		Calls, Timed int64
+		Total, Max   float64
+		Kind         StatementKind
+	}
+	var got []row
+	for _, s := range w.Shapes {
+		got = append(got, row{s.Calls, s.TimedCalls, s.TotalMS, s.MaxMS, s.Kind})
+	}
+	// pg_query's fingerprint does not tell "id = 1" from "id IN (1, 2)" or
+	// "id = ANY($1)": all five SELECTs are one shape.
+	want := []row{
+		{5, 5, 14, 6, KindSelect},
+		{1, 0, 0, 0, KindUpdate},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("shapes (-want +got):\n%s", diff)
+	}
+	if s := w.Shapes[0]; s.Query != "SELECT * FROM orders WHERE id = $1" || s.SampleQuery != "SELECT * FROM orders WHERE id = 1" {
+		t.Errorf("normalized %q, sample %q", s.Query, s.SampleQuery)
+	}
+	pe := w.Skipped[ReasonParseError]
+	if pe == nil || pe.Count != 2 || !cmp.Equal(pe.Where, []string{"app.log:6", "app.log:7"}) {
+		t.Errorf("parse errors = %+v, want 2 at app.log:6 and :7", pe)
+	}
+}
+
+func TestSampleParams(t *testing.T) {
+	a := New(nil)
+	a.Add(&capture.Statement{Query: []byte("SELECT * FROM t WHERE a = $1 AND b = $2"), Params: []byte("$1 = 'x''y', $2 = NULL"), Calls: 1})
+	a.Add(&capture.Statement{Query: []byte("SELECT * FROM t WHERE a = $1 AND b = $2"), Params: []byte("$1 = 'z', $2 = '3'"), Calls: 1})
+	s := a.Result().Shapes[0]
+	if diff := cmp.Diff([]string{"'x''y'", "NULL"}, s.SampleParams); diff != "" {
+		t.Errorf("sample params (-want +got):\n%s", diff)
+	}
+}
+
+func TestProfiles(t *testing.T) {
+	schema, _, err := catalog.ParseDDL(`
+		CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id int, status text, created_at timestamptz);
+		CREATE TABLE public.unused (id int);
+		CREATE VIEW public.v AS SELECT 1;`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := New(schema)
+	for i := 0; i < 10; i++ {
+		add(a, "SELECT id FROM orders WHERE tenant_id = 1 AND status = 'new' ORDER BY created_at DESC LIMIT 5", 1, 1)
+	}
+	for i := 0; i < 3; i++ {
+		add(a, "UPDATE orders SET status = 'done' WHERE id = 4", 2, 1)
+	}
+	add(a, "SELECT o1.id FROM orders o1 JOIN orders o2 ON o2.id = o1.tenant_id", 5, 1)
+	add(a, "INSERT INTO orders (id, tenant_id) VALUES (1, 2)", 1, 1)
+	add(a, "DELETE FROM orders WHERE created_at < now() - interval '1 year'", 1, 1)
+	w := a.Result()
+
+	if len(w.Tables) != 2 {
+		t.Fatalf("tables = %d, want orders and unused (views have no profile)", len(w.Tables))
+	}
+	p := w.Tables[0]
+	if p.Table.String() != "public.orders" || p.Reads != 11 || p.Updates != 3 || p.Inserts != 1 || p.Deletes != 1 {
+		t.Errorf("orders: reads %d updates %d inserts %d deletes %d; want 11 3 1 1 (a self-join counts once)", p.Reads, p.Updates, p.Inserts, p.Deletes)
+	}
+	cols := map[string]*ColumnUsage{}
+	for _, c := range p.Columns {
+		cols[c.Column] = c
+	}
+	if c := cols["status"]; c.Filters[OpEq] != 10 || c.Updated != 3 {
+		t.Errorf("status: eq %d updated %d; want 10, 3", c.Filters[OpEq], c.Updated)
+	}
+	if c := cols["created_at"]; c.OrderBy != 10 || c.Filters[OpRange] != 1 {
+		t.Errorf("created_at: order by %d range %d; want 10, 1", c.OrderBy, c.Filters[OpRange])
+	}
+	if c := cols["id"]; c.Joins != 1 || c.Filters[OpEq] != 3 {
+		t.Errorf("id: joins %d eq %d; want 1, 3", c.Joins, c.Filters[OpEq])
+	}
+	if fs := p.FilterSets[0]; !cmp.Equal(fs.Columns, []string{"status", "tenant_id"}) || fs.Calls != 10 {
+		t.Errorf("top filter set = %v x%d, want [status tenant_id] x10", fs.Columns, fs.Calls)
+	}
+	if u := w.Tables[1]; u.Table.Name != "unused" || u.Reads != 0 || len(u.Queries) != 0 {
+		t.Errorf("unused table profile = %+v", u)
+	}
+}

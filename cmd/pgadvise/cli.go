@@ -1,0 +1,236 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/report"
+)
+
+// Exit codes.
+const (
+	exitOK    = 0
+	exitError = 1 // a run that could not complete: missing input, bad schema file, write error
+	exitUsage = 2 // bad command line
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
+const usage = `pgadvise reads what a PostgreSQL database ran (slow-query logs,
+pg_stat_statements exports, .sql files) and tells which indexes, summary
+tables and partition keys the workload needs.
+
+Usage:
+  pgadvise analyze [flags] INPUT...   analyze captured queries
+  pgadvise version                    print the version
+  pgadvise help [command]             show help
+
+Run "pgadvise analyze --help" for the flags and examples.
+`
+
+const analyzeUsage = `Usage: pgadvise analyze [--schema FILE] [--format text|json] [-o FILE] INPUT...
+
+Reads each INPUT (a file, or - for standard input), groups the statements by
+query shape and prints, per table, how the workload filters, joins, groups,
+sorts, reads and writes it.
+
+INPUT formats are detected from content: PostgreSQL stderr logs (any
+log_line_prefix), csvlog, jsonlog, pg_stat_statements exported as CSV with a
+header, and plain .sql files; .gz files are decompressed.
+
+Examples:
+  pgadvise analyze --schema schema.sql postgresql.log
+  pgadvise analyze --format json -o report.json postgresql-*.csv.gz
+  psql -c "\copy (select * from pg_stat_statements) to stdout csv header" | pgadvise analyze -
+
+Flags:
+`
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return exitUsage
+	}
+	switch args[0] {
+	case "analyze":
+		return runAnalyze(args[1:], stdin, stdout, stderr)
+	case "version", "--version", "-version":
+		fmt.Fprintf(stdout, "pgadvise %s\n", buildVersion())
+		return exitOK
+	case "help", "-h", "-help", "--help":
+		if len(args) > 1 && args[1] == "analyze" {
+			return runAnalyze([]string{"--help"}, stdin, stdout, stderr)
+		}
+		fmt.Fprint(stdout, usage)
+		return exitOK
+	default:
+		fmt.Fprintf(stderr, "pgadvise: unknown command %q\n\n%s", args[0], usage)
+		return exitUsage
+	}
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "(devel)"
+}
+
+type analyzeFlags struct {
+	schema      string
+	format      string
+	output      string
+	inputFormat string
+	top         int
+}
+
+func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var f analyzeFlags
+	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&f.schema, "schema", "", "schema `FILE` as pg_dump -s prints it (without it, tables and columns are inferred)")
+	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
+	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, stderr, csvlog, jsonlog, pgss, sql")
+	fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), analyzeUsage)
+		fs.PrintDefaults()
+	}
+	inputs, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return exitUsage
+	}
+	if len(inputs) == 0 {
+		fmt.Fprintln(stderr, "pgadvise analyze: no INPUT given (a log file, a pg_stat_statements CSV, a .sql file, or - for standard input)")
+		fs.Usage()
+		return exitUsage
+	}
+	if f.format != "text" && f.format != "json" {
+		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text or json\n", f.format)
+		return exitUsage
+	}
+	inFormat, err := capture.ParseFormat(f.inputFormat)
+	if err != nil {
+		fmt.Fprintf(stderr, "pgadvise analyze: --input-format: %v\n", err)
+		return exitUsage
+	}
+
+	var schemaInfo report.SchemaInfo
+	if f.schema != "" {
+		s, rep, err := catalog.ReadDDLFile(f.schema)
+		if err != nil {
+			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+			return exitError
+		}
+		if rep.Failed > 0 {
+			fmt.Fprintf(stderr, "pgadvise: %s: %d statement(s) could not be parsed (first at line %v); read the rest\n", f.schema, rep.Failed, rep.FailedLines)
+		}
+		schemaInfo = report.SchemaInfo{Path: f.schema, Schema: s}
+	}
+
+	a := analyzer.New(schemaInfo.Schema)
+	var stats []*capture.Stats
+	for _, in := range inputs {
+		a.SetSource(in)
+		emit := func(st *capture.Statement) error { a.Add(st); return nil }
+		var (
+			st  *capture.Stats
+			err error
+		)
+		if in == "-" {
+			st, err = capture.Read(stdin, "-", inFormat, emit)
+		} else {
+			st, err = capture.ReadFile(in, inFormat, emit)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+			return exitError
+		}
+		stats = append(stats, st)
+		if n := st.SkippedTotal(); n > 0 {
+			fmt.Fprintf(stderr, "pgadvise: %s: skipped %d record(s): %s\n", in, n, skipSummary(st))
+		}
+	}
+	w := a.Result()
+	if w.Records == 0 {
+		fmt.Fprintln(stderr, "pgadvise: no statements found in the input(s); is log_min_duration_statement (or log_statement) set?")
+	}
+	doc := report.Build(stats, schemaInfo, w)
+
+	out := stdout
+	var file *os.File
+	if f.output != "" && f.output != "-" {
+		file, err = os.Create(f.output)
+		if err != nil {
+			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+			return exitError
+		}
+		out = file
+	}
+	bw := bufio.NewWriter(out)
+	if f.format == "json" {
+		err = report.WriteJSON(bw, doc)
+	} else {
+		err = report.WriteText(bw, doc, report.TextOptions{TopQueries: f.top})
+	}
+	if err == nil {
+		err = bw.Flush()
+	}
+	if file != nil {
+		if cerr := file.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+		return exitError
+	}
+	return exitOK
+}
+
+// parseInterspersed parses flags that may come before, between or after the
+// positional arguments, as people type them (`analyze slow.log --format json`).
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return positional, nil
+		}
+		if args[0] == "--" {
+			return append(positional, args[1:]...), nil
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+}
+
+func skipSummary(st *capture.Stats) string {
+	var parts []string
+	for reason, c := range st.Skipped {
+		parts = append(parts, fmt.Sprintf("%s %d (first at line %d)", reason, c.Count, c.FirstLines[0]))
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, ", ")
+}

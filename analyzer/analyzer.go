@@ -14,9 +14,9 @@ import (
 	"fmt"
 	"sort"
 
-	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 // Reasons the analyzer skips a statement. They join capture's reasons in

@@ -35,7 +35,7 @@ type ColumnUsage struct {
 	// Filters counts filter executions by kind of predicate.
 	Filters map[Op]int64
 	// FilterMS is the observed time of the executions that filter on it.
-	FilterMS                                  float64
+	FilterMS                                    float64
 	Joins, GroupBy, OrderBy, Projected, Updated int64
 }
 

@@ -10,8 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pgadvise/pgadvise/catalog"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 var update = flag.Bool("update", false, "rewrite the expected sections of testdata files")

@@ -66,6 +66,8 @@ const (
 	ReasonEmptyInput   Reason = "empty_input"        // an input with no bytes at all
 	ReasonNoDuration   Reason = "orphan_duration"    // a bare "duration:" line with no statement to belong to
 	ReasonAutoExplain  Reason = "auto_explain_plan"  // auto_explain output: the statement is logged separately
+	ReasonNoCalls      Reason = "no_calls"           // a pg_stat_statements row with calls = 0: never completed an execution
+	ReasonNoQueryText  Reason = "no_query_text"      // a pg_stat_statements row whose text is empty or "<insufficient privilege>"
 )
 
 // MaxStatementBytes is the longest statement text capture passes on. Longer

@@ -19,6 +19,11 @@ type reader struct {
 	// indexes maps each index's qualified name to its table: index names
 	// share a schema's namespace with tables.
 	indexes map[QualifiedName]QualifiedName
+	// indexStmts keeps the statement each index was made from, to clone it
+	// onto partitions.
+	indexStmts map[QualifiedName]*pg_query.IndexStmt
+	// cloning holds the tables whose indexes are being cloned to partitions.
+	cloning map[QualifiedName]bool
 	line    int   // line of the statement being applied
 	version int32 // parse tree version, for Deparse
 }
@@ -29,6 +34,8 @@ func newReader() *reader {
 		rep:        &DDLReport{},
 		searchPath: []string{"public"},
 		indexes:    make(map[QualifiedName]QualifiedName),
+		indexStmts: make(map[QualifiedName]*pg_query.IndexStmt),
+		cloning:    make(map[QualifiedName]bool),
 	}
 }
 
@@ -306,9 +313,14 @@ func (r *reader) createTable(cs *pg_query.CreateStmt, kind RelKind) bool {
 			r.addForeignKey(t, c, columnOf[i])
 		}
 	}
-	specs, kinds = dedupeConstraintIndexes(specs, kinds)
+	specs, kinds = r.dedupeConstraintIndexes(specs, kinds)
 	for i, spec := range specs {
-		r.addConstraintIndex(t, spec, kinds[i])
+		r.addConstraintIndex(t, spec, kinds[i], false)
+	}
+	if t.PartitionOf != nil {
+		if parent := r.s.Tables[*t.PartitionOf]; parent != nil {
+			r.cloneIndexes(parent, t)
+		}
 	}
 	return true
 }
@@ -476,7 +488,7 @@ func (r *reader) partitionBound(pb *pg_query.PartitionBoundSpec) string {
 func (r *reader) constraintIndex(t *Table, c *pg_query.Constraint, column string) (*pg_query.IndexStmt, string) {
 	is := &pg_query.IndexStmt{
 		Idxname:          c.GetConname(),
-		Relation:         &pg_query.RangeVar{Schemaname: t.Name.Schema, Relname: t.Name.Name, Inh: t.Kind != KindPartitionedTable, Relpersistence: "p"},
+		Relation:         &pg_query.RangeVar{Schemaname: t.Name.Schema, Relname: t.Name.Name, Inh: true, Relpersistence: "p"},
 		AccessMethod:     "btree",
 		Isconstraint:     true,
 		NullsNotDistinct: c.GetNullsNotDistinct(),
@@ -535,12 +547,12 @@ func columnElem(name string) *pg_query.Node {
 // dedupeConstraintIndexes drops constraint indexes of CREATE TABLE that
 // repeat an earlier one (UNIQUE PRIMARY KEY), keeping the earlier one and
 // giving it the later one's name if it had none, as PostgreSQL does.
-func dedupeConstraintIndexes(specs []*pg_query.IndexStmt, kinds []string) ([]*pg_query.IndexStmt, []string) {
+func (r *reader) dedupeConstraintIndexes(specs []*pg_query.IndexStmt, kinds []string) ([]*pg_query.IndexStmt, []string) {
 	var outS []*pg_query.IndexStmt
 	var outK []string
 	var sigs []string
 	for i, s := range specs {
-		sig := indexSignature(s)
+		sig := r.indexSignature(s)
 		if j := slices.Index(sigs, sig); j >= 0 {
 			if outS[j].Idxname == "" {
 				outS[j].Idxname = s.Idxname
@@ -554,20 +566,20 @@ func dedupeConstraintIndexes(specs []*pg_query.IndexStmt, kinds []string) ([]*pg
 	return outS, outK
 }
 
-func indexSignature(s *pg_query.IndexStmt) string {
-	b, err := pg_query.Deparse(&pg_query.ParseResult{Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_IndexStmt{IndexStmt: &pg_query.IndexStmt{
+func (r *reader) indexSignature(s *pg_query.IndexStmt) string {
+	b := r.deparseStmt(&pg_query.Node{Node: &pg_query.Node_IndexStmt{IndexStmt: &pg_query.IndexStmt{
 		Relation: s.Relation, AccessMethod: s.AccessMethod, IndexParams: s.IndexParams, IndexIncludingParams: s.IndexIncludingParams,
 		WhereClause: s.WhereClause, NullsNotDistinct: s.NullsNotDistinct,
-	}}}}}})
-	if err != nil {
+	}}})
+	if b == "" {
 		return fmt.Sprintf("%p", s)
 	}
 	return fmt.Sprintf("%s|%v|%v|%d", b, s.Deferrable, s.Initdeferred, len(s.ExcludeOpNames))
 }
 
 // addConstraintIndex creates a constraint's index and records the key.
-func (r *reader) addConstraintIndex(t *Table, is *pg_query.IndexStmt, kind string) bool {
-	ix := r.addIndex(t, is, kind)
+func (r *reader) addConstraintIndex(t *Table, is *pg_query.IndexStmt, kind string, recurse bool) bool {
+	ix := r.addIndex(t, is, kind, recurse)
 	if ix == nil {
 		return false
 	}
@@ -656,12 +668,13 @@ func (r *reader) createIndex(is *pg_query.IndexStmt) bool {
 		r.warnf("CREATE INDEX %s: relation %s does not exist", is.GetIdxname(), r.refName(is.GetRelation()))
 		return false
 	}
-	return r.addIndex(t, is, "") != nil
+	return r.addIndex(t, is, "", is.GetRelation().GetInh()) != nil
 }
 
 // addIndex turns an IndexStmt into an Index of t. constraint is the kind
-// of constraint it backs, or "".
-func (r *reader) addIndex(t *Table, is *pg_query.IndexStmt, constraint string) *Index {
+// of constraint it backs, or "". With recurse, an index on a partitioned
+// table is also created on its partitions, as PostgreSQL does without ONLY.
+func (r *reader) addIndex(t *Table, is *pg_query.IndexStmt, constraint string, recurse bool) *Index {
 	ix := Index{
 		Table:      t.Name,
 		Method:     strings.ToLower(is.GetAccessMethod()),
@@ -742,17 +755,98 @@ func (r *reader) addIndex(t *Table, is *pg_query.IndexStmt, constraint string) *
 	ix.Definition = r.indexDefinition(is, t, ix.Name, ix.Method)
 	t.Indexes = append(t.Indexes, ix)
 	r.indexes[q] = t.Name
-	return &t.Indexes[len(t.Indexes)-1]
+	r.indexStmts[q] = is
+	if recurse && t.Kind == KindPartitionedTable && !r.cloning[t.Name] {
+		r.cloning[t.Name] = true // a partition cycle (bad input) must not loop
+		for _, child := range r.partitions(t) {
+			if !r.cloning[child.Name] {
+				r.cloneIndex(is, constraint, child)
+			}
+		}
+		delete(r.cloning, t.Name)
+	}
+	return r.findIndex(t, ix.Name)
+}
+
+func (r *reader) findIndex(t *Table, name string) *Index {
+	if i := slices.IndexFunc(t.Indexes, func(ix Index) bool { return ix.Name == name }); i >= 0 {
+		return &t.Indexes[i]
+	}
+	return nil
+}
+
+// partitions returns t's partitions, by name.
+func (r *reader) partitions(t *Table) []*Table {
+	var out []*Table
+	for _, c := range r.s.SortedTables() {
+		if c.PartitionOf != nil && *c.PartitionOf == t.Name && c != t {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// cloneIndexes gives a new partition the indexes of its parent, as CREATE
+// TABLE ... PARTITION OF and ATTACH PARTITION do; an equivalent index the
+// partition already has is used instead (attached).
+func (r *reader) cloneIndexes(parent, child *Table) {
+	for _, pix := range slices.Clone(parent.Indexes) {
+		is := r.indexStmts[QualifiedName{parent.Name.Schema, pix.Name}]
+		if is == nil {
+			continue
+		}
+		if slices.ContainsFunc(child.Indexes, func(cix Index) bool { return indexShape(cix) == indexShape(pix) }) {
+			continue
+		}
+		r.cloneIndex(is, pix.Constraint, child)
+	}
+}
+
+// cloneIndex creates on a partition the index is made on its parent, named
+// by PostgreSQL's rules for the partition.
+func (r *reader) cloneIndex(is *pg_query.IndexStmt, constraint string, child *Table) {
+	if constraint == ConstraintPrimaryKey && len(child.PrimaryKey) > 0 {
+		return
+	}
+	st := &pg_query.IndexStmt{
+		Relation:             &pg_query.RangeVar{Schemaname: child.Name.Schema, Relname: child.Name.Name, Inh: true, Relpersistence: "p"},
+		AccessMethod:         is.GetAccessMethod(),
+		IndexParams:          is.GetIndexParams(),
+		IndexIncludingParams: is.GetIndexIncludingParams(),
+		WhereClause:          is.GetWhereClause(),
+		ExcludeOpNames:       is.GetExcludeOpNames(),
+		Unique:               is.GetUnique(),
+		NullsNotDistinct:     is.GetNullsNotDistinct(),
+		Primary:              is.GetPrimary(),
+		Isconstraint:         is.GetIsconstraint(),
+		Deferrable:           is.GetDeferrable(),
+		Initdeferred:         is.GetInitdeferred(),
+	}
+	if ix := r.addIndex(child, st, constraint, true); ix != nil && constraint != "" {
+		r.recordConstraint(child, ix)
+	}
+}
+
+// indexShape is what makes two indexes equivalent: all but the names.
+func indexShape(ix Index) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s|%v|%q|%q|", ix.Method, ix.Unique, ix.Include, ix.Predicate)
+	for _, k := range ix.Keys {
+		nf := "-"
+		if k.NullsFirst != nil {
+			nf = fmt.Sprint(*k.NullsFirst)
+		}
+		fmt.Fprintf(&b, "%q %q %v %s %q;", k.Column, k.Expression, k.Desc, nf, k.Opclass)
+	}
+	return b.String()
 }
 
 // indexDefinition deparses the CREATE INDEX statement as pg_indexes shows
 // it: named, schema-qualified, with its method, without CONCURRENTLY or IF
 // NOT EXISTS.
 func (r *reader) indexDefinition(is *pg_query.IndexStmt, t *Table, name, method string) string {
-	rel := &pg_query.RangeVar{Schemaname: t.Name.Schema, Relname: t.Name.Name, Inh: true, Relpersistence: "p"}
-	if is.GetRelation() != nil {
-		rel.Inh = is.GetRelation().GetInh()
-	}
+	// pg_get_indexdef says ON ONLY for every index of a partitioned table.
+	rel := &pg_query.RangeVar{Schemaname: t.Name.Schema, Relname: t.Name.Name, Inh: t.Kind != KindPartitionedTable, Relpersistence: "p"}
 	def := &pg_query.IndexStmt{
 		Idxname:              name,
 		Relation:             rel,
@@ -814,8 +908,11 @@ func (r *reader) alterTable(at *pg_query.AlterTableStmt) bool {
 			missing = true
 			continue
 		}
-		if r.alterCmd(t, cmd) {
+		if r.alterCmd(t, cmd, at.GetRelation().GetInh()) {
 			used = true
+			if at.GetRelation().GetInh() {
+				r.recurseColumnCmd(t, cmd)
+			}
 		}
 	}
 	return used
@@ -835,7 +932,55 @@ func relevantAlter(st pg_query.AlterTableType) bool {
 	return false
 }
 
-func (r *reader) alterCmd(t *Table, cmd *pg_query.AlterTableCmd) bool {
+// children returns the partitions and inheriting tables of t, by name.
+func (r *reader) children(t *Table) []*Table {
+	var out []*Table
+	for _, c := range r.s.SortedTables() {
+		if c == t {
+			continue
+		}
+		if c.PartitionOf != nil && *c.PartitionOf == t.Name || slices.Contains(c.Inherits, t.Name) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// recurseColumnCmd applies a column change made without ONLY to the
+// partitions and inheriting tables, as PostgreSQL does.
+func (r *reader) recurseColumnCmd(t *Table, cmd *pg_query.AlterTableCmd) {
+	name := cmd.GetName()
+	switch cmd.GetSubtype() {
+	case pg_query.AlterTableType_AT_AddColumn:
+		name = cmd.GetDef().GetColumnDef().GetColname()
+	case pg_query.AlterTableType_AT_ColumnDefault, pg_query.AlterTableType_AT_SetNotNull,
+		pg_query.AlterTableType_AT_DropNotNull, pg_query.AlterTableType_AT_AlterColumnType,
+		pg_query.AlterTableType_AT_DropColumn:
+	default:
+		return
+	}
+	if r.cloning[t.Name] {
+		return
+	}
+	r.cloning[t.Name] = true
+	defer delete(r.cloning, t.Name)
+	for _, c := range r.children(t) {
+		has := c.Column(name) != nil
+		if has == (cmd.GetSubtype() == pg_query.AlterTableType_AT_AddColumn) || r.cloning[c.Name] {
+			continue
+		}
+		if cmd.GetSubtype() == pg_query.AlterTableType_AT_AddColumn {
+			r.addColumn(c, cmd.GetDef().GetColumnDef())
+		} else {
+			r.alterCmd(c, cmd, true)
+		}
+		r.recurseColumnCmd(c, cmd)
+	}
+}
+
+// alterCmd applies one ALTER TABLE command; recurse is false for ALTER
+// TABLE ONLY.
+func (r *reader) alterCmd(t *Table, cmd *pg_query.AlterTableCmd, recurse bool) bool {
 	col := func() *Column {
 		c := t.Column(cmd.GetName())
 		if c == nil {
@@ -856,7 +1001,7 @@ func (r *reader) alterCmd(t *Table, cmd *pg_query.AlterTableCmd) bool {
 			return false
 		}
 		for _, c := range r.addColumn(t, cd) {
-			r.addConstraint(t, c, cd.GetColname())
+			r.addConstraint(t, c, cd.GetColname(), recurse)
 		}
 		return true
 	case pg_query.AlterTableType_AT_ColumnDefault:
@@ -906,7 +1051,7 @@ func (r *reader) alterCmd(t *Table, cmd *pg_query.AlterTableCmd) bool {
 		if c == nil {
 			return false
 		}
-		return r.addConstraint(t, c, "")
+		return r.addConstraint(t, c, "", recurse)
 	case pg_query.AlterTableType_AT_DropConstraint:
 		return r.dropConstraint(t, cmd.GetName())
 	case pg_query.AlterTableType_AT_AttachPartition:
@@ -919,12 +1064,16 @@ func (r *reader) alterCmd(t *Table, cmd *pg_query.AlterTableCmd) bool {
 			r.warnf("ATTACH PARTITION: relation %s does not exist", r.refName(pc.GetName()))
 			return false
 		}
+		if child == t {
+			return false
+		}
 		parent := t.Name
 		child.PartitionOf = &parent
 		child.PartitionBound = ""
 		if pc.GetBound() != nil {
 			child.PartitionBound = r.partitionBound(pc.GetBound())
 		}
+		r.cloneIndexes(t, child)
 		return true
 	case pg_query.AlterTableType_AT_DetachPartition:
 		pc := cmd.GetDef().GetPartitionCmd()
@@ -959,7 +1108,7 @@ func (r *reader) alterCmd(t *Table, cmd *pg_query.AlterTableCmd) bool {
 
 // addConstraint applies ALTER TABLE ... ADD CONSTRAINT (or an inline
 // constraint of ADD COLUMN).
-func (r *reader) addConstraint(t *Table, c *pg_query.Constraint, column string) bool {
+func (r *reader) addConstraint(t *Table, c *pg_query.Constraint, column string, recurse bool) bool {
 	switch c.GetContype() {
 	case pg_query.ConstrType_CONSTR_PRIMARY, pg_query.ConstrType_CONSTR_UNIQUE:
 		if c.GetContype() == pg_query.ConstrType_CONSTR_PRIMARY && len(t.PrimaryKey) > 0 {
@@ -975,7 +1124,7 @@ func (r *reader) addConstraint(t *Table, c *pg_query.Constraint, column string) 
 		if spec == nil {
 			return false
 		}
-		return r.addConstraintIndex(t, spec, kind)
+		return r.addConstraintIndex(t, spec, kind, recurse)
 	case pg_query.ConstrType_CONSTR_FOREIGN:
 		return r.addForeignKey(t, c, column)
 	}
@@ -1007,8 +1156,11 @@ func (r *reader) constraintUsingIndex(t *Table, c *pg_query.Constraint) bool {
 			r.warnf("relation %s already exists", nq)
 			return false
 		}
-		delete(r.indexes, QualifiedName{t.Name.Schema, ix.Name})
+		oq := QualifiedName{t.Name.Schema, ix.Name}
+		delete(r.indexes, oq)
 		r.indexes[nq] = t.Name
+		r.indexStmts[nq] = r.indexStmts[oq]
+		delete(r.indexStmts, oq)
 		ix.Definition = renameInDefinition(ix.Definition, ix.Name, name)
 		ix.Name = name
 	}
@@ -1050,6 +1202,7 @@ func (r *reader) dropConstraint(t *Table, name string) bool {
 func (r *reader) removeIndex(t *Table, i int) {
 	ix := t.Indexes[i]
 	delete(r.indexes, QualifiedName{t.Name.Schema, ix.Name})
+	delete(r.indexStmts, QualifiedName{t.Name.Schema, ix.Name})
 	t.Indexes = slices.Delete(t.Indexes, i, i+1)
 	if len(t.Indexes) == 0 {
 		t.Indexes = nil
@@ -1175,6 +1328,7 @@ func (r *reader) drop(ds *pg_query.DropStmt) bool {
 			}
 			for _, ix := range t.Indexes {
 				delete(r.indexes, QualifiedName{t.Name.Schema, ix.Name})
+				delete(r.indexStmts, QualifiedName{t.Name.Schema, ix.Name})
 			}
 			delete(r.s.Tables, q)
 			used = true
@@ -1232,6 +1386,8 @@ func (r *reader) rename(rs *pg_query.RenameStmt) bool {
 		}
 		delete(r.indexes, q)
 		r.indexes[nq] = t.Name
+		r.indexStmts[nq] = r.indexStmts[q]
+		delete(r.indexStmts, q)
 		t.Indexes[i].Definition = renameInDefinition(t.Indexes[i].Definition, q.Name, nq.Name)
 		t.Indexes[i].Name = nq.Name
 		return true
@@ -1240,12 +1396,29 @@ func (r *reader) rename(rs *pg_query.RenameStmt) bool {
 		if t == nil {
 			return false
 		}
-		c := t.Column(rs.GetSubname())
-		if c == nil || t.Column(rs.GetNewname()) != nil {
+		if t.Column(rs.GetSubname()) == nil || t.Column(rs.GetNewname()) != nil {
 			r.warnf("RENAME COLUMN: cannot rename %q of %s", rs.GetSubname(), t.Name)
 			return false
 		}
-		old, nw := c.Name, rs.GetNewname()
+		r.renameColumn(t, rs.GetSubname(), rs.GetNewname(), rs.GetRelation().GetInh())
+		return true
+	}
+	return false
+}
+
+// renameColumn renames a column and the references to it; recurse renames
+// it in the partitions and inheriting tables too.
+func (r *reader) renameColumn(t *Table, old, nw string, recurse bool) {
+	if recurse && !r.cloning[t.Name] {
+		r.cloning[t.Name] = true
+		for _, c := range r.children(t) {
+			if c.Column(old) != nil && c.Column(nw) == nil && !r.cloning[c.Name] {
+				r.renameColumn(c, old, nw, true)
+			}
+		}
+		delete(r.cloning, t.Name)
+	}
+	if c := t.Column(old); c != nil {
 		c.Name = nw
 		ren := func(cols []string) {
 			for i := range cols {
@@ -1276,9 +1449,27 @@ func (r *reader) rename(rs *pg_query.RenameStmt) bool {
 				}
 			}
 		}
-		return true
+		for _, ix := range t.Indexes {
+			is := r.indexStmts[QualifiedName{t.Name.Schema, ix.Name}]
+			for _, p := range append(slices.Clone(is.GetIndexParams()), is.GetIndexIncludingParams()...) {
+				if e := p.GetIndexElem(); e != nil && e.Name == old {
+					e.Name = nw
+				}
+			}
+		}
+		r.redefineIndexes(t)
 	}
-	return false
+}
+
+// redefineIndexes deparses the definitions of t's indexes again after a
+// rename. (Column names inside expressions are not renamed.)
+func (r *reader) redefineIndexes(t *Table) {
+	for i := range t.Indexes {
+		ix := &t.Indexes[i]
+		if is := r.indexStmts[QualifiedName{t.Name.Schema, ix.Name}]; is != nil {
+			ix.Definition = r.indexDefinition(is, t, ix.Name, ix.Method)
+		}
+	}
 }
 
 func (r *reader) renameTable(t *Table, newName string) bool {
@@ -1295,6 +1486,7 @@ func (r *reader) renameTable(t *Table, newName string) bool {
 		t.Indexes[i].Table = nq
 		r.indexes[QualifiedName{nq.Schema, t.Indexes[i].Name}] = nq
 	}
+	r.redefineIndexes(t)
 	for _, ot := range r.s.Tables {
 		for i := range ot.ForeignKeys {
 			if ot.ForeignKeys[i].RefTable == old {

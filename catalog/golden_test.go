@@ -24,7 +24,7 @@ func renderSchema(t *testing.T, s *Schema, rep *DDLReport) []byte {
 	for i, tb := range tables {
 		out[i] = *tb
 		out[i].Indexes = slices.Clone(tb.Indexes)
-		slices.SortFunc(out[i].Indexes, func(a, b Index) int { return strings.Compare(a.Name, b.Name) })
+		sortIndexes(out[i].Indexes)
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -37,6 +37,10 @@ func renderSchema(t *testing.T, s *Schema, rep *DDLReport) []byte {
 		t.Fatal(err)
 	}
 	return buf.Bytes()
+}
+
+func sortIndexes(ixs []Index) {
+	slices.SortFunc(ixs, func(a, b Index) int { return strings.Compare(a.Name, b.Name) })
 }
 
 // TestGoldenPgDump15 reads a real pg_dump -s of PostgreSQL 15 (made by

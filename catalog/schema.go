@@ -57,6 +57,9 @@ func (s *Schema) Lookup(schema, name string) *Table {
 
 // SortedTables returns the tables ordered by name, for deterministic output.
 func (s *Schema) SortedTables() []*Table {
+	if s == nil {
+		return nil
+	}
 	out := make([]*Table, 0, len(s.Tables))
 	for _, t := range s.Tables {
 		out = append(out, t)

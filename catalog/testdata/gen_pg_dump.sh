@@ -1,7 +1,9 @@
 #!/bin/sh
-# Regenerates pg_dump_15.sql from pg_dump_15_schema.sql with a throwaway
+# Regenerates pg_dump_15.sql from pg_dump_15_schema.sql, and
+# handwritten_pg_dump_15.sql from handwritten.sql, with a throwaway
 # PostgreSQL 15 cluster (Debian's postgresql-15 + contrib). Run as root or as
 # the postgres user; the cluster lives in a temp dir and is stopped at the end.
+# Then run: go test ./catalog -update
 set -eu
 BIN=${PGBIN:-/usr/lib/postgresql/15/bin}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -14,3 +16,6 @@ $RUN "$BIN/pg_ctl -D $D/data -l $D/pg.log -o \"-c listen_addresses='' -c unix_so
 trap '$RUN "$BIN/pg_ctl -D $D/data -m fast -w stop >/dev/null"; rm -rf "$D"' EXIT
 psql -X -q -v ON_ERROR_STOP=1 -h "$D" -p "$PORT" -U postgres -d postgres -f "$HERE/pg_dump_15_schema.sql"
 "$BIN/pg_dump" -s -h "$D" -p "$PORT" -U postgres -d postgres >"$HERE/pg_dump_15.sql"
+psql -X -q -h "$D" -p "$PORT" -U postgres -d postgres -c "CREATE DATABASE hand"
+psql -X -q -v ON_ERROR_STOP=1 -h "$D" -p "$PORT" -U postgres -d hand -f "$HERE/handwritten.sql" 2>/dev/null
+"$BIN/pg_dump" -s -h "$D" -p "$PORT" -U postgres -d hand >"$HERE/handwritten_pg_dump_15.sql"

@@ -2,7 +2,7 @@
 -- PostgreSQL database dump
 --
 
-\restrict Z6AzgcYWYF8mtNzI4RE1hqphdJSY8oE8oJK0UgYKTqPs3eWg1HwOczy1f3adO3c
+\restrict RbrnjABdi0maKqPrGFzGqMnpNrCg6p0Pm5oJyxYsc7h26l1x58YK4ywg8ulqzRB
 
 -- Dumped from database version 15.18 (Debian 15.18-0+deb12u1)
 -- Dumped by pg_dump version 15.18 (Debian 15.18-0+deb12u1)
@@ -1169,5 +1169,5 @@ GRANT SELECT ON TABLE public.users TO PUBLIC;
 -- PostgreSQL database dump complete
 --
 
-\unrestrict Z6AzgcYWYF8mtNzI4RE1hqphdJSY8oE8oJK0UgYKTqPs3eWg1HwOczy1f3adO3c
+\unrestrict RbrnjABdi0maKqPrGFzGqMnpNrCg6p0Pm5oJyxYsc7h26l1x58YK4ywg8ulqzRB
 

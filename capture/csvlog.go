@@ -34,7 +34,7 @@ type csvReader struct {
 	resync func(line []byte) bool
 	lines  int64 // newlines read
 	buf    []byte
-	first  int64 // the line the current record starts on
+	first  int64  // the line the current record starts on
 	replay []byte // lines to read again before br
 	fresh  int64  // bytes read from br
 	again  int64  // bytes read again

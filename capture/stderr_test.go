@@ -9,11 +9,11 @@ import (
 
 // Prefixes seen in real logs (see log-formats.md).
 const (
-	pM    = "2019-10-21 12:03:33.219 MSK [5142] "                                                    // %m [%p]
-	pM2   = "2019-10-21 12:03:33.301 MSK [5150] "                                                    // another session
+	pM    = "2019-10-21 12:03:33.219 MSK [5142] "                                                            // %m [%p]
+	pM2   = "2019-10-21 12:03:33.301 MSK [5150] "                                                            // another session
 	pT    = "2017-09-06 08:41:43 UTC [44]: [371-1] user=postgres,db=postgres,app=pgbench,client=172.23.0.1 " // %t [%p]: [%l-1] user=%u,db=%d,app=%a,client=%h
-	pQ    = "2024-02-01 10:00:00.000 UTC [691] postgres@stackoverflow "                               // %m [%p] %q%u@%d
-	pQbg  = "2024-02-01 10:00:00.000 UTC [77] "                                                       // the same, a background process
+	pQ    = "2024-02-01 10:00:00.000 UTC [691] postgres@stackoverflow "                                      // %m [%p] %q%u@%d
+	pQbg  = "2024-02-01 10:00:00.000 UTC [77] "                                                              // the same, a background process
 	pQID  = "2024-02-01 10:00:00.000 UTC [691] [queryid=4266247047529477710] postgres@db "
 	pRDS  = "2020-03-11 20:41:43 CET:[local]:postgres@postgres:[12850]:"
 	pCW   = "2020-03-11T19:41:43.000Z 2020-03-11 20:41:43 CET:10.0.0.1(5432):app@shop:[12850]:"

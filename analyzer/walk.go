@@ -325,6 +325,11 @@ func (w *walker) rangeVar(rv *pg_query.RangeVar, sc *scope) *rel {
 	t := w.schema.Lookup(name.Schema, name.Name)
 	if t != nil {
 		name = t.Name
+	} else if isSystemRelation(name) {
+		// Monitoring queries on the catalogs: nothing to advise on.
+		r := &rel{alias: alias, outputs: map[string]origin{}}
+		sc.rels = append(sc.rels, r)
+		return r
 	} else if name.Schema == "" {
 		name.Schema = "public"
 	}
@@ -333,6 +338,19 @@ func (w *walker) rangeVar(rv *pg_query.RangeVar, sc *scope) *rel {
 	r := &rel{alias: alias, access: a, table: t}
 	sc.rels = append(sc.rels, r)
 	return r
+}
+
+// isSystemRelation reports whether a relation the schema does not know is a
+// system catalog or view: pg_catalog and information_schema come first on
+// every search path, and pg_stat_statements is an extension's view.
+func isSystemRelation(q catalog.QualifiedName) bool {
+	switch q.Schema {
+	case "pg_catalog", "information_schema":
+		return true
+	case "", "public":
+		return strings.HasPrefix(q.Name, "pg_")
+	}
+	return false
 }
 
 // derivedRel describes a subquery or CTE as a relation whose plain-column

@@ -193,6 +193,8 @@ func count(n int64) string {
 
 func fmtMS(ms float64) string {
 	switch {
+	case ms == 0:
+		return "0"
 	case ms >= 100:
 		return thousands(int64(math.Round(ms)))
 	case ms >= 1:

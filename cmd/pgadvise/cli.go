@@ -102,6 +102,9 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var f analyzeFlags
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	if wantsHelp(args) {
+		fs.SetOutput(stdout) // asked-for help is output, not an error
+	}
 	fs.StringVar(&f.schema, "schema", "", "schema `FILE` as pg_dump -s prints it (without it, tables and columns are inferred)")
 	fs.StringVar(&f.format, "format", "text", "output format: text or json")
 	fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
@@ -204,6 +207,18 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	return exitOK
+}
+
+func wantsHelp(args []string) bool {
+	for _, a := range args {
+		switch a {
+		case "-h", "-help", "--help":
+			return true
+		case "--":
+			return false
+		}
+	}
+	return false
 }
 
 // parseInterspersed parses flags that may come before, between or after the

@@ -93,42 +93,86 @@ func ParseDDL(src string) (schema *Schema, rep *DDLReport, err error) {
 		schema, rep = r.s, r.rep
 	}()
 	src = cleanSource(src)
-	lines := lineStarts(src)
+	r.lines = lineStarts(src)
 	chunks := splitStatements(src)
 	for i := 0; i < len(chunks); i++ {
 		c := chunks[i]
-		text := src[c.start:c.end]
-		r.line = lineAt(lines, c.start+firstTokenOffset(text))
-		if c.err != nil {
-			r.rep.Statements++
-			r.rep.fail(r.line, c.err.Error())
+		if !r.startChunk(src, c) {
 			continue
 		}
+		if c.err != nil {
+			r.failed(c.err)
+			continue
+		}
+		text := src[c.start:c.end]
 		res, perr := pg_query.Parse(text)
 		if perr != nil && beginAtomic.MatchString(text) {
 			// The scanner split a CREATE FUNCTION ... BEGIN ATOMIC body at
 			// its inner semicolons: glue the pieces back up to the END.
 			for j := i + 1; j < len(chunks) && j <= i+maxAtomicPieces && chunks[j].err == nil; j++ {
-				joined := src[c.start:chunks[j].end]
-				if res2, err2 := pg_query.Parse(joined); err2 == nil {
+				if res2, err2 := pg_query.Parse(src[c.start:chunks[j].end]); err2 == nil {
 					res, perr, i = res2, nil, j
 					break
 				}
 			}
 		}
 		if perr != nil {
-			r.rep.Statements++
-			r.rep.fail(r.line, parseErrorMessage(perr))
+			// SplitWithScanner does not end a statement that has no
+			// keyword ("foo; CREATE TABLE ..."): split it leniently and
+			// read the pieces on their own.
+			if pieces := scanSplit(src, c.start, c.end); len(pieces) > 1 {
+				for _, p := range pieces {
+					if r.startChunk(src, p.chunk) {
+						r.readChunk(src, p.chunk)
+					}
+				}
+				continue
+			}
+			r.failed(perr)
 			continue
 		}
-		for _, raw := range res.GetStmts() {
-			r.rep.Statements++
-			r.version = res.GetVersion()
-			r.apply(raw.GetStmt())
-		}
+		r.applyAll(res)
 	}
 	r.finish()
 	return r.s, r.rep, nil
+}
+
+// startChunk sets the line of a chunk's first word; it returns false for a
+// chunk that holds only comments.
+func (r *reader) startChunk(src string, c chunk) bool {
+	off, ok := firstToken(src[c.start:c.end])
+	if !ok && c.err == nil {
+		return false
+	}
+	r.line = lineAt(r.lines, c.start+off)
+	return true
+}
+
+// readChunk parses and applies one chunk, or counts it as failed.
+func (r *reader) readChunk(src string, c chunk) {
+	if c.err != nil {
+		r.failed(c.err)
+		return
+	}
+	res, err := pg_query.Parse(src[c.start:c.end])
+	if err != nil {
+		r.failed(err)
+		return
+	}
+	r.applyAll(res)
+}
+
+func (r *reader) failed(err error) {
+	r.rep.Statements++
+	r.rep.fail(r.line, parseErrorMessage(err))
+}
+
+func (r *reader) applyAll(res *pg_query.ParseResult) {
+	for _, raw := range res.GetStmts() {
+		r.rep.Statements++
+		r.version = res.GetVersion()
+		r.apply(raw.GetStmt())
+	}
 }
 
 // maxAtomicPieces bounds how many split pieces a BEGIN ATOMIC body may span.
@@ -208,18 +252,19 @@ func lineAt(starts []int, off int) int {
 	return sort.Search(len(starts), func(i int) bool { return starts[i] > off })
 }
 
-// firstTokenOffset skips leading white space and comments (-- and nested
-// /* */), so that a statement's line is that of its first word.
-func firstTokenOffset(s string) int {
+// firstToken skips leading white space and comments (-- and nested
+// /* */) and returns the offset of the first word; ok is false when there
+// is none.
+func firstToken(s string) (int, bool) {
 	i := 0
 	for i < len(s) {
 		switch {
-		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v':
+		case s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r' || s[i] == '\f' || s[i] == '\v' || s[i] == ';':
 			i++
 		case strings.HasPrefix(s[i:], "--"):
 			nl := strings.IndexByte(s[i:], '\n')
 			if nl < 0 {
-				return i
+				return 0, false
 			}
 			i += nl + 1
 		case strings.HasPrefix(s[i:], "/*"):
@@ -239,17 +284,14 @@ func firstTokenOffset(s string) int {
 				}
 			}
 			if depth != 0 {
-				return i
+				return i, true // an unterminated comment is something
 			}
 			i = j
 		default:
-			return i
+			return i, true
 		}
 	}
-	if i >= len(s) {
-		return 0
-	}
-	return i
+	return 0, false
 }
 
 // chunk is one statement's text, src[start:end] without its semicolon; err
@@ -259,17 +301,34 @@ type chunk struct {
 	err        error
 }
 
-// splitStatements splits src at its top-level semicolons with the
-// PostgreSQL scanner. When the scanner fails (an unterminated string or
-// comment, a bad literal), the statement around the error is one failed
-// chunk that runs to the next line ending in a semicolon, and splitting goes
-// on after it, so one bad statement does not lose the rest.
+// splitStatements splits src into statements with the PostgreSQL scanner
+// (pg_query.SplitWithScanner), made robust for broken input:
+//   - when the scanner fails (an unterminated string or comment, a bad
+//     literal), the statement around the error is one failed chunk that runs
+//     to the next line ending in a semicolon, and splitting goes on after it;
+//   - SplitWithScanner silently skips statements without a keyword and
+//     everything after unbalanced parentheses: what it skips is split by
+//     scanSplit, which is lenient.
 func splitStatements(src string) []chunk {
 	var out []chunk
 	for pos := 0; pos < len(src); {
 		parts, err := pg_query.SplitWithScanner(src[pos:], false)
 		if err == nil {
-			out = append(out, locate(src, pos, parts)...)
+			// SplitWithScanner skips a statement without a keyword
+			// ("foo;") and drops all that follows unbalanced parentheses:
+			// split what it left out leniently.
+			end := pos
+			for _, c := range append(locate(src, pos, parts), chunk{start: len(src), end: len(src)}) {
+				if _, ok := firstToken(src[end:c.start]); ok {
+					for _, sc := range scanSplit(src, end, c.start) {
+						out = append(out, sc.chunk)
+					}
+				}
+				if c.start < len(src) {
+					out = append(out, c)
+				}
+				end = c.end
+			}
 			break
 		}
 		errOff := -1
@@ -280,23 +339,17 @@ func splitStatements(src string) []chunk {
 		if errOff < pos || errOff > len(src) {
 			// No usable position: cut at the lines that end in a
 			// semicolon and split each piece on its own.
-			out = append(out, splitByLines(src[pos:], pos)...)
+			out = append(out, splitByLines(src, pos, len(src))...)
 			break
 		}
 		// The statements wholly before the error are fine.
 		badStart := pos
-		if errOff > pos {
-			before, err2 := pg_query.SplitWithScanner(src[pos:errOff], false)
-			if err2 == nil {
-				for _, c := range locate(src, pos, before) {
-					if c.end < errOff && src[c.end] == ';' {
-						out = append(out, c)
-						badStart = c.end + 1
-					} else {
-						break
-					}
-				}
+		for _, c := range scanSplit(src, pos, errOff) {
+			if !c.terminated {
+				break
 			}
+			out = append(out, chunk{start: c.start, end: c.end})
+			badStart = c.end + 1
 		}
 		badEnd := nextStatementEnd(src, errOff)
 		out = append(out, chunk{start: badStart, end: badEnd, err: errors.New(parseErrorMessage(err))})
@@ -308,28 +361,101 @@ func splitStatements(src string) []chunk {
 	return out
 }
 
-// splitByLines is the last resort when the scanner fails without saying
-// where: each run of lines up to one that ends in a semicolon is split on
-// its own, and a run the scanner still cannot read is one failed chunk.
-func splitByLines(s string, base int) []chunk {
-	var out []chunk
-	for start := 0; start < len(s); {
-		end := nextStatementEnd(s, start)
-		piece := s[start:end]
-		if strings.TrimSpace(piece) != "" {
-			parts, err := pg_query.SplitWithScanner(piece, false)
-			if err != nil {
-				out = append(out, chunk{start: base + start, end: base + end, err: errors.New(parseErrorMessage(err))})
-			} else {
-				out = append(out, locate(s[:end], start, parts)...)
-				for i := len(out) - len(parts); i < len(out); i++ {
-					out[i].start += base
-					out[i].end += base
+// scannedChunk is a chunk of scanSplit; terminated says whether a
+// semicolon ended it.
+type scannedChunk struct {
+	chunk
+	terminated bool
+}
+
+// scanSplit splits src[from:to] at semicolons with pg_query.Scan,
+// leniently: a semicolon ends a statement outside parentheses, and also
+// inside them when it ends a line (the parentheses were left open by
+// mistake). A text the scanner cannot read is one failed chunk.
+func scanSplit(src string, from, to int) []scannedChunk {
+	text := src[from:to]
+	res, err := pg_query.Scan(text)
+	if err != nil {
+		if _, ok := firstToken(text); !ok {
+			return nil
+		}
+		return []scannedChunk{{chunk: chunk{start: from, end: to, err: errors.New(parseErrorMessage(err))}}}
+	}
+	var out []scannedChunk
+	start, depth, hasTokens := 0, 0, false
+	for _, tok := range res.GetTokens() {
+		switch tok.GetToken() {
+		case pg_query.Token_SQL_COMMENT, pg_query.Token_C_COMMENT:
+			continue
+		case pg_query.Token_ASCII_40:
+			depth++
+		case pg_query.Token_ASCII_41:
+			if depth > 0 {
+				depth--
+			}
+		case pg_query.Token_ASCII_59:
+			end := int(tok.GetStart())
+			if depth == 0 || endsLine(text, int(tok.GetEnd())) {
+				if hasTokens {
+					out = append(out, scannedChunk{chunk: chunk{start: from + start, end: from + end}, terminated: true})
 				}
+				start, depth, hasTokens = int(tok.GetEnd()), 0, false
+				continue
+			}
+		}
+		hasTokens = true
+	}
+	if hasTokens {
+		out = append(out, scannedChunk{chunk: chunk{start: from + start, end: to}})
+	}
+	return out
+}
+
+// endsLine reports whether only blanks and a -- comment follow offset i on
+// its line.
+func endsLine(s string, i int) bool {
+	for ; i < len(s); i++ {
+		switch s[i] {
+		case ' ', '\t', '\r':
+		case '\n':
+			return true
+		case '-':
+			return strings.HasPrefix(s[i:], "--")
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// splitByLines is the last resort when the scanner fails without saying
+// where: src[from:to] is cut at the lines that end in a semicolon, and each
+// piece split on its own; a piece the scanner still cannot read is cut at
+// every semicolon, and what still fails is a failed chunk.
+func splitByLines(src string, from, to int) []chunk {
+	var out []chunk
+	for start := from; start < to; {
+		end := nextStatementEnd(src[:to], start)
+		if _, ok := firstToken(src[start:end]); ok {
+			parts, err := pg_query.SplitWithScanner(src[start:end], false)
+			switch {
+			case err == nil:
+				out = append(out, locate(src[:end], start, parts)...)
+			case strings.Contains(src[start:end], ";"):
+				for i := start; i < end; {
+					j := strings.IndexByte(src[i:end], ';')
+					if j < 0 {
+						j = end - i
+					}
+					out = append(out, splitByLines(src, i, i+j)...)
+					i += j + 1
+				}
+			default:
+				out = append(out, chunk{start: start, end: end, err: errors.New(parseErrorMessage(err))})
 			}
 		}
 		start = end
-		if start < len(s) && s[start] == ';' {
+		if start < to && src[start] == ';' {
 			start++
 		}
 	}

@@ -24,6 +24,7 @@ type reader struct {
 	indexStmts map[QualifiedName]*pg_query.IndexStmt
 	// cloning holds the tables whose indexes are being cloned to partitions.
 	cloning map[QualifiedName]bool
+	lines   []int // offsets of the source lines
 	line    int   // line of the statement being applied
 	version int32 // parse tree version, for Deparse
 }
@@ -143,10 +144,12 @@ func (r *reader) setVariable(v *pg_query.VariableSetStmt) {
 	}
 	switch v.GetKind() {
 	case pg_query.VariableSetKind_VAR_SET_VALUE:
+		// Each argument is one schema name, even 'a, b' (PostgreSQL
+		// quotes it as the single name "a, b").
 		var path []string
 		for _, a := range v.GetArgs() {
 			if s, ok := constString(a); ok {
-				path = append(path, parseSearchPath(s)...)
+				path = append(path, s)
 			}
 		}
 		r.setSearchPath(path)

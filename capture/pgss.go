@@ -71,6 +71,12 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 			if !goodHeader {
 				e.st.Skip(ReasonBadRecord, c.first)
 			}
+			// After a stray quote, a row starts again at a line that is a
+			// whole record of the header's width.
+			c.resync = func(line []byte) bool {
+				f, ok := splitCSVLine(line)
+				return ok && len(f) == cols.n
+			}
 			continue
 		}
 		if !goodHeader || len(f) != cols.n {

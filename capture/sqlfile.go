@@ -109,10 +109,10 @@ func locate(text string, stmts []string) []int {
 	return starts
 }
 
-// blankNonSQL blanks, in place, what is not SQL: psql meta-command lines, the
-// data lines of COPY ... FROM stdin, and lines that are not UTF-8 or hold a
-// NUL byte (counted, and returned so that the statements holding them are
-// dropped).
+// blankNonSQL blanks, in place, what is not SQL: psql meta-command lines and
+// the data lines of COPY ... FROM stdin. In lines that are not UTF-8 or hold a
+// NUL byte it blanks the bad bytes; it counts those lines and returns them, so
+// that the statements holding them are dropped.
 func blankNonSQL(data []byte, st *Stats) badLines {
 	var bad badLines
 	inCopy := false
@@ -132,11 +132,11 @@ func blankNonSQL(data []byte, st *Stats) badLines {
 		case !utf8.Valid(line):
 			st.Skip(ReasonInvalidUTF8, n)
 			bad = append(bad, n)
-			blank(line)
+			blankBad(line)
 		case bytes.IndexByte(line, 0) >= 0:
 			st.Skip(ReasonGarbage, n)
 			bad = append(bad, n)
-			blank(line)
+			blankBad(line)
 		case len(trimmed) > 0 && trimmed[0] == '\\':
 			blank(line)
 		case isCopyFromStdin(trimmed):
@@ -154,6 +154,17 @@ func isCopyFromStdin(line []byte) bool {
 	return len(line) >= len(head)+len(tail) &&
 		strings.EqualFold(string(line[:len(head)]), head) &&
 		strings.EqualFold(string(line[len(line)-len(tail):]), tail)
+}
+
+// blankBad replaces the bytes that are not UTF-8, and NUL bytes, with spaces.
+func blankBad(b []byte) {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == 0 || r == utf8.RuneError && n == 1 {
+			b[i] = ' '
+		}
+		i += n
+	}
 }
 
 func blank(b []byte) {

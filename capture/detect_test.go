@@ -12,7 +12,7 @@ func TestDetect(t *testing.T) {
 		filename string
 		want     Format
 	}{
-		{"stderr %m [%p]", lines(pM+"LOG:  duration: 1 ms  statement: SELECT 1"), "postgresql.log", FormatStderr},
+		{"stderr %m [%p]", lines(pM + "LOG:  duration: 1 ms  statement: SELECT 1"), "postgresql.log", FormatStderr},
 		{"stderr after noise", lines("some banner", "", pRDS+"LOG:  checkpoint starting: time"), "x", FormatStderr},
 		{"stderr verbose", lines(pHero + "LOG:  00000: duration: 1 ms"), "x", FormatStderr},
 		{"stderr starting with a continuation", lines("\tFROM t", pT+"ERROR:  boom"), "x", FormatStderr},

@@ -241,6 +241,9 @@ type engine struct {
 }
 
 func newEngine(st *Stats, emit func(*Statement) error) *engine {
+	if emit == nil {
+		emit = func(*Statement) error { return nil }
+	}
 	return &engine{st: st, emitFn: emit}
 }
 

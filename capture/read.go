@@ -83,7 +83,9 @@ func Read(r io.Reader, name string, format Format, emit func(*Statement) error) 
 		if err := cnt.ioErr(); err != nil {
 			return st, err
 		}
-		st.Skip(ReasonEmptyInput, 1)
+		if len(st.Skipped) == 0 { // not a damaged gzip stream
+			st.Skip(ReasonEmptyInput, 1)
+		}
 		return st, nil
 	}
 	if bom, _ := br.Peek(3); bytes.Equal(bom, utf8BOM) {
@@ -230,13 +232,13 @@ type lineReader struct {
 func (lr *lineReader) next() (line []byte, cut bool, err error) {
 	line, err = lr.br.ReadSlice('\n')
 	if err == bufio.ErrBufferFull {
-		// Keep up to max+1 bytes: a "\n" right after max bytes is not a cut.
-		lr.long = append(lr.long[:0], line[:min(len(line), lr.max+1)]...)
+		// Keep up to max+2 bytes: a "\r\n" right after max bytes is not a cut.
+		lr.long = append(lr.long[:0], line[:min(len(line), lr.max+2)]...)
 		total := len(line)
 		for err == bufio.ErrBufferFull {
 			line, err = lr.br.ReadSlice('\n')
 			total += len(line)
-			if room := lr.max + 1 - len(lr.long); room > 0 {
+			if room := lr.max + 2 - len(lr.long); room > 0 {
 				lr.long = append(lr.long, line[:min(room, len(line))]...)
 			}
 		}
@@ -254,10 +256,11 @@ func (lr *lineReader) next() (line []byte, cut bool, err error) {
 	if n := len(line); n > 0 && line[n-1] == '\n' {
 		line = line[:n-1]
 	}
+	if n := len(line); n > 0 && line[n-1] == '\r' {
+		line = line[:n-1]
+	}
 	if len(line) > lr.max {
 		line, cut = line[:lr.max], true
-	} else if n := len(line); n > 0 && line[n-1] == '\r' {
-		line = line[:n-1]
 	}
 	return line, cut, nil
 }

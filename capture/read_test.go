@@ -1,6 +1,7 @@
 package capture
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"errors"
@@ -229,5 +230,39 @@ func TestSkipLines(t *testing.T) {
 				t.Errorf("(-got +want):\n%s", d)
 			}
 		})
+	}
+}
+
+func TestLineReader(t *testing.T) {
+	type line struct {
+		Text string
+		Cut  bool
+	}
+	in := "short\r\n" + strings.Repeat("a", 40) + "\n" + strings.Repeat("b", 41) + "\n" +
+		strings.Repeat("c", 40) + "\r\n" + strings.Repeat("e", 41) + "\r\n" + strings.Repeat("d", 100) + "\n\nlast"
+	lr := lineReader{br: bufio.NewReaderSize(strings.NewReader(in), 16), max: 40}
+	var got []line
+	for {
+		l, cut, err := lr.next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, line{string(l), cut})
+	}
+	want := []line{
+		{"short", false},
+		{strings.Repeat("a", 40), false},
+		{strings.Repeat("b", 40), true},
+		{strings.Repeat("c", 40), false},
+		{strings.Repeat("e", 40), true},
+		{strings.Repeat("d", 40), true},
+		{"", false},
+		{"last", false},
+	}
+	if d := cmp.Diff(got, want); d != "" {
+		t.Errorf("(-got +want):\n%s", d)
 	}
 }

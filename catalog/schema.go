@@ -101,6 +101,9 @@ type Table struct {
 	PartitionOf *QualifiedName `json:"partition_of,omitempty"`
 	// PartitionBound is the partition's bound as written (FOR VALUES ...).
 	PartitionBound string `json:"partition_bound,omitempty"`
+	// Stats holds the table's statistics when a live database or a snapshot
+	// gave them; nil when the schema came from DDL alone.
+	Stats *TableStats `json:"stats,omitempty"`
 	// Inherits names the parents of a table created with INHERITS (...).
 	Inherits []QualifiedName `json:"inherits,omitempty"`
 }
@@ -124,6 +127,8 @@ type Column struct {
 	// Identity is "always" or "by_default" for an identity column
 	// (GENERATED ... AS IDENTITY), else "".
 	Identity string `json:"identity,omitempty"`
+	// Stats holds pg_stats' figures for the column, or nil.
+	Stats *ColumnStats `json:"stats,omitempty"`
 }
 
 // ForeignKey is a FOREIGN KEY constraint.
@@ -150,6 +155,8 @@ type Index struct {
 	Predicate string `json:"predicate,omitempty"`
 	// Definition is the CREATE INDEX statement, deparsed.
 	Definition string `json:"definition,omitempty"`
+	// Stats holds pg_stat_user_indexes' figures for the index, or nil.
+	Stats *IndexStats `json:"stats,omitempty"`
 }
 
 // Constraint kinds an index can back.

@@ -276,7 +276,20 @@ func paramsOf(detail []byte) []byte {
 	return nil
 }
 
-// record handles one complete record.
+// record handles one complete record. What a record stands for:
+//
+//   - LOG "duration: N ms  statement: Q" or "... execute NAME: Q": one timed
+//     execution, with the parameters of its DETAIL for execute;
+//   - LOG "statement: Q" or "execute NAME: Q" (log_statement): held until its
+//     session logs a bare "duration: N ms" (then timed), or another statement,
+//     or the input ends (then untimed); an ERROR, FATAL or PANIC of the session
+//     before that means it failed: it is dropped, one ReasonFailed;
+//   - a bare duration with nothing held: ReasonNoDuration;
+//   - "duration: ... parse/bind NAME: Q": ReasonProtocolStep;
+//     "duration: ... plan:": ReasonAutoExplain;
+//   - ERROR/FATAL/PANIC with a STATEMENT: ReasonFailed; without one (and
+//     nothing held): ReasonOtherMessage, like any other message (WARNING,
+//     checkpoints, connections, ...).
 func (e *engine) record(r *record) error {
 	if r.level.sub() {
 		return e.orphan(r)
@@ -293,20 +306,22 @@ func (e *engine) record(r *record) error {
 			h = nil
 		}
 	}
-	if r.badUTF8 {
-		e.st.Skip(ReasonInvalidUTF8, r.line)
-		return nil
-	}
 	if r.level.failure() {
 		switch {
-		case h != nil: // the statement it held failed
-			e.drop(h)
-			e.st.Skip(ReasonFailed, r.line)
-		case len(r.stmt) > 0:
+		case r.badUTF8:
+			e.st.Skip(ReasonInvalidUTF8, r.line)
+		case h != nil, len(r.stmt) > 0:
 			e.st.Skip(ReasonFailed, r.line)
 		default:
 			e.st.Skip(ReasonOtherMessage, r.line)
 		}
+		if h != nil { // the statement it held failed
+			e.drop(h)
+		}
+		return nil
+	}
+	if r.badUTF8 {
+		e.st.Skip(ReasonInvalidUTF8, r.line)
 		return nil
 	}
 	if r.level != lvlLog {

@@ -60,7 +60,6 @@ func Read(r io.Reader, name string, format Format, emit func(*Statement) error) 
 			if raw.err != nil {
 				return st, raw.err
 			}
-			st.Bytes = raw.bytes
 			st.Skip(gzipReason(err), 1)
 			return st, nil
 		}

@@ -88,7 +88,7 @@ func Read(r io.Reader, name string, format Format, emit func(*Statement) error) 
 		return st, nil
 	}
 	if bom, _ := br.Peek(3); bytes.Equal(bom, utf8BOM) {
-		br.Discard(3) //nolint:errcheck // the bytes are buffered
+		_, _ = br.Discard(3) // buffered: cannot fail
 	}
 	if format == FormatAuto {
 		head, _ := br.Peek(detectSize)
@@ -111,8 +111,7 @@ func Read(r io.Reader, name string, format Format, emit func(*Statement) error) 
 		err = readSQL(br, e)
 	}
 	if err == nil {
-		// A read error ends the read like EOF inside the bufio.Reader only
-		// when it was not returned; report it all the same.
+		// An I/O error met but not returned (by a Peek, say) is still one.
 		err = cnt.ioErr()
 	}
 	return st, err

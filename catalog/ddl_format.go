@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -43,16 +44,19 @@ func (r *reader) deparseStmt(n *pg_query.Node) (out string) {
 	return s
 }
 
-var treeVersion int32
+var treeVersion struct {
+	once sync.Once
+	v    int32
+}
 
 // parseTreeVersion is the version of pg_query's parse trees.
 func parseTreeVersion() int32 {
-	if treeVersion == 0 {
+	treeVersion.once.Do(func() {
 		if res, err := pg_query.Parse("SELECT 1"); err == nil {
-			treeVersion = res.GetVersion()
+			treeVersion.v = res.GetVersion()
 		}
-	}
-	return treeVersion
+	})
+	return treeVersion.v
 }
 
 // ---- node helpers ----

@@ -99,7 +99,9 @@ var (
 	pfxBind      = []byte("bind ")
 	pfxPlan      = []byte("plan:")
 	pfxParams    = []byte("parameters: ")
-	sepName      = []byte(": ")
+
+	pfxDisconnection = []byte("disconnection: ")
+	sepName          = []byte(": ")
 )
 
 // parseMessage classifies the message of a LOG record.
@@ -281,9 +283,10 @@ func paramsOf(detail []byte) []byte {
 //   - LOG "duration: N ms  statement: Q" or "... execute NAME: Q": one timed
 //     execution, with the parameters of its DETAIL for execute;
 //   - LOG "statement: Q" or "execute NAME: Q" (log_statement): held until its
-//     session logs a bare "duration: N ms" (then timed), or another statement,
-//     or the input ends (then untimed); an ERROR, FATAL or PANIC of the session
-//     before that means it failed: it is dropped, one ReasonFailed;
+//     session logs a bare "duration: N ms" (then timed), or another
+//     statement, or its disconnection, or the input ends (then untimed); an
+//     ERROR, FATAL or PANIC of the session before that means it failed: it is
+//     dropped, one ReasonFailed;
 //   - a bare duration with nothing held: ReasonNoDuration;
 //   - "duration: ... parse/bind NAME: Q": ReasonProtocolStep;
 //     "duration: ... plan:": ReasonAutoExplain;
@@ -364,6 +367,11 @@ func (e *engine) record(r *record) error {
 		e.st.Skip(ReasonBadValue, r.line)
 	default:
 		e.st.Skip(ReasonOtherMessage, r.line)
+		if h != nil && bytes.HasPrefix(r.msg, pfxDisconnection) {
+			// The session ended: no duration will come, and the pid may
+			// be reused.
+			return e.release(h)
+		}
 	}
 	return nil
 }

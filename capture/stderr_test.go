@@ -135,12 +135,18 @@ func TestReadStderr(t *testing.T) {
 				pM+"LOG:  duration: 0.051 ms",
 				pM+"LOG:  statement: BEGIN",
 				pM+"LOG:  statement: COMMIT",
+				pM+"LOG:  disconnection: session time: 0:00:01.234 user=app database=shop host=[local]",
+				pM+"LOG:  connection received: host=[local]",
+				pM+"LOG:  duration: 0.3 ms", // a new session with the same pid
 			),
-			want: result{Stmts: []stmt{
-				timed(1, 0.051, "SELECT 1"),
-				untimed(3, "BEGIN"),
-				untimed(4, "COMMIT"),
-			}},
+			want: result{
+				Stmts: []stmt{
+					timed(1, 0.051, "SELECT 1"),
+					untimed(3, "BEGIN"),
+					untimed(4, "COMMIT"),
+				},
+				Skipped: map[Reason]int64{ReasonOtherMessage: 2, ReasonNoDuration: 1},
+			},
 		},
 		{
 			name: "log_statement = all with interleaved sessions",

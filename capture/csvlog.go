@@ -281,15 +281,16 @@ func readCSVLog(br *bufio.Reader, e *engine) error {
 			line:    c.first,
 			session: pidOf(f[csvProcessID]),
 		}
-		if err := e.csvRecord(&r); err != nil {
+		if err := e.wholeRecord(&r); err != nil {
 			return err
 		}
 	}
 	return e.flush()
 }
 
-// csvRecord handles a record of csvlog or jsonlog: a whole record in one.
-func (e *engine) csvRecord(r *record) error {
+// wholeRecord handles a record that comes whole, with its detail and
+// statement: a csvlog or jsonlog record.
+func (e *engine) wholeRecord(r *record) error {
 	if r.level == lvlNone {
 		e.st.Skip(ReasonBadRecord, r.line)
 		return nil

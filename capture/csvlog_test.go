@@ -151,7 +151,7 @@ func TestReadCSVLogUnclosedQuote(t *testing.T) {
 		after int    // bytes of good rows after it
 		want  map[Reason]int64
 	}{
-		{"stray quote, then csvRecordMax bytes of rows", `2024-03-11 20:41:43.123 UTC,"app` + "\n", 3 * csvRecordMax, map[Reason]int64{ReasonBadRecord: 1}},
+		{"stray quote, then csvRecordMax bytes of rows", `2024-03-11 20:41:43.123 UTC,"app` + "\n", csvRecordMax + 100000, map[Reason]int64{ReasonBadRecord: 1}},
 		{"stray quote, then a few rows", `2024-03-11 20:41:43.123 UTC,"app` + "\n", 1000, map[Reason]int64{ReasonBadRecord: 1}},
 		{"stray quote and no record start after it", `x,"app` + "\n" + strings.Repeat("y\n", csvRecordMax), 0, map[Reason]int64{ReasonTruncated: 1}},
 	}

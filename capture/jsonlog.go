@@ -115,7 +115,7 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 			session: uint64(pid),
 			checked: true, // the whole line was
 		}
-		if err := e.csvRecord(&r); err != nil {
+		if err := e.wholeRecord(&r); err != nil {
 			return err
 		}
 	}

@@ -13,6 +13,7 @@ package gen
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"math/rand/v2"
 	"strconv"
@@ -156,11 +157,7 @@ func (g *generator) flush() error {
 	if len(g.buf) == 0 {
 		return nil
 	}
-	for _, c := range g.buf {
-		if c == '\n' {
-			g.st.Lines++
-		}
-	}
+	g.st.Lines += int64(bytes.Count(g.buf, nl))
 	g.st.Bytes += int64(len(g.buf))
 	_, err := g.w.Write(g.buf)
 	g.buf = g.buf[:0]
@@ -204,7 +201,7 @@ func (g *generator) prefix(s *session, pid int) {
 // each newline.
 func (g *generator) text(b []byte) {
 	for {
-		i := indexByte(b, '\n')
+		i := bytes.IndexByte(b, '\n')
 		if i < 0 {
 			g.buf = append(g.buf, b...)
 			return
@@ -215,14 +212,7 @@ func (g *generator) text(b []byte) {
 	}
 }
 
-func indexByte(b []byte, c byte) int {
-	for i, x := range b {
-		if x == c {
-			return i
-		}
-	}
-	return -1
-}
+var nl = []byte{'\n'}
 
 func (g *generator) str(s string) { g.buf = append(g.buf, s...) }
 

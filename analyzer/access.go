@@ -73,6 +73,11 @@ type Predicate struct {
 	// InOr is set when the predicate sits under an OR, where an index on it
 	// alone cannot serve the query (a BitmapOr might).
 	InOr bool `json:"in_or,omitempty"`
+
+	// lits are the ordinals, among the sample text's constants, of the
+	// constants that make up Value: the analyzer clears Value when another
+	// execution of the shape carried a different one.
+	lits []int
 }
 
 // Join is an equality between a column of this table and one of another.

@@ -10,6 +10,7 @@
 package analyzer
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"sort"
@@ -49,6 +50,22 @@ type QueryShape struct {
 	// Unresolved counts column references the walk could not attribute to a
 	// table (ambiguous without a schema, or unknown).
 	Unresolved int
+
+	// literalVaries records, per constant of SampleQuery (in text order),
+	// whether another execution carried a different value there; allVary
+	// says that executions could not be compared position by position.
+	literalVaries []bool
+	allVary       bool
+	sampleLits    [][]byte
+}
+
+// markVaried records that constant i of the sample varied (-1: all of them).
+func (q *QueryShape) markVaried(i int) {
+	if i < 0 || i >= len(q.literalVaries) {
+		q.allVary = true
+		return
+	}
+	q.literalVaries[i] = true
 }
 
 // MeanMS is the mean duration of the timed calls, or 0.
@@ -93,8 +110,10 @@ type Workload struct {
 // Analyzer accumulates statements. It is not safe for concurrent use.
 type Analyzer struct {
 	schema *catalog.Schema
-	// byKey maps a shape key to its shape (nil for texts the parser rejects).
-	byKey map[string]*QueryShape
+	// byKey maps a shape key to its shape (nil shape: the parser rejects
+	// the text), with the constants of the key's first text.
+	byKey map[string]*keyEntry
+	spans []literalSpan
 	// byFingerprint holds every shape once.
 	byFingerprint map[string]*QueryShape
 	keyBuf        []byte
@@ -135,20 +154,33 @@ func (a *Analyzer) skip(reason capture.Reason, line int64) {
 func New(schema *catalog.Schema) *Analyzer {
 	return &Analyzer{
 		schema:        schema,
-		byKey:         make(map[string]*QueryShape),
+		byKey:         make(map[string]*keyEntry),
 		byFingerprint: make(map[string]*QueryShape),
 	}
 }
 
+// keyEntry is what the analyzer keeps per shape key.
+type keyEntry struct {
+	shape *QueryShape
+	// first holds the constants of the key's first text; sameLayout says
+	// they line up with the shape's sample constants.
+	first      [][]byte
+	sameLayout bool
+}
+
 // Add records one captured statement. It copies what it keeps.
 func (a *Analyzer) Add(st *capture.Statement) {
-	a.keyBuf = appendShapeKey(a.keyBuf[:0], st.Query)
-	shape, seen := a.byKey[string(a.keyBuf)] // no allocation for the lookup
+	a.spans = a.spans[:0]
+	a.keyBuf = scanShape(a.keyBuf[:0], st.Query, &a.spans)
+	entry, seen := a.byKey[string(a.keyBuf)] // no allocation for the lookup
 	if !seen {
-		shape = a.newShape(string(st.Query))
-		a.byKey[string(a.keyBuf)] = shape
+		entry = a.newEntry(st.Query)
+		a.byKey[string(a.keyBuf)] = entry
+	} else if entry.shape != nil && !entry.shape.allVary {
+		entry.compare(st.Query, a.spans)
 	}
 	a.records++
+	shape := entry.shape
 	if shape == nil {
 		a.skip(ReasonParseError, st.Line)
 		return
@@ -171,10 +203,50 @@ func (a *Analyzer) Add(st *capture.Statement) {
 	}
 }
 
-// newShape fingerprints text and returns its shape, creating and walking it
+// newEntry makes the entry of a new shape key: the text's shape (found by
+// fingerprint, or created) and its constants.
+func (a *Analyzer) newEntry(q []byte) *keyEntry {
+	e := &keyEntry{first: make([][]byte, len(a.spans))}
+	for i, sp := range a.spans {
+		e.first[i] = bytes.Clone(q[sp.start:sp.end])
+	}
+	text := string(q)
+	e.shape = a.shapeOf(text, e.first)
+	if s := e.shape; s != nil {
+		e.sameLayout = len(e.first) == len(s.sampleLits)
+		if !e.sameLayout {
+			s.markVaried(-1)
+		}
+		for i := range e.first {
+			if e.sameLayout && !bytes.Equal(e.first[i], s.sampleLits[i]) {
+				s.markVaried(i)
+			}
+		}
+	}
+	return e
+}
+
+// compare marks the constants of q that differ from the key's first text.
+func (e *keyEntry) compare(q []byte, spans []literalSpan) {
+	if len(spans) != len(e.first) {
+		e.shape.markVaried(-1) // an IN list of another length
+		return
+	}
+	for i, sp := range spans {
+		if !bytes.Equal(q[sp.start:sp.end], e.first[i]) {
+			if !e.sameLayout {
+				e.shape.markVaried(-1)
+				return
+			}
+			e.shape.markVaried(i)
+		}
+	}
+}
+
+// shapeOf fingerprints text and returns its shape, creating and walking it
 // the first time the fingerprint is seen. It returns nil when the parser
 // rejects the text.
-func (a *Analyzer) newShape(text string) *QueryShape {
+func (a *Analyzer) shapeOf(text string, lits [][]byte) *QueryShape {
 	fp, err := pg_query.Fingerprint(text)
 	if err != nil {
 		return nil
@@ -190,13 +262,41 @@ func (a *Analyzer) newShape(text string) *QueryShape {
 	if err != nil {
 		norm = text
 	}
-	s := &QueryShape{Fingerprint: fp, Query: norm}
+	s := &QueryShape{Fingerprint: fp, Query: norm, sampleLits: lits, literalVaries: make([]bool, len(lits))}
 	w := newWalker(a.schema)
+	w.literalAt = make(map[int32]int, len(a.spans))
+	for i, sp := range a.spans {
+		w.literalAt[int32(sp.start)] = i
+	}
 	s.Kind = w.statements(tree)
 	s.Access = w.accesses
 	s.Unresolved = w.unresolved
 	a.byFingerprint[fp] = s
 	return s
+}
+
+// settleConstants turns the constants that varied between executions into
+// what they are to an index: a value supplied per call, like a parameter.
+// Only a constant every execution carried (status = 'pending' written into
+// the query) is a fixed condition, the stuff of partial indexes.
+func (q *QueryShape) settleConstants() {
+	for _, acc := range q.Access {
+		for i := range acc.Predicates {
+			p := &acc.Predicates[i]
+			if p.Value == "" || p.Value == "NULL" {
+				continue
+			}
+			varied := q.allVary
+			for _, l := range p.lits {
+				if l < len(q.literalVaries) && q.literalVaries[l] {
+					varied = true
+				}
+			}
+			if varied {
+				p.Value, p.Param = "", true
+			}
+		}
+	}
 }
 
 // Result returns the workload seen so far. The Analyzer can go on adding.
@@ -209,6 +309,7 @@ func (a *Analyzer) Result() *Workload {
 	}
 	for _, s := range a.byFingerprint {
 		if s.Calls > 0 {
+			s.settleConstants()
 			w.Shapes = append(w.Shapes, s)
 		}
 	}

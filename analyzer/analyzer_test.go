@@ -112,3 +112,57 @@ func TestProfiles(t *testing.T) {
 		t.Errorf("unused table profile = %+v", u)
 	}
 }
+
+// TestConstantsThatVary: a constant is a fixed condition (the stuff of
+// partial indexes) only if every execution of the shape carried it.
+func TestConstantsThatVary(t *testing.T) {
+	value := func(queries ...string) (string, bool) {
+		a := New(nil)
+		for _, q := range queries {
+			add(a, q, 1, 1)
+		}
+		s := a.Result().Shapes[0]
+		for _, p := range s.Access[0].Predicates {
+			if p.Target.Column == "status" {
+				return p.Value, p.Param
+			}
+		}
+		t.Fatalf("no status predicate in %q", queries)
+		return "", false
+	}
+	tests := []struct {
+		name      string
+		queries   []string
+		wantValue string
+		wantParam bool
+	}{
+		{"always the same", []string{
+			"SELECT * FROM orders WHERE status = 'pending' AND id = 1",
+			"SELECT * FROM orders WHERE status = 'pending' AND id = 2",
+		}, "'pending'", false},
+		{"varies", []string{
+			"SELECT * FROM orders WHERE status = 'pending' AND id = 1",
+			"SELECT * FROM orders WHERE status = 'paid' AND id = 1",
+		}, "", true},
+		{"varies across spellings of one shape", []string{
+			"SELECT * FROM orders WHERE status = 'pending' AND id = 1",
+			"select * from orders where status = 'paid' and id = 1",
+		}, "", true},
+		{"hard-coded beside a parameter", []string{
+			"SELECT * FROM orders WHERE status = 'pending' AND id = $1",
+			"SELECT * FROM orders WHERE status = 'pending' AND id = $1",
+		}, "'pending'", false},
+		{"in list of another length", []string{
+			"SELECT * FROM orders WHERE status = 'pending' AND id IN (1, 2)",
+			"SELECT * FROM orders WHERE status = 'pending' AND id IN (3)",
+		}, "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, p := value(tt.queries...)
+			if v != tt.wantValue || p != tt.wantParam {
+				t.Errorf("value %q param %v; want %q %v", v, p, tt.wantValue, tt.wantParam)
+			}
+		})
+	}
+}

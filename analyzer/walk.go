@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -20,7 +21,10 @@ import (
 type walker struct {
 	schema *catalog.Schema
 	// version is the parse tree's PostgreSQL version, which Deparse checks.
-	version    int32
+	version int32
+	// literalAt maps the byte offset of each constant in the statement text
+	// to its ordinal among the text's constants (see scanShape).
+	literalAt  map[int32]int
 	accesses   []*TableAccess
 	unresolved int
 }
@@ -647,6 +651,21 @@ func (w *walker) simple(lhs, rhs *pg_query.Node, op Op, name string, sc *scope, 
 func (w *walker) predicate(ref ColumnRef, name string, value *pg_query.Node, ctx predCtx) Predicate {
 	p := Predicate{Target: ref, Operator: name, Op: operatorKind(name), Negated: ctx.negated, InOr: ctx.inOr}
 	p.Value, p.Param = constantText(value)
+	if p.Value != "" && w.literalAt != nil {
+		visit(value, func(x *pg_query.Node) bool {
+			if c := x.GetAConst(); c != nil {
+				loc := c.GetLocation()
+				// A negative number's location is its minus sign.
+				for _, at := range []int32{loc, loc + 1} {
+					if i, ok := w.literalAt[at]; ok {
+						p.lits = append(p.lits, i)
+						break
+					}
+				}
+			}
+			return true
+		})
+	}
 	return p
 }
 
@@ -1183,4 +1202,20 @@ func visitValue(m protoreflect.Message, fn func(*pg_query.Node) bool) {
 		return
 	}
 	visitMessage(m, fn)
+}
+
+// ParsePredicates returns the predicates of a WHERE clause on one table, as
+// the walker reads them from a query: the way to compare a partial index's
+// predicate with the filters of the workload. table may be nil.
+func ParsePredicates(schema *catalog.Schema, table catalog.QualifiedName, where string) ([]Predicate, error) {
+	tree, err := pg_query.Parse("SELECT 1 FROM " + table.String() + " WHERE " + where)
+	if err != nil {
+		return nil, fmt.Errorf("parse predicate %q: %w", where, err)
+	}
+	w := newWalker(schema)
+	w.statements(tree)
+	if len(w.accesses) != 1 {
+		return nil, fmt.Errorf("predicate %q: not a condition on %s alone", where, table)
+	}
+	return w.accesses[0].Predicates, nil
 }

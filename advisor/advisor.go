@@ -1,0 +1,317 @@
+// Package advisor turns a workload's access patterns into recommendations:
+// indexes to create, indexes to drop, and the candidates it considered and
+// rejected, each with the evidence behind it.
+//
+// The advisor generates index candidates from every table access
+// (candidates.go), prices each query shape's access with and without them in
+// one cost model (costmodel.go), and chooses a set greedily in the spirit of
+// Extend (Schlosser et al., ICDE 2019): each step adds, or widens, the index
+// with the best net benefit per byte given the indexes already chosen, until
+// the storage budget is spent or nothing gains enough.
+package advisor
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+// Kind is the kind of a recommendation.
+type Kind string
+
+// Recommendation kinds.
+const (
+	KindCreateIndex Kind = "create_index"
+	KindDropIndex   Kind = "drop_index"
+	// KindUnusedIndex flags an index no query of the workload uses: a
+	// candidate for dropping only once live statistics confirm it.
+	KindUnusedIndex Kind = "unused_index"
+)
+
+// Recommendation is one piece of advice, with its evidence.
+type Recommendation struct {
+	Kind  Kind
+	Table catalog.QualifiedName
+	// Index is the index's name (to create or to drop).
+	Index string
+	// DDL is the statement to run.
+	DDL string
+	// Benefit is the estimated read cost saved over the workload, in planner
+	// cost units (for a drop: the write cost saved).
+	Benefit float64
+	// WriteCost is the estimated write (index maintenance) cost over the
+	// workload, in the same units.
+	WriteCost float64
+	// SizeBytes is the index's estimated size (for a drop, what is freed).
+	SizeBytes int64
+	// SavedMS estimates the observed execution time saved, where the input
+	// had durations: Σ calls × mean time × the share of cost saved.
+	SavedMS float64
+	// Queries are the fingerprints of the shapes the recommendation serves
+	// (or, for a rejected one, would have served), most gain first.
+	Queries []string
+	// Reason is one sentence a person can check.
+	Reason string
+	// Confidence is "high", or "low" for advice the workload alone cannot
+	// settle (an index no captured query used).
+	Confidence string
+}
+
+// Options tune the selection.
+type Options struct {
+	// BudgetBytes caps the total size of created indexes; 0 means no cap.
+	BudgetBytes float64
+	// MinBenefit is the net benefit (read gain minus write cost, cost units
+	// over the workload) an index must bring. A negative value selects the
+	// default: MinBenefitShare of the workload's estimated read cost.
+	MinBenefit float64
+	// MaxRejected caps the rejected list (0: 20).
+	MaxRejected int
+}
+
+// MinBenefitShare is the default MinBenefit as a share of the workload's
+// estimated cost: an index that saves less than 0.5% is not worth a migration.
+const MinBenefitShare = 0.005
+
+// Result is what the advisor found.
+type Result struct {
+	Recommendations []Recommendation
+	Rejected        []Recommendation
+	// Assumptions lists the defaults the model used where the catalog had
+	// no figures, for the report to state.
+	Assumptions []string
+	// WorkloadCost and WorkloadCostAfter are the estimated read cost of the
+	// whole workload before and after the recommended indexes.
+	WorkloadCost, WorkloadCostAfter float64
+	// WhatIfEvaluations counts cost evaluations of (access, index) pairs.
+	WhatIfEvaluations int
+}
+
+// Advise recommends indexes for the workload on the schema (nil allowed:
+// tables are then modelled from the queries alone, with default sizes).
+func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
+	m := buildModel(w, schema)
+	res := &Result{}
+	res.Assumptions = m.assumptions()
+	for _, t := range m.sortedTables() {
+		for _, a := range t.accesses {
+			res.WorkloadCost += a.calls * a.base
+		}
+	}
+	minBenefit := opt.MinBenefit
+	if minBenefit < 0 {
+		minBenefit = MinBenefitShare * res.WorkloadCost
+	}
+	sel := newSelection(m, opt.BudgetBytes, minBenefit)
+	sel.run()
+	res.WhatIfEvaluations = sel.evaluations
+	for _, t := range m.sortedTables() {
+		for _, a := range t.accesses {
+			res.WorkloadCostAfter += a.calls * sel.cur[a]
+		}
+	}
+	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
+	res.Recommendations = append(res.Recommendations, hygiene(m, sel)...)
+	max := opt.MaxRejected
+	if max == 0 {
+		max = 20
+	}
+	res.Rejected = sel.rejected(max)
+	return res
+}
+
+// model is the workload laid over the tables.
+type model struct {
+	tables map[catalog.QualifiedName]*tableModel
+	schema *catalog.Schema
+	noStats int
+}
+
+func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
+	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema}
+	table := func(name catalog.QualifiedName) *tableModel {
+		t := m.tables[name]
+		if t == nil {
+			t = newTableModel(name, schema.Lookup(name.Schema, name.Name))
+			if !t.stats {
+				m.noStats++
+			}
+			if t.table != nil {
+				for i := range t.table.Indexes {
+					t.existing = append(t.existing, existingIndex(t, &t.table.Indexes[i], schema))
+				}
+			}
+			m.tables[name] = t
+		}
+		return t
+	}
+	if schema != nil {
+		for _, t := range schema.SortedTables() {
+			if t.Kind == catalog.KindTable || t.Kind == catalog.KindPartitionedTable || t.Kind == catalog.KindMaterializedView {
+				table(t.Name)
+			}
+		}
+	}
+	for _, s := range w.Shapes {
+		if s.Calls == 0 {
+			continue
+		}
+		var accs []*accessModel
+		for _, a := range s.Access {
+			t := table(a.Table)
+			am := newAccessModel(s, a, t)
+			accs = append(accs, am)
+			t.accesses = append(t.accesses, am)
+			if a.Write != "" {
+				t.writes = append(t.writes, newWriteModel(s, am))
+			}
+		}
+		// A join's outer side: the fewest rows any partner returns.
+		for _, am := range accs {
+			am.siblings = accs
+			for _, j := range am.acc.Joins {
+				for _, other := range accs {
+					if other != am && other.acc.Table == j.Other {
+						r := other.rowsOut()
+						if am.outer == 0 || r < am.outer {
+							am.outer = r
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, t := range m.tables {
+		for _, a := range t.accesses {
+			a.baseSeq = a.cost(nil)
+			a.base = a.cost(t.existing)
+		}
+	}
+	return m
+}
+
+func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {
+	w := &writeModel{shape: s, kind: a.acc.Write, calls: float64(s.Calls), setCols: a.acc.SetColumns}
+	switch {
+	case s.Rows > 0 && s.Calls > 0:
+		w.rows = float64(s.Rows) / float64(s.Calls)
+	case w.kind == analyzer.KindCopy:
+		w.rows = defaultCopyRows
+	case w.kind == analyzer.KindInsert:
+		w.rows = 1
+	default:
+		w.rows = math.Min(a.rowsOut(), a.t.rows)
+	}
+	return w
+}
+
+// existingIndex models an index of the catalog.
+func existingIndex(t *tableModel, ix *catalog.Index, schema *catalog.Schema) *indexModel {
+	m := &indexModel{t: t, name: ix.Name, method: ix.Method, include: ix.Include, unique: ix.Unique, existing: ix, predText: ix.Predicate}
+	if m.method == "" {
+		m.method = "btree"
+	}
+	for i, k := range ix.Keys {
+		key := indexKey{column: k.Column, desc: k.Desc}
+		if k.Column != "" {
+			key.key = k.Column
+		} else {
+			key.key, key.expr = normalizeExpr(k.Expression), k.Expression
+		}
+		if i == 0 {
+			m.opclass = k.Opclass
+		}
+		m.keys = append(m.keys, key)
+	}
+	if ix.Predicate != "" {
+		if ps, err := analyzer.ParsePredicates(schema, t.name, ix.Predicate); err == nil {
+			m.predicate = ps
+		} else {
+			// An unreadable predicate: the model must not think it
+			// serves queries it may not.
+			m.predicate = []analyzer.Predicate{{Target: analyzer.ColumnRef{Expr: ix.Predicate}, Op: analyzer.OpOther}}
+		}
+	}
+	m.finish()
+	return m
+}
+
+func (m *model) sortedTables() []*tableModel {
+	out := make([]*tableModel, 0, len(m.tables))
+	for _, t := range m.tables {
+		out = append(out, t)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name.String() < out[j].name.String() })
+	return out
+}
+
+func (m *model) assumptions() []string {
+	var out []string
+	if m.schema == nil {
+		out = append(out, "no schema: tables, columns and existing indexes are unknown; primary keys are not seen, so lookups by them may be advised")
+	}
+	if m.noStats > 0 {
+		out = append(out, fmt.Sprintf("no statistics for %d table(s): each assumed to hold %s rows, with PostgreSQL's default selectivities (equality 0.5%%, range 33%%)", m.noStats, groupThousands(DefaultRows)))
+	}
+	return out
+}
+
+// served reports whether an index in have already does what c would do: the
+// same method, predicate and opclass, and c's keys a prefix of its keys
+// (scanned forwards or backwards), with c's INCLUDE columns stored.
+func served(c *indexModel, have []*indexModel) *indexModel {
+	for _, e := range have {
+		if e == c || e.method != c.method || predicateKey(e.predicate) != predicateKey(c.predicate) || e.opclass != c.opclass {
+			continue
+		}
+		if len(c.keys) > len(e.keys) {
+			continue
+		}
+		forward, backward := true, true
+		for i, k := range c.keys {
+			if e.keys[i].key != k.key {
+				forward, backward = false, false
+				break
+			}
+			if e.keys[i].desc != k.desc {
+				forward = false
+			} else {
+				backward = false
+			}
+		}
+		if !forward && !backward {
+			continue
+		}
+		if c.method == "gin" || c.method == "brin" || c.method == "hash" {
+			if len(c.keys) != len(e.keys) {
+				continue
+			}
+		}
+		ok := true
+		for _, inc := range c.include {
+			if !e.stored[inc] {
+				ok = false
+			}
+		}
+		if ok {
+			return e
+		}
+	}
+	return nil
+}
+
+func groupThousands(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,370 @@
+package advisor
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+// Candidate generation: from each table access, the indexes a PostgreSQL
+// engineer would consider for it. The selection then weighs them against
+// each other and against their write cost.
+
+// Limits on what a candidate may hold.
+const (
+	maxKeyColumns     = 4  // wider btrees rarely pay for their size
+	maxIncludeColumns = 3  // covering indexes stay narrow
+	maxIncludeWidth   = 48 // bytes of INCLUDE columns
+	// brinMinRows is the table size below which BRIN is never proposed: a
+	// small table is scanned faster than its block ranges are checked.
+	brinMinRows = 1_000_000
+)
+
+// candidatesFor adds the candidates one access suggests to pool.
+func candidatesFor(a *accessModel, pool map[string]*indexModel) {
+	if a.readless {
+		return
+	}
+	t := a.t
+	var eqs, ranges []predInfo
+	for _, p := range a.preds {
+		switch p.p.Op {
+		case analyzer.OpEq, analyzer.OpIn, analyzer.OpIsNull:
+			if !hasKey(eqs, p.key) {
+				eqs = append(eqs, p)
+			}
+		case analyzer.OpRange, analyzer.OpBetween, analyzer.OpLikePrefix:
+			if !hasKey(ranges, p.key) {
+				ranges = append(ranges, p)
+			}
+		}
+	}
+	// Most selective equality first when statistics tell; otherwise (and
+	// on ties) the column the table's queries filter on most often, so that
+	// one index's leading columns serve many queries (tenant_id first);
+	// then by name, for determinism.
+	sort.SliceStable(eqs, func(i, j int) bool {
+		if t.stats && eqs[i].sel != eqs[j].sel {
+			return eqs[i].sel < eqs[j].sel
+		}
+		if fi, fj := t.eqFrequency(eqs[i].key), t.eqFrequency(eqs[j].key); fi != fj {
+			return fi > fj
+		}
+		return eqs[i].key < eqs[j].key
+	})
+	if len(eqs) > maxKeyColumns-1 {
+		eqs = eqs[:maxKeyColumns-1]
+	}
+	eqKeys := keysOf(eqs)
+
+	add := func(keys []indexKey, opclass string, partial []analyzer.Predicate) *indexModel {
+		if len(keys) == 0 {
+			return nil
+		}
+		ix := &indexModel{t: t, method: "btree", keys: keys, opclass: opclass, predicate: partial}
+		ix.predText = predicateSQL(partial)
+		return addCandidate(pool, ix)
+	}
+
+	var bases [][]indexKey
+	if len(eqKeys) > 0 {
+		bases = append(bases, eqKeys)
+	}
+	for _, r := range ranges {
+		keys := append(append([]indexKey{}, eqKeys...), keyOf(r))
+		opclass := ""
+		if r.p.Op == analyzer.OpLikePrefix && len(eqKeys) == 0 {
+			if c := t.column(r.key); c == nil || isTextType(c.Type) {
+				opclass = patternOps(c)
+			}
+		} else if r.p.Op == analyzer.OpLikePrefix {
+			continue // a pattern opclass on a non-leading key: leave to the planner
+		}
+		add(keys, opclass, nil)
+		bases = append(bases, keys)
+	}
+	if len(a.order) > 0 && len(a.order) <= maxKeyColumns {
+		keys := append([]indexKey{}, eqKeys...)
+		ok := true
+		for _, o := range a.order {
+			k := refKey(o.Target)
+			if containsKey(keys, k) {
+				ok = false
+				break
+			}
+			keys = append(keys, indexKey{key: k, column: o.Target.Column, expr: o.Target.Expr, desc: o.Desc})
+		}
+		if ok && len(keys) <= maxKeyColumns {
+			// A btree scans backwards as well as forwards: only mixed
+			// directions need DESC keys.
+			if allDesc(a.order) {
+				for i := len(eqKeys); i < len(keys); i++ {
+					keys[i].desc = false
+				}
+			}
+			add(keys, "", nil)
+			bases = append(bases, keys)
+		}
+	}
+	if len(eqKeys) > 0 {
+		add(eqKeys, "", nil)
+	}
+	// Join columns: the inner side of a nested loop probes by them.
+	for _, j := range a.joins {
+		if t.unique[j] {
+			continue
+		}
+		add([]indexKey{{key: j, column: j}}, "", nil)
+	}
+	// Covering variants: the same keys INCLUDE the few narrow columns the
+	// access still needs, so that an index-only scan answers it.
+	if !a.needsAll {
+		for _, keys := range bases {
+			if inc := includeFor(a, keys); len(inc) > 0 {
+				ix := &indexModel{t: t, method: "btree", keys: keys, include: inc}
+				addCandidate(pool, ix)
+			}
+		}
+	}
+	// Partial variants: a constant condition the query always carries
+	// (status = 'pending', deleted_at IS NULL) moves into the index's WHERE.
+	for _, p := range a.preds {
+		if !isPartialCondition(p, t) {
+			continue
+		}
+		for _, keys := range bases {
+			if rest := withoutKey(keys, p.key); len(rest) > 0 {
+				add(rest, "", []analyzer.Predicate{p.p})
+			}
+		}
+	}
+	// GIN for containment, existence, overlap and full-text operators.
+	for _, p := range a.preds {
+		switch p.p.Op {
+		case analyzer.OpJSONContain, analyzer.OpJSONExists, analyzer.OpArrayOverlap, analyzer.OpArrayContain, analyzer.OpFullText:
+			ix := &indexModel{t: t, method: "gin", keys: []indexKey{keyOf(p)}}
+			if p.p.Op == analyzer.OpJSONContain && onlyContainment(t, p.key) {
+				ix.opclass = "jsonb_path_ops"
+			}
+			addCandidate(pool, ix)
+		}
+	}
+	// BRIN for range filters on a large, append-mostly table whose column
+	// follows insertion order.
+	if t.rows >= brinMinRows && appendMostly(t) {
+		for _, r := range ranges {
+			if r.p.Op == analyzer.OpLikePrefix || r.p.Target.Column == "" {
+				continue
+			}
+			if corr, ok := t.correlation(r.key); (ok && corr*corr >= 0.81) || (!ok && isTimeLike(t.column(r.key))) {
+				addCandidate(pool, &indexModel{t: t, method: "brin", keys: []indexKey{keyOf(r)}})
+			}
+		}
+	}
+}
+
+// eqFrequency is how many calls filter the table by equality on key.
+func (t *tableModel) eqFrequency(key string) float64 {
+	if t.eqFreq == nil {
+		t.eqFreq = map[string]float64{}
+		for _, a := range t.accesses {
+			for _, p := range a.preds {
+				switch p.p.Op {
+				case analyzer.OpEq, analyzer.OpIn, analyzer.OpIsNull:
+					t.eqFreq[p.key] += a.calls
+				}
+			}
+		}
+	}
+	return t.eqFreq[key]
+}
+
+// addCandidate puts ix in the pool unless an equal one is there, and
+// returns the pooled one.
+func addCandidate(pool map[string]*indexModel, ix *indexModel) *indexModel {
+	ix.finish()
+	sig := ix.signature()
+	if old, ok := pool[sig]; ok {
+		return old
+	}
+	pool[sig] = ix
+	return ix
+}
+
+// signature identifies an index by what it does, not its name.
+func (ix *indexModel) signature() string {
+	var b strings.Builder
+	b.WriteString(ix.t.name.String())
+	b.WriteString("|")
+	b.WriteString(ix.method)
+	for _, k := range ix.keys {
+		b.WriteString("|")
+		b.WriteString(k.key)
+		if k.desc {
+			b.WriteString(" desc")
+		}
+	}
+	b.WriteString("|" + ix.opclass)
+	b.WriteString("|" + strings.Join(ix.include, ","))
+	b.WriteString("|" + predicateKey(ix.predicate))
+	return b.String()
+}
+
+func predicateKey(ps []analyzer.Predicate) string {
+	var parts []string
+	for _, p := range ps {
+		parts = append(parts, refKey(p.Target)+" "+string(p.Op)+" "+p.Value)
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " AND ")
+}
+
+// predicateSQL renders partial-index conditions as a WHERE clause.
+func predicateSQL(ps []analyzer.Predicate) string {
+	var parts []string
+	for _, p := range ps {
+		target := quoteKey(p.Target)
+		switch p.Op {
+		case analyzer.OpIsNull:
+			parts = append(parts, target+" IS NULL")
+		case analyzer.OpIsNotNull:
+			parts = append(parts, target+" IS NOT NULL")
+		case analyzer.OpEq:
+			parts = append(parts, target+" = "+p.Value)
+		case analyzer.OpIn:
+			parts = append(parts, target+" IN "+p.Value)
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " AND ")
+}
+
+// isPartialCondition reports whether a predicate is worth moving into a
+// partial index: a constant (not a parameter) equality on a column that
+// divides the table into few groups, or an IS [NOT] NULL.
+func isPartialCondition(p predInfo, t *tableModel) bool {
+	if p.p.Target.Column == "" || p.p.Param {
+		return false
+	}
+	switch p.p.Op {
+	case analyzer.OpIsNull, analyzer.OpIsNotNull:
+		return true
+	case analyzer.OpEq:
+		if p.p.Value == "" || t.unique[p.key] {
+			return false
+		}
+		nd := t.distinct(p.key)
+		return nd == 0 || nd <= 100
+	}
+	return false
+}
+
+func includeFor(a *accessModel, keys []indexKey) []string {
+	var inc []string
+	width := 0.0
+	for _, c := range sortedKeys(a.needed) {
+		if containsKey(keys, c) {
+			continue
+		}
+		if a.t.table != nil && a.t.column(c) == nil {
+			return nil
+		}
+		width += a.t.keyWidth(c)
+		inc = append(inc, c)
+		if len(inc) > maxIncludeColumns || width > maxIncludeWidth {
+			return nil
+		}
+	}
+	return inc
+}
+
+// onlyContainment reports whether every jsonb filter on key in the
+// workload is @>, which jsonb_path_ops serves with a smaller index.
+func onlyContainment(t *tableModel, key string) bool {
+	for _, a := range t.accesses {
+		for _, p := range a.preds {
+			if p.key == key && p.p.Op != analyzer.OpJSONContain && ginOp(p.p.Op, "") {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// appendMostly reports whether a table's writes are mostly inserts.
+func appendMostly(t *tableModel) bool {
+	var ins, other float64
+	for _, w := range t.writes {
+		switch w.kind {
+		case analyzer.KindInsert, analyzer.KindCopy:
+			ins += w.calls * w.rows
+		case analyzer.KindUpdate, analyzer.KindMerge:
+			other += w.calls * w.rows
+		}
+	}
+	return ins > 0 && other <= ins/10
+}
+
+func isTextType(typ string) bool {
+	return typ == "text" || strings.HasPrefix(typ, "character varying") || typ == "citext" || strings.HasSuffix(typ, ".citext")
+}
+
+// patternOps is the btree operator class that serves LIKE 'prefix%' on a
+// column whatever its collation.
+func patternOps(c *catalog.Column) string {
+	if c != nil && strings.HasPrefix(c.Type, "character varying") {
+		return "varchar_pattern_ops"
+	}
+	return "text_pattern_ops"
+}
+
+func keyOf(p predInfo) indexKey {
+	return indexKey{key: p.key, column: p.p.Target.Column, expr: p.p.Target.Expr}
+}
+
+func keysOf(ps []predInfo) []indexKey {
+	out := make([]indexKey, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, keyOf(p))
+	}
+	return out
+}
+
+func hasKey(ps []predInfo, key string) bool {
+	for _, p := range ps {
+		if p.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func containsKey(keys []indexKey, key string) bool {
+	for _, k := range keys {
+		if k.key == key {
+			return true
+		}
+	}
+	return false
+}
+
+func withoutKey(keys []indexKey, key string) []indexKey {
+	var out []indexKey
+	for _, k := range keys {
+		if k.key != key {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+func allDesc(order []analyzer.SortKey) bool {
+	for _, o := range order {
+		if !o.Desc {
+			return false
+		}
+	}
+	return true
+}

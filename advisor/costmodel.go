@@ -1,0 +1,161 @@
+package advisor
+
+// The cost model. Every number pgadvise puts on a recommendation comes from
+// the formulas in this file, so that they can be read, checked and changed in
+// one place.
+//
+// Units. Costs are in PostgreSQL planner cost units (seq_page_cost = 1: the
+// cost of reading one 8 kB page sequentially), with the planner's own default
+// constants, so that a figure can be compared with EXPLAIN's. A query's cost
+// is per execution; benefits and write costs are summed over the workload
+// (calls × per-execution cost), so a read gain and a write cost are directly
+// comparable.
+//
+// Read side. For each table access of each query shape the model estimates
+// the cheapest way to get the rows the access needs, given a set of indexes:
+//   - a sequential scan: pages·seq_page_cost + rows·(cpu_tuple_cost + quals·cpu_operator_cost);
+//   - an index scan: the index's usable key prefix (equality keys, then at
+//     most one range key, as a btree can use them) gives a selectivity s;
+//     cost = descent + s·index_pages·random_page_cost + heap fetches + CPU per
+//     tuple; heap fetches interpolate, like PostgreSQL's cost_index, between
+//     random reads of every row (uncorrelated column) and sequential reads of
+//     s·pages (correlation ±1); an index-only scan (the index has every column
+//     the access reads) skips all but the not-all-visible share of the heap;
+//   - an explicit sort (rows·log2(rows)·2·cpu_operator_cost) when ORDER BY is
+//     not delivered by the index; with ORDER BY … LIMIT k served in index
+//     order, the scan stops after k matching rows;
+//   - a join column is a parameterized lookup: the inner side of a nested
+//     loop costs outer_rows × (one index probe), against one hash-join scan
+//     of the table; the cheaper is taken.
+// Selectivities come from pg_stats when the catalog has them (n_distinct,
+// null_frac, most common values) and otherwise from PostgreSQL's own
+// defaults for an unknown column (DEFAULT_EQ_SEL 0.005, DEFAULT_INEQ_SEL
+// 1/3, DEFAULT_RANGE_INEQ_SEL 0.005, DEFAULT_MATCH_SEL 0.005). A primary key
+// or unique column matches one row. Table sizes come from pg_class; without
+// statistics every table is assumed to hold DefaultRows rows.
+//
+// Write side. Every index costs each inserted row one index insertion
+// (descent + a dirtied leaf page ≈ random_page_cost). A DELETE leaves the
+// entry for VACUUM to remove (vacuumCostPerRow). An UPDATE that changes no
+// indexed column can be HOT (heap-only: no index entries at all); adding an
+// index on a column such an UPDATE changes makes it non-HOT, and a non-HOT
+// update inserts into every index of the table plus a new heap tuple on
+// another page. An UPDATE that is already non-HOT costs the new index one
+// insertion per row. Rows per write come from pg_stat_statements' rows when
+// known, else 1 per INSERT call (defaultCopyRows per COPY) and the filter's
+// estimated rows per UPDATE/DELETE.
+//
+// Storage: a btree holds rows·(key width + 8-byte tuple header + 4-byte line
+// pointer) in pages filled to 90%, plus one page per 256 leaf pages for
+// the inner levels; a partial index only its share of rows. This ignores
+// btree deduplication (PostgreSQL 13+), so it is an upper bound for keys with
+// many duplicates; HypoPG's estimate shares that bias.
+
+import (
+	"math"
+)
+
+// Planner cost constants: PostgreSQL's defaults.
+const (
+	seqPageCost       = 1.0
+	randomPageCost    = 4.0
+	cpuTupleCost      = 0.01
+	cpuIndexTupleCost = 0.005
+	cpuOperatorCost   = 0.0025
+)
+
+// PostgreSQL's default selectivities for a column without statistics
+// (src/include/utils/selfuncs.h).
+const (
+	defaultEqSel        = 0.005
+	defaultIneqSel      = 1.0 / 3
+	defaultRangeIneqSel = 0.005
+	defaultMatchSel     = 0.005
+	defaultNotNullSel   = 0.995
+)
+
+// Model defaults where neither statistics nor the workload tell.
+const (
+	// DefaultRows is the row count assumed for a table without statistics.
+	DefaultRows = 1_000_000
+	// defaultRowWidth is the heap width, in bytes, of a row whose columns'
+	// widths are unknown.
+	defaultRowWidth = 100
+	// defaultInListLength is the number of values assumed in IN ($1) / =
+	// ANY($1) when the query does not say.
+	defaultInListLength = 3
+	// defaultCopyRows is the rows assumed per COPY … FROM.
+	defaultCopyRows = 1000
+	// allVisibleFraction is the share of heap pages assumed all-visible, for
+	// index-only scans.
+	allVisibleFraction = 0.9
+	// vacuumCostPerRow is the cost charged to each index per deleted row.
+	vacuumCostPerRow = 0.1
+	// pageSize and the btree fill factor.
+	pageSize      = 8192
+	btreeFill     = 0.9
+	pageHeader    = 24
+	heapTupleHead = 23 + 4 // heap tuple header + line pointer
+	indexTupleHdr = 8 + 4  // index tuple header + line pointer
+)
+
+// seqScanCost is a sequential scan of the whole table with quals conditions.
+func seqScanCost(t *tableModel, quals int) float64 {
+	return t.pages*seqPageCost + t.rows*(cpuTupleCost+float64(quals)*cpuOperatorCost)
+}
+
+// sortCost is an explicit sort of n rows; with limit > 0 a bounded top-N heap.
+func sortCost(n float64, limit float64) float64 {
+	if n < 2 {
+		return 0
+	}
+	if limit > 0 && limit < n {
+		return n * math.Log2(2*limit) * cpuOperatorCost
+	}
+	return n * math.Log2(n) * 2 * cpuOperatorCost
+}
+
+// indexScanCost is one index scan that matches fraction s of the table's
+// rows through the index, of which the access needs only `needed` rows (the
+// LIMIT cut-off when the index delivers the order; all of them otherwise).
+func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly bool, quals int) float64 {
+	matched := math.Max(1, s*t.rows)
+	fetched := math.Min(matched, math.Max(1, needed))
+	frac := fetched / matched
+	indexPages := math.Max(1, ix.pages(t))
+	descent := math.Ceil(math.Log2(math.Max(2, t.rows))) * cpuOperatorCost
+	indexIO := math.Max(1, math.Ceil(s*indexPages*frac)) * randomPageCost
+	cpu := fetched * (cpuIndexTupleCost + cpuTupleCost + float64(quals)*cpuOperatorCost)
+
+	// Heap I/O, as cost_index: uncorrelated rows are random page reads
+	// (capped at the table's pages), correlated ones read s·pages in order.
+	maxIO := math.Min(fetched, t.pages) * randomPageCost
+	minIO := randomPageCost + math.Max(0, math.Ceil(s*t.pages*frac)-1)*seqPageCost
+	c2 := ix.correlation * ix.correlation
+	heapIO := maxIO + c2*(minIO-maxIO)
+	if indexOnly {
+		heapIO *= 1 - allVisibleFraction
+	}
+	return descent + indexIO + heapIO + cpu
+}
+
+// indexInsertCost is the cost one new row adds to one btree.
+func indexInsertCost(t *tableModel) float64 {
+	return randomPageCost + math.Ceil(math.Log2(math.Max(2, t.rows)))*cpuOperatorCost
+}
+
+// hotBreakCost is the extra cost of one row's UPDATE turning from HOT into
+// non-HOT on a table that will have indexes indexes: an entry in each, and
+// the new tuple on another heap page.
+func hotBreakCost(t *tableModel, indexes int) float64 {
+	return float64(indexes)*indexInsertCost(t) + randomPageCost
+}
+
+// btreeSize estimates a btree's size in bytes for rows entries of keyWidth
+// bytes each.
+func btreeSize(rows, keyWidth float64) float64 {
+	perPage := math.Floor((pageSize - pageHeader) * btreeFill / (keyWidth + indexTupleHdr))
+	perPage = math.Max(perPage, 1)
+	leaves := math.Ceil(math.Max(rows, 1) / perPage)
+	return (leaves + math.Ceil(leaves/256) + 1) * pageSize
+}

@@ -1,0 +1,150 @@
+package advisor
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// hygiene finds existing indexes to drop: exact duplicates, and btrees whose
+// keys are a leading prefix of another's (same method and predicate). It
+// never drops an index that backs a primary key, unique or exclusion
+// constraint, nor a unique index (it enforces something). Indexes no access
+// of the workload uses are reported with low confidence, not as drops: the
+// capture may have missed the queries that need them.
+func hygiene(m *model, sel *selection) []Recommendation {
+	var out []Recommendation
+	for _, t := range m.sortedTables() {
+		dropped := map[*indexModel]bool{}
+		idx := append([]*indexModel{}, t.existing...)
+		sort.SliceStable(idx, func(i, j int) bool { return keepFirst(idx[i], idx[j]) })
+		for i, ix := range idx {
+			if !droppable(ix) {
+				continue
+			}
+			for j, other := range idx {
+				if i == j || dropped[other] {
+					continue
+				}
+				dup := sameIndex(ix, other)
+				// Of two duplicates, drop the one keepFirst ranks later.
+				if dup && j > i {
+					continue
+				}
+				if !dup && !prefixOf(ix, other) {
+					continue
+				}
+				dropped[ix] = true
+				r := Recommendation{
+					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name),
+					Benefit:   round(writeCost(ix, t, t.existing)),
+					SizeBytes: int64(ix.size()), Confidence: "high",
+				}
+				if dup {
+					r.Reason = fmt.Sprintf("Duplicate of %s (same definition): it doubles the write cost and serves nothing the other does not.", other.name)
+				} else {
+					r.Reason = fmt.Sprintf("Redundant: its keys (%s) are a leading prefix of %s (%s), which serves the same lookups.", keyList(ix), other.name, keyList(other))
+				}
+				out = append(out, r)
+				break
+			}
+		}
+		for _, ix := range t.existing {
+			if dropped[ix] || !droppable(ix) || usedBy(ix, t, sel) {
+				continue
+			}
+			r := Recommendation{
+				Kind: KindUnusedIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name),
+				Benefit:   round(writeCost(ix, t, t.existing)),
+				SizeBytes: int64(ix.size()), Confidence: "low",
+			}
+			reads := 0
+			for _, a := range t.accesses {
+				if !a.readless {
+					reads++
+				}
+			}
+			if reads == 0 {
+				r.Reason = "Unused by this workload: no captured query reads the table. Check pg_stat_user_indexes.idx_scan over a full business cycle before dropping."
+			} else {
+				r.Reason = fmt.Sprintf("Unused by this workload: none of the %d captured %s on this table would use it. Check pg_stat_user_indexes.idx_scan over a full business cycle before dropping.", reads, plural(reads, "query", "queries"))
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// droppable reports whether an index may be dropped on its own.
+func droppable(ix *indexModel) bool {
+	return ix.existing != nil && ix.existing.Constraint == "" && !ix.unique
+}
+
+// keepFirst orders indexes by which to keep when they duplicate each other:
+// constraint-backed and unique first, then by name.
+func keepFirst(a, b *indexModel) bool {
+	ca, cb := a.existing.Constraint != "" || a.unique, b.existing.Constraint != "" || b.unique
+	if ca != cb {
+		return ca
+	}
+	return a.name < b.name
+}
+
+func sameIndex(a, b *indexModel) bool {
+	return a.method == b.method && a.signatureNoTable() == b.signatureNoTable()
+}
+
+func (ix *indexModel) signatureNoTable() string {
+	s := ix.signature()
+	return s[strings.IndexByte(s, '|'):]
+}
+
+// prefixOf reports whether btree a's keys are a strict leading prefix of
+// btree b's, with the same directions, predicate and opclass, and a's
+// INCLUDE columns stored in b.
+func prefixOf(a, b *indexModel) bool {
+	if a.method != "btree" || b.method != "btree" || len(a.keys) >= len(b.keys) {
+		return false
+	}
+	if predicateKey(a.predicate) != predicateKey(b.predicate) || a.opclass != b.opclass {
+		return false
+	}
+	for i, k := range a.keys {
+		if b.keys[i].key != k.key || b.keys[i].desc != k.desc {
+			return false
+		}
+	}
+	for _, c := range a.include {
+		if !b.stored[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// usedBy reports whether any access of the workload is cheapest through ix
+// under the final configuration, or could not do as well without it.
+func usedBy(ix *indexModel, t *tableModel, sel *selection) bool {
+	rest := sel.configWithout(t, ix)
+	for _, a := range t.accesses {
+		if a.readless {
+			continue
+		}
+		if a.cost(rest) > sel.cur[a]*(1+1e-9) {
+			return true
+		}
+	}
+	return false
+}
+
+func keyList(ix *indexModel) string {
+	var parts []string
+	for _, k := range ix.keys {
+		s := k.key
+		if k.desc {
+			s += " DESC"
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, ", ")
+}

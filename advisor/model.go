@@ -1,0 +1,266 @@
+package advisor
+
+import (
+	"math"
+	"regexp"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+// tableModel is what the cost model knows of one table.
+type tableModel struct {
+	name   catalog.QualifiedName
+	table  *catalog.Table // nil when the schema lacks it
+	rows   float64
+	pages  float64
+	width  float64 // heap row width
+	stats  bool    // rows came from statistics
+	unique map[string]bool
+	// existing indexes, and those of the current configuration.
+	existing []*indexModel
+	// writes to this table, for the write side of the model.
+	writes []*writeModel
+	accesses []*accessModel
+	eqFreq   map[string]float64 // calls filtering by equality, per key
+}
+
+// newTableModel builds the model of a table from the catalog (nil allowed).
+func newTableModel(name catalog.QualifiedName, t *catalog.Table) *tableModel {
+	m := &tableModel{name: name, table: t, rows: DefaultRows, unique: map[string]bool{}}
+	width := 0.0
+	if t != nil {
+		for i := range t.Columns {
+			width += columnWidth(&t.Columns[i])
+		}
+		if len(t.PrimaryKey) == 1 {
+			m.unique[t.PrimaryKey[0]] = true
+		}
+		for _, u := range t.Uniques {
+			if len(u) == 1 {
+				m.unique[u[0]] = true
+			}
+		}
+		for _, ix := range t.Indexes {
+			if ix.Unique && len(ix.Keys) == 1 && ix.Keys[0].Column != "" && ix.Predicate == "" {
+				m.unique[ix.Keys[0].Column] = true
+			}
+		}
+		if s := t.Stats; s != nil && s.Rows > 0 {
+			m.rows, m.stats = s.Rows, true
+			m.pages = s.Pages
+		}
+	}
+	if width == 0 {
+		width = defaultRowWidth
+	}
+	m.width = width + heapTupleHead
+	if m.pages <= 0 {
+		perPage := math.Max(1, math.Floor((pageSize-pageHeader)/m.width))
+		m.pages = math.Max(1, math.Ceil(m.rows/perPage))
+	}
+	return m
+}
+
+func (t *tableModel) column(name string) *catalog.Column {
+	if t.table == nil {
+		return nil
+	}
+	return t.table.Column(name)
+}
+
+// distinct returns the number of distinct values of a column, or 0 when unknown.
+func (t *tableModel) distinct(col string) float64 {
+	if t.unique[col] {
+		return t.rows
+	}
+	if c := t.column(col); c != nil && c.Stats != nil {
+		return c.Stats.DistinctValues(t.rows)
+	}
+	return 0
+}
+
+// correlation returns a column's physical-order correlation, and whether it is known.
+func (t *tableModel) correlation(col string) (float64, bool) {
+	if c := t.column(col); c != nil && c.Stats != nil && c.Stats.Correlation != nil {
+		return *c.Stats.Correlation, true
+	}
+	return 0, false
+}
+
+// keyWidth is the width in bytes of an index key on a column or expression.
+func (t *tableModel) keyWidth(key string) float64 {
+	if c := t.column(key); c != nil {
+		return columnWidth(c)
+	}
+	return 16 // an expression: lower(email), date_trunc(...)
+}
+
+// columnWidth estimates a column's stored width from statistics or its type.
+func columnWidth(c *catalog.Column) float64 {
+	if c.Stats != nil && c.Stats.AvgWidth > 0 {
+		return c.Stats.AvgWidth
+	}
+	typ := c.Type
+	switch {
+	case strings.HasSuffix(typ, "[]"):
+		return 40
+	case typ == "smallint", typ == "boolean", typ == "\"char\"":
+		return 2
+	case typ == "integer", typ == "date", typ == "real", typ == "oid":
+		return 4
+	case typ == "bigint", typ == "double precision", strings.HasPrefix(typ, "timestamp"), strings.HasPrefix(typ, "time"), typ == "money":
+		return 8
+	case typ == "uuid", typ == "interval":
+		return 16
+	case strings.HasPrefix(typ, "numeric"):
+		return 10
+	case typ == "jsonb", typ == "json", typ == "tsvector":
+		return 120
+	case strings.HasPrefix(typ, "character varying("), strings.HasPrefix(typ, "character("):
+		var n float64
+		if i := strings.IndexByte(typ, '('); i > 0 {
+			for _, r := range typ[i+1:] {
+				if r < '0' || r > '9' {
+					break
+				}
+				n = n*10 + float64(r-'0')
+			}
+		}
+		return math.Min(math.Max(n/2, 4), 32)
+	}
+	return 24 // text and unknown types
+}
+
+// isTimeLike reports whether a column looks like an insertion-ordered key:
+// a timestamp defaulting to now(), or a serial/identity integer.
+func isTimeLike(c *catalog.Column) bool {
+	if c == nil {
+		return false
+	}
+	def := strings.ToLower(c.Default)
+	switch {
+	case strings.HasPrefix(c.Type, "timestamp") || c.Type == "date":
+		return strings.Contains(def, "now()") || strings.Contains(def, "current_timestamp") || strings.Contains(def, "clock_timestamp")
+	case c.Type == "bigint" || c.Type == "integer":
+		return strings.Contains(def, "nextval(") || c.Identity != ""
+	}
+	return false
+}
+
+// selectivity estimates the fraction of rows a predicate keeps.
+func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
+	key := p.Target.Key()
+	col := p.Target.Column
+	switch p.Op {
+	case analyzer.OpEq:
+		if p.Value == "true" || p.Value == "false" {
+			if c := t.column(col); c != nil && c.Type == "boolean" && (c.Stats == nil || c.Stats.NDistinct == 0) {
+				return 0.5
+			}
+		}
+		return t.eqSel(col, key, p.Value)
+	case analyzer.OpIn:
+		n := float64(defaultInListLength)
+		if strings.HasPrefix(p.Value, "(") {
+			n = float64(strings.Count(p.Value, ",") + 1)
+		}
+		return math.Min(1, n*t.eqSel(col, key, ""))
+	case analyzer.OpIsNull:
+		if c := t.column(col); c != nil {
+			if c.NotNull {
+				return 1 / math.Max(t.rows, 1)
+			}
+			if c.Stats != nil {
+				return math.Max(c.Stats.NullFrac, 1/math.Max(t.rows, 1))
+			}
+		}
+		return defaultEqSel
+	case analyzer.OpIsNotNull:
+		if c := t.column(col); c != nil && c.Stats != nil {
+			return 1 - c.Stats.NullFrac
+		}
+		return defaultNotNullSel
+	case analyzer.OpRange:
+		return defaultIneqSel
+	case analyzer.OpBetween:
+		return defaultRangeIneqSel
+	case analyzer.OpLikePrefix, analyzer.OpJSONContain, analyzer.OpJSONExists,
+		analyzer.OpArrayOverlap, analyzer.OpArrayContain, analyzer.OpFullText, analyzer.OpLike:
+		return defaultMatchSel
+	case analyzer.OpNotEq:
+		return 1 - t.eqSel(col, key, p.Value)
+	}
+	return defaultIneqSel
+}
+
+// eqSel is the selectivity of "key = value": one row of a unique column, the
+// most-common-value frequency when the value is one, 1/n_distinct, or the
+// planner's default.
+func (t *tableModel) eqSel(col, key, value string) float64 {
+	if col == "" {
+		return defaultEqSel
+	}
+	if t.unique[col] {
+		return 1 / math.Max(t.rows, 1)
+	}
+	if c := t.column(col); c != nil && c.Stats != nil {
+		if value != "" {
+			v := strings.Trim(value, "'")
+			for i, mcv := range c.Stats.MostCommon {
+				if mcv == v && i < len(c.Stats.MostCommonFreqs) {
+					return c.Stats.MostCommonFreqs[i]
+				}
+			}
+		}
+		if nd := c.Stats.DistinctValues(t.rows); nd >= 1 {
+			return (1 - c.Stats.NullFrac) / nd
+		}
+	}
+	return defaultEqSel
+}
+
+// exprCast matches a cast ("::text", "::character varying(20)"), and
+// exprParenIdent a parenthesized identifier that is not a call's argument
+// list: PostgreSQL prints "lower((email)::text)" where a query says
+// "lower(email)".
+var (
+	exprCast       = regexp.MustCompile(`::[a-z_][a-z0-9_ ]*(\([0-9, ]+\))?(\[\])?`)
+	exprParenIdent = regexp.MustCompile(`(^|[^a-z0-9_])\(([a-z_][a-z0-9_]*)\)`)
+)
+
+// normalizeExpr gives an index or query expression a canonical text, so that
+// the two can be compared.
+func normalizeExpr(s string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = exprCast.ReplaceAllString(s, "")
+	for {
+		t := exprParenIdent.ReplaceAllString(s, "$1$2")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	for strings.HasPrefix(s, "(") && strings.HasSuffix(s, ")") && balanced(s[1:len(s)-1]) {
+		s = s[1 : len(s)-1]
+	}
+	return s
+}
+
+func balanced(s string) bool {
+	depth := 0
+	for _, r := range s {
+		switch r {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth < 0 {
+				return false
+			}
+		}
+	}
+	return depth == 0
+}

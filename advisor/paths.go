@@ -1,0 +1,559 @@
+package advisor
+
+import (
+	"math"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+// indexKey is one key of an index under the model: a column, or an
+// expression in normalized form.
+type indexKey struct {
+	key    string // column name, or normalizeExpr(expression)
+	column string // set for a plain column
+	expr   string // the expression as SQL, for DDL
+	desc   bool
+}
+
+// indexModel is an existing or candidate index.
+type indexModel struct {
+	t         *tableModel
+	name      string
+	method    string
+	keys      []indexKey
+	include   []string
+	predicate []analyzer.Predicate // a partial index's conditions (ANDed)
+	predText  string               // its WHERE clause as SQL
+	opclass   string               // on the first key: text_pattern_ops, jsonb_path_ops
+	unique    bool
+	existing  *catalog.Index // nil for a candidate
+	// columns holds every column the index stores or reads (keys,
+	// expression arguments, INCLUDE, predicate): an UPDATE of any of them
+	// cannot be HOT, and an index-only scan can return them.
+	columns map[string]bool
+	// stored holds the columns an index-only scan can return.
+	stored      map[string]bool
+	correlation float64
+	predSel     float64 // share of rows in a partial index
+}
+
+func (ix *indexModel) finish() {
+	ix.columns, ix.stored = map[string]bool{}, map[string]bool{}
+	for _, k := range ix.keys {
+		if k.column != "" {
+			ix.columns[k.column] = true
+			ix.stored[k.column] = true
+		} else {
+			for _, c := range ix.t.columnsIn(k.key) {
+				ix.columns[c] = true
+			}
+		}
+	}
+	for _, c := range ix.include {
+		ix.columns[c] = true
+		ix.stored[c] = true
+	}
+	ix.predSel = 1
+	for _, p := range ix.predicate {
+		for _, c := range ix.t.columnsIn(p.Target.Key()) {
+			ix.columns[c] = true
+		}
+		ix.predSel *= ix.t.selectivity(p)
+	}
+	if len(ix.keys) > 0 && ix.keys[0].column != "" {
+		if c, ok := ix.t.correlation(ix.keys[0].column); ok {
+			ix.correlation = c
+		} else if ix.method == "brin" {
+			ix.correlation = 0.95 // only proposed on insertion-ordered columns
+		}
+	}
+}
+
+// keyWidth is the summed width of the keys and INCLUDE columns.
+func (ix *indexModel) keyWidth() float64 {
+	w := 0.0
+	for _, k := range ix.keys {
+		w += ix.t.keyWidth(k.key)
+	}
+	for _, c := range ix.include {
+		w += ix.t.keyWidth(c)
+	}
+	// Alignment: index tuples are padded to 8 bytes.
+	return math.Ceil(w/8) * 8
+}
+
+// size estimates the index's size in bytes.
+func (ix *indexModel) size() float64 {
+	if ix.existing != nil && ix.existing.Stats != nil && ix.existing.Stats.SizeBytes > 0 {
+		return float64(ix.existing.Stats.SizeBytes)
+	}
+	rows := ix.t.rows * ix.predSel
+	switch ix.method {
+	case "brin":
+		// One summary per 128 pages: a few pages whatever the table.
+		return math.Max(3, math.Ceil(ix.t.pages/128/400)+2) * pageSize
+	case "gin":
+		// Several entries per row (keys of a document, array elements,
+		// lexemes), compressed posting lists: about half the column's size.
+		return math.Max(2*pageSize, rows*ix.keyWidth()*0.5)
+	}
+	return btreeSize(rows, ix.keyWidth())
+}
+
+func (ix *indexModel) pages(t *tableModel) float64 { return ix.size() / pageSize }
+
+// columnsIn lists the table's columns that an expression mentions.
+func (t *tableModel) columnsIn(expr string) []string {
+	if t.table == nil {
+		if identRE.MatchString(expr) && identRE.FindString(expr) == expr {
+			return []string{expr}
+		}
+		return nil
+	}
+	var out []string
+	for _, w := range identRE.FindAllString(expr, -1) {
+		if t.table.Column(w) != nil {
+			out = appendUnique(out, w)
+		}
+	}
+	return out
+}
+
+var identRE = regexp.MustCompile(`[a-z_][a-z0-9_]*`)
+
+// predInfo is one predicate an index could use, with its selectivity.
+type predInfo struct {
+	key string
+	p   analyzer.Predicate
+	sel float64
+}
+
+// accessModel is one table access of one query shape.
+type accessModel struct {
+	shape *analyzer.QueryShape
+	acc   *analyzer.TableAccess
+	t     *tableModel
+	calls float64
+	// preds are the ANDed predicates (not under OR or NOT), which an index
+	// can use; quals counts all conditions, for CPU cost.
+	preds  []predInfo
+	quals  int
+	allSel float64
+	// needed holds the columns the access reads; needsAll is set by "*".
+	needed   map[string]bool
+	needsAll bool
+	order    []analyzer.SortKey
+	limit    float64
+	joins    []string
+	outer    float64 // estimated rows of the other side of its joins
+	base     float64 // per-execution cost with the existing indexes
+	baseSeq  float64 // per-execution cost with no index at all
+	readless bool    // an INSERT or COPY: nothing to find
+	// siblings are the accesses of the same shape, this one included.
+	siblings []*accessModel
+}
+
+// shapeBase is the estimated cost of the access's whole shape with the
+// existing indexes.
+func (a *accessModel) shapeBase() float64 {
+	total := 0.0
+	for _, s := range a.siblings {
+		total += s.base
+	}
+	return total
+}
+
+// defaultLimitParam is the LIMIT assumed when the query's is a parameter.
+const defaultLimitParam = 50
+
+func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableModel) *accessModel {
+	m := &accessModel{shape: s, acc: a, t: t, calls: float64(s.Calls), allSel: 1, needed: map[string]bool{}}
+	m.readless = a.Write == analyzer.KindInsert || a.Write == analyzer.KindCopy
+	for _, p := range a.Predicates {
+		m.quals++
+		for _, c := range columnsOfRef(p.Target) {
+			m.needed[c] = true
+		}
+		if p.InOr || p.Negated {
+			continue
+		}
+		key := refKey(p.Target)
+		sel := t.selectivity(p)
+		m.preds = append(m.preds, predInfo{key: key, p: p, sel: sel})
+		m.allSel *= sel
+	}
+	for _, c := range a.Projected {
+		if c == "*" {
+			m.needsAll = true
+		}
+		m.needed[c] = true
+	}
+	for _, g := range a.GroupBy {
+		for _, c := range columnsOfRef(g) {
+			m.needed[c] = true
+		}
+	}
+	for _, ag := range a.Aggregates {
+		for _, c := range columnsOfRef(ag.Target) {
+			m.needed[c] = true
+		}
+	}
+	for _, o := range a.OrderBy {
+		for _, c := range columnsOfRef(o.Target) {
+			m.needed[c] = true
+		}
+	}
+	m.order = a.OrderBy
+	switch {
+	case a.Limit > 0:
+		m.limit = float64(a.Limit)
+	case a.Limit < 0:
+		m.limit = defaultLimitParam
+	}
+	for _, j := range a.Joins {
+		m.joins = appendUnique(m.joins, j.Column)
+		m.needed[j.Column] = true
+	}
+	if a.Write == analyzer.KindUpdate || a.Write == analyzer.KindDelete || a.Write == analyzer.KindMerge {
+		m.needsAll = true // the heap tuple is rewritten or removed
+	}
+	return m
+}
+
+func refKey(r analyzer.ColumnRef) string {
+	if r.Expr != "" {
+		return normalizeExpr(r.Expr)
+	}
+	return r.Column
+}
+
+func columnsOfRef(r analyzer.ColumnRef) []string {
+	if r.Expr != "" {
+		return r.Columns
+	}
+	if r.Column == "" {
+		return nil
+	}
+	return []string{r.Column}
+}
+
+// rowsOut is the rows the access returns by its own filters.
+func (a *accessModel) rowsOut() float64 {
+	return math.Max(1, a.t.rows*a.allSel)
+}
+
+// seqCost is a sequential scan plus the sort the query needs.
+func (a *accessModel) seqCost() float64 {
+	c := seqScanCost(a.t, a.quals)
+	if len(a.order) > 0 {
+		c += sortCost(a.rowsOut(), a.limit)
+	}
+	return c
+}
+
+// cost is the per-execution cost of the access with the given indexes on
+// its table available: the cheapest of a sequential scan, each index alone,
+// and, for a join column, a nested-loop probe per outer row.
+func (a *accessModel) cost(indexes []*indexModel) float64 {
+	if a.readless {
+		return 0
+	}
+	best := a.seqCost()
+	for _, ix := range indexes {
+		if c := a.indexCost(ix, ""); c < best {
+			best = c
+		}
+	}
+	if a.outer > 0 {
+		for _, j := range a.joins {
+			for _, ix := range indexes {
+				if c := a.outer * a.indexCost(ix, j); c < best {
+					best = c
+				}
+			}
+		}
+	}
+	return best
+}
+
+// indexCost is the cost of answering the access through ix alone, or +Inf
+// when ix cannot help it. probe names a join column to treat as an equality
+// (the inner side of a nested loop); it drops ORDER BY and LIMIT, which
+// apply to the join's result.
+func (a *accessModel) indexCost(ix *indexModel, probe string) float64 {
+	inf := math.Inf(1)
+	if !a.implies(ix.predicate) {
+		return inf
+	}
+	t := a.t
+	allSel := a.allSel
+	order, limit := a.order, a.limit
+	var probeSel float64
+	if probe != "" {
+		probeSel = t.eqSel(probe, probe, "")
+		allSel *= probeSel
+		order, limit = nil, 0
+	}
+	rowsOut := math.Max(1, t.rows*allSel)
+	switch ix.method {
+	case "btree", "":
+		sel, eqKeys, used := 1.0, 0, 0
+	keys:
+		for _, k := range ix.keys {
+			if probe != "" && k.key == probe {
+				sel *= probeSel
+				eqKeys++
+				used++
+				continue
+			}
+			for _, p := range a.preds {
+				if p.key != k.key {
+					continue
+				}
+				switch p.p.Op {
+				case analyzer.OpEq, analyzer.OpIn, analyzer.OpIsNull:
+					sel *= p.sel
+					eqKeys++
+					used++
+					continue keys
+				}
+			}
+			for _, p := range a.preds {
+				if p.key != k.key {
+					continue
+				}
+				switch p.p.Op {
+				case analyzer.OpRange, analyzer.OpBetween, analyzer.OpIsNotNull:
+					sel *= p.sel
+					used++
+				case analyzer.OpLikePrefix:
+					if strings.HasSuffix(ix.opclass, "pattern_ops") || t.column(k.key) == nil {
+						sel *= p.sel
+						used++
+					}
+				}
+			}
+			break
+		}
+		ordered := deliversOrder(ix.keys[eqKeys:], order)
+		if used == 0 && !ordered {
+			return inf
+		}
+		s := sel * ix.predSel
+		needed := math.Inf(1)
+		if ordered && limit > 0 {
+			// Rows read in index order until limit rows pass the filters.
+			needed = limit * s / math.Max(allSel, 1e-12)
+		}
+		c := indexScanCost(t, ix, s, needed, a.coveredBy(ix), a.quals)
+		if !ordered && len(order) > 0 {
+			c += sortCost(rowsOut, limit)
+		}
+		return c
+	case "gin":
+		for _, p := range a.preds {
+			if p.key != ix.keys[0].key || !ginOp(p.p.Op, ix.opclass) {
+				continue
+			}
+			s := p.sel
+			rows := t.rows * s
+			c := 4*randomPageCost + rows*cpuIndexTupleCost +
+				math.Min(rows, t.pages)*randomPageCost + rows*(cpuTupleCost+float64(a.quals)*cpuOperatorCost)
+			if len(order) > 0 {
+				c += sortCost(rowsOut, limit)
+			}
+			return c
+		}
+	case "brin":
+		for _, p := range a.preds {
+			if p.key != ix.keys[0].key {
+				continue
+			}
+			switch p.p.Op {
+			case analyzer.OpRange, analyzer.OpBetween, analyzer.OpEq:
+			default:
+				continue
+			}
+			// Whole 128-page ranges are read; an imperfect correlation
+			// spreads the matching rows over more of them.
+			spread := 1 / math.Max(math.Abs(ix.correlation), 0.01)
+			pages := math.Min(t.pages, p.sel*t.pages*spread+128)
+			rows := pages / t.pages * t.rows
+			c := pages*seqPageCost + rows*(cpuTupleCost+float64(a.quals)*cpuOperatorCost) + randomPageCost
+			if len(order) > 0 {
+				c += sortCost(rowsOut, limit)
+			}
+			return c
+		}
+	case "hash":
+		for _, p := range a.preds {
+			if p.key == ix.keys[0].key && p.p.Op == analyzer.OpEq {
+				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals) + sortIf(order, rowsOut, limit)
+			}
+		}
+	}
+	return inf
+}
+
+func sortIf(order []analyzer.SortKey, rows, limit float64) float64 {
+	if len(order) == 0 {
+		return 0
+	}
+	return sortCost(rows, limit)
+}
+
+// ginOp reports whether a GIN index with opclass can serve operator op.
+func ginOp(op analyzer.Op, opclass string) bool {
+	switch op {
+	case analyzer.OpJSONContain:
+		return true
+	case analyzer.OpJSONExists:
+		return opclass != "jsonb_path_ops"
+	case analyzer.OpArrayOverlap, analyzer.OpArrayContain, analyzer.OpFullText:
+		return opclass == ""
+	}
+	return false
+}
+
+// deliversOrder reports whether index keys (after the equality prefix)
+// return rows in the ORDER BY's order, scanning forward or backward.
+func deliversOrder(keys []indexKey, order []analyzer.SortKey) bool {
+	if len(order) == 0 || len(keys) < len(order) {
+		return false
+	}
+	forward, backward := true, true
+	for i, o := range order {
+		if keys[i].key != refKey(o.Target) {
+			return false
+		}
+		if keys[i].desc != o.Desc {
+			forward = false
+		} else {
+			backward = false
+		}
+	}
+	return forward || backward
+}
+
+// coveredBy reports whether ix holds every column the access reads, so an
+// index-only scan can answer it.
+func (a *accessModel) coveredBy(ix *indexModel) bool {
+	if a.needsAll || ix.method != "btree" {
+		return false
+	}
+	for c := range a.needed {
+		if !ix.stored[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// implies reports whether the access's predicates include every condition of
+// a partial index's predicate (so the planner can use the index).
+func (a *accessModel) implies(conds []analyzer.Predicate) bool {
+	for _, c := range conds {
+		found := false
+		for _, p := range a.preds {
+			if p.key == refKey(c.Target) && p.p.Op == c.Op && p.p.Value == c.Value && !p.p.Param {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// writeModel is one write shape's effect on a table.
+type writeModel struct {
+	shape   *analyzer.QueryShape
+	kind    analyzer.StatementKind
+	calls   float64
+	rows    float64 // per call
+	setCols []string
+}
+
+// touches reports whether an UPDATE setting cols changes a column ix holds.
+func (ix *indexModel) touches(cols []string) bool {
+	for _, c := range cols {
+		if ix.columns[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// writeCost is what ix would cost the table's writes over the workload,
+// given the indexes the table has (which decide whether UPDATEs are HOT).
+func writeCost(ix *indexModel, t *tableModel, config []*indexModel) float64 {
+	per := indexInsertCost(t)
+	switch ix.method {
+	case "gin":
+		per *= 4 // several entries per row; pending-list flushes
+	case "brin":
+		per *= 0.05 // a summary update only when a range is extended
+	}
+	total := 0.0
+	for _, w := range t.writes {
+		n := w.calls * w.rows
+		switch w.kind {
+		case analyzer.KindInsert, analyzer.KindCopy:
+			total += n * per
+			if len(w.setCols) > 0 { // ON CONFLICT DO UPDATE: some rows update
+				total += n * 0.5 * updateCost(ix, t, config, w.setCols, per)
+			}
+		case analyzer.KindDelete:
+			if ix.method != "brin" { // a BRIN summary needs no per-row cleanup
+				total += n * vacuumCostPerRow
+			}
+		case analyzer.KindUpdate:
+			total += n * updateCost(ix, t, config, w.setCols, per)
+		case analyzer.KindMerge:
+			total += n * (per + updateCost(ix, t, config, w.setCols, per))
+		}
+	}
+	return total
+}
+
+// updateCost is the cost ix adds to one updated row.
+func updateCost(ix *indexModel, t *tableModel, config []*indexModel, setCols []string, per float64) float64 {
+	hot := true
+	for _, other := range config {
+		if other != ix && other.touches(setCols) {
+			hot = false
+			break
+		}
+	}
+	switch {
+	case !hot:
+		return per // already non-HOT: one more index to insert into
+	case ix.touches(setCols):
+		return hotBreakCost(t, len(config)+1)
+	}
+	return 0
+}
+
+func appendUnique(list []string, s string) []string {
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

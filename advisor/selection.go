@@ -1,0 +1,473 @@
+package advisor
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+)
+
+// selection is the greedy, interaction-aware choice of an index set.
+type selection struct {
+	m          *model
+	budget     float64
+	minBenefit float64
+	// config holds, per table, the indexes in force: existing plus chosen.
+	config map[*tableModel][]*indexModel
+	// cur is each access's per-execution cost under config.
+	cur map[*accessModel]float64
+	// pool holds the candidates, sorted by signature for determinism.
+	pool []*candidate
+	// chosen, in the order chosen.
+	chosen []*candidate
+	spent  float64
+	// evaluations counts (access, index) cost evaluations.
+	evaluations int
+}
+
+// candidate is a pooled index with what the selection knows about it.
+type candidate struct {
+	ix *indexModel
+	// serves lists the accesses it could make cheaper than with no index,
+	// with its per-execution cost for each: computed once, since an
+	// access's cost under one index does not depend on the others.
+	serves []servedAccess
+	// replaced is the chosen index it widened, if any.
+	replaced *candidate
+	// last evaluation, for the rejected list.
+	gain, write float64
+	servedBy    *indexModel // an index in force that already does its job
+	over        string      // why it lost, when it did
+	chosen      bool
+}
+
+type servedAccess struct {
+	a    *accessModel
+	cost float64
+}
+
+func newSelection(m *model, budget, minBenefit float64) *selection {
+	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
+		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]float64{}}
+	pool := map[string]*indexModel{}
+	for _, t := range m.sortedTables() {
+		s.config[t] = append([]*indexModel{}, t.existing...)
+		for _, a := range t.accesses {
+			s.cur[a] = a.base
+			candidatesFor(a, pool)
+		}
+	}
+	sigs := make([]string, 0, len(pool))
+	for sig := range pool {
+		sigs = append(sigs, sig)
+	}
+	sort.Strings(sigs)
+	for _, sig := range sigs {
+		ix := pool[sig]
+		c := &candidate{ix: ix}
+		if e := served(ix, ix.t.existing); e != nil {
+			c.servedBy = e
+		}
+		for _, a := range ix.t.accesses {
+			if a.readless {
+				continue
+			}
+			s.evaluations++
+			cost := a.cost([]*indexModel{ix})
+			if cost < a.baseSeq*(1-1e-9) {
+				c.serves = append(c.serves, servedAccess{a, cost})
+			}
+		}
+		s.pool = append(s.pool, c)
+	}
+	return s
+}
+
+// gainOf is the read cost over the workload that c saves under the current
+// configuration; with without set, c replaces that index (widening it), and
+// the accesses only the replaced index served count against c.
+func (s *selection) gainOf(c *candidate, without *indexModel) float64 {
+	gain := 0.0
+	if without == nil {
+		for _, sa := range c.serves {
+			if d := s.cur[sa.a] - sa.cost; d > 0 {
+				gain += sa.a.calls * d
+			}
+		}
+		return gain
+	}
+	mine := map[*accessModel]float64{}
+	for _, sa := range c.serves {
+		mine[sa.a] = sa.cost
+	}
+	rest := s.configWithout(without.t, without)
+	for _, a := range without.t.accesses {
+		if a.readless {
+			continue
+		}
+		after := a.cost(rest)
+		s.evaluations++
+		if own, ok := mine[a]; ok && own < after {
+			after = own
+		}
+		gain += a.calls * (s.cur[a] - after)
+	}
+	return gain
+}
+
+func (s *selection) configWithout(t *tableModel, ix *indexModel) []*indexModel {
+	var out []*indexModel
+	for _, x := range s.config[t] {
+		if x != ix {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// run chooses indexes until none brings enough net benefit or the budget is spent.
+func (s *selection) run() {
+	for {
+		var (
+			best      *candidate
+			bestRatio float64
+			bestRepl  *candidate
+			bestGain  float64
+			bestWrite float64
+			bestSize  float64
+		)
+		for _, c := range s.pool {
+			if c.chosen || len(c.serves) == 0 {
+				continue
+			}
+			t := c.ix.t
+			if e := served(c.ix, s.config[t]); e != nil {
+				c.servedBy = e
+				continue
+			}
+			// Plain addition, and widening of a chosen index whose keys
+			// are a prefix of c's.
+			options := []*candidate{nil}
+			for _, ch := range s.chosen {
+				if ch.ix.t == t && served(ch.ix, []*indexModel{c.ix}) != nil {
+					options = append(options, ch)
+				}
+			}
+			for _, repl := range options {
+				var without *indexModel
+				size := c.ix.size()
+				config := s.config[t]
+				if repl != nil {
+					without = repl.ix
+					size -= repl.ix.size()
+					config = s.configWithout(t, repl.ix)
+				}
+				gain := s.gainOf(c, without)
+				write := writeCost(c.ix, t, config)
+				if repl != nil {
+					write -= writeCost(repl.ix, t, config)
+				}
+				if repl == nil {
+					c.gain, c.write = gain, write
+				}
+				net := gain - write
+				if net <= s.minBenefit {
+					continue
+				}
+				if s.budget > 0 && s.spent+size > s.budget {
+					if repl == nil {
+						c.over = "budget"
+					}
+					continue
+				}
+				ratio := net / math.Max(size, pageSize)
+				if best == nil || ratio > bestRatio {
+					best, bestRatio, bestRepl, bestGain, bestWrite, bestSize = c, ratio, repl, gain, write, size
+				}
+			}
+		}
+		if best == nil {
+			s.prune()
+			return
+		}
+		t := best.ix.t
+		if bestRepl != nil {
+			s.config[t] = s.configWithout(t, bestRepl.ix)
+			bestRepl.chosen = false
+			best.replaced = bestRepl
+			s.chosen = removeCandidate(s.chosen, bestRepl)
+		}
+		s.config[t] = append(s.config[t], best.ix)
+		best.chosen = true
+		best.gain, best.write = bestGain, bestWrite
+		s.chosen = append(s.chosen, best)
+		s.spent += bestSize
+		for _, a := range t.accesses {
+			s.cur[a] = a.cost(s.config[t])
+			s.evaluations++
+		}
+	}
+}
+
+// prune removes chosen indexes that later choices made (nearly) useless:
+// each one's contribution is re-measured against all the others, and one
+// that no longer clears the minimum benefit goes, until none does.
+func (s *selection) prune() {
+	for changed := true; changed; {
+		changed = false
+		for i := len(s.chosen) - 1; i >= 0; i-- {
+			c := s.chosen[i]
+			t := c.ix.t
+			without := s.configWithout(t, c.ix)
+			gain := 0.0
+			for _, a := range t.accesses {
+				if !a.readless {
+					gain += a.calls * (a.cost(without) - s.cur[a])
+					s.evaluations++
+				}
+			}
+			if gain-writeCost(c.ix, t, without) > s.minBenefit {
+				continue
+			}
+			c.chosen, c.gain, c.write = false, gain, writeCost(c.ix, t, without)
+			s.chosen = removeCandidate(s.chosen, c)
+			s.config[t] = without
+			s.spent -= c.ix.size()
+			for _, a := range t.accesses {
+				s.cur[a] = a.cost(without)
+			}
+			changed = true
+		}
+	}
+}
+
+func removeCandidate(list []*candidate, c *candidate) []*candidate {
+	var out []*candidate
+	for _, x := range list {
+		if x != c {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// recommendations renders the chosen indexes, ordered by net benefit.
+func (s *selection) recommendations() []Recommendation {
+	var out []Recommendation
+	for _, c := range s.chosen {
+		// Re-measure against the final configuration, so each figure is
+		// what this index contributes given all the others.
+		t := c.ix.t
+		without := s.configWithout(t, c.ix)
+		gain, savedMS := 0.0, 0.0
+		type q struct {
+			fp   string
+			gain float64
+		}
+		var qs []q
+		byShape := map[string]float64{}
+		for _, a := range t.accesses {
+			if a.readless {
+				continue
+			}
+			before := a.cost(without)
+			after := s.cur[a]
+			if after < before {
+				g := a.calls * (before - after)
+				gain += g
+				byShape[a.shape.Fingerprint] += g
+				if a.shape.TimedCalls > 0 {
+					// The shape's observed time, in proportion to the
+					// share of its estimated cost this access saves.
+					savedMS += a.shape.TotalMS * (before - after) / math.Max(a.shapeBase(), 1e-9)
+				}
+			}
+		}
+		for fp, g := range byShape {
+			qs = append(qs, q{fp, g})
+		}
+		sort.Slice(qs, func(i, j int) bool {
+			if qs[i].gain != qs[j].gain {
+				return qs[i].gain > qs[j].gain
+			}
+			return qs[i].fp < qs[j].fp
+		})
+		r := Recommendation{
+			Kind:       KindCreateIndex,
+			Table:      t.name,
+			Index:      c.ix.indexName(),
+			Benefit:    round(gain),
+			WriteCost:  round(writeCost(c.ix, t, without)),
+			SizeBytes:  int64(c.ix.size()),
+			SavedMS:    round(savedMS),
+			Confidence: "high",
+		}
+		r.DDL = c.ix.createDDL(r.Index)
+		for _, x := range qs {
+			r.Queries = append(r.Queries, x.fp)
+		}
+		r.Reason = s.createReason(c, r, len(qs))
+		out = append(out, r)
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		ni, nj := out[i].Benefit-out[i].WriteCost, out[j].Benefit-out[j].WriteCost
+		if ni != nj {
+			return ni > nj
+		}
+		return out[i].Index < out[j].Index
+	})
+	return out
+}
+
+func (s *selection) createReason(c *candidate, r Recommendation, queries int) string {
+	var b strings.Builder
+	calls := 0.0
+	seen := map[string]bool{}
+	for _, sa := range c.serves {
+		if !seen[sa.a.shape.Fingerprint] {
+			seen[sa.a.shape.Fingerprint] = true
+			calls += sa.a.calls
+		}
+	}
+	fmt.Fprintf(&b, "Serves %d %s (%s calls)", queries, plural(queries, "query", "queries"), groupThousands(int64(calls)))
+	what := c.ix.purpose()
+	if what != "" {
+		b.WriteString(" " + what)
+	}
+	fmt.Fprintf(&b, ": estimated read cost −%s against +%s of index maintenance", units(r.Benefit), units(r.WriteCost))
+	if c.replaced != nil {
+		fmt.Fprintf(&b, "; widens %s", c.replaced.ix.indexName())
+	}
+	b.WriteString(".")
+	return b.String()
+}
+
+// purpose says in words what kind of index it is.
+func (ix *indexModel) purpose() string {
+	switch {
+	case ix.method == "gin":
+		return "with a GIN index for its containment/overlap/full-text filters"
+	case ix.method == "brin":
+		return "with a BRIN index: the table is append-mostly and the column follows insertion order"
+	case len(ix.predicate) > 0:
+		return "with a partial index on the rows it always asks for (" + ix.predText + ")"
+	case len(ix.include) > 0:
+		return "by index-only scans (INCLUDE " + strings.Join(ix.include, ", ") + ")"
+	}
+	return ""
+}
+
+// rejected lists the candidates that would have helped but were not chosen.
+func (s *selection) rejected(max int) []Recommendation {
+	var list []*candidate
+	for _, c := range s.pool {
+		if c.chosen || len(c.serves) == 0 || c.gain <= 0 {
+			continue
+		}
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].gain != list[j].gain {
+			return list[i].gain > list[j].gain
+		}
+		return list[i].ix.signature() < list[j].ix.signature()
+	})
+	var out []Recommendation
+	for _, c := range list {
+		if len(out) == max {
+			break
+		}
+		// A candidate a chosen index serves needs no entry of its own.
+		if e := served(c.ix, s.config[c.ix.t]); e != nil && e.existing == nil {
+			continue
+		}
+		name := c.ix.indexName()
+		r := Recommendation{
+			Kind: KindCreateIndex, Table: c.ix.t.name, Index: name, DDL: c.ix.createDDL(name),
+			Benefit: round(c.gain), WriteCost: round(c.write), SizeBytes: int64(c.ix.size()), Confidence: "high",
+		}
+		fps := map[string]bool{}
+		for _, sa := range c.serves {
+			if !fps[sa.a.shape.Fingerprint] {
+				fps[sa.a.shape.Fingerprint] = true
+				r.Queries = append(r.Queries, sa.a.shape.Fingerprint)
+			}
+		}
+		sort.Strings(r.Queries)
+		r.Reason = s.rejectReason(c)
+		out = append(out, r)
+	}
+	return out
+}
+
+func (s *selection) rejectReason(c *candidate) string {
+	t := c.ix.t
+	switch {
+	case c.servedBy != nil && c.servedBy.existing != nil:
+		return fmt.Sprintf("The existing index %s already serves these queries.", c.servedBy.name)
+	case c.gain-c.write <= 0:
+		var updates, breaks float64
+		for _, w := range t.writes {
+			if w.kind == analyzer.KindUpdate && c.ix.touches(w.setCols) {
+				updates += w.calls * w.rows
+				hot := true
+				for _, other := range s.config[t] {
+					if other.touches(w.setCols) {
+						hot = false
+					}
+				}
+				if hot {
+					breaks += w.calls * w.rows
+				}
+			}
+		}
+		msg := fmt.Sprintf("Write cost wins: saves %s of reads but costs %s of index maintenance", units(c.gain), units(c.write))
+		if breaks > 0 {
+			msg += fmt.Sprintf(", and turns %s HOT updates into non-HOT ones", groupThousands(int64(breaks)))
+		} else if updates > 0 {
+			msg += fmt.Sprintf(" (%s updated rows change its columns)", groupThousands(int64(updates)))
+		}
+		return msg + "."
+	case c.over == "budget":
+		return fmt.Sprintf("Over the storage budget: %s for a gain of %s.", bytesText(c.ix.size()), units(c.gain-c.write))
+	case c.gain-c.write <= s.minBenefit:
+		return fmt.Sprintf("Gain too small: %s net, below the minimum benefit of %s.", units(c.gain-c.write), units(s.minBenefit))
+	}
+	return "A chosen index serves these queries at a better benefit per byte."
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// units formats a cost in planner units compactly.
+func units(x float64) string {
+	switch ax := math.Abs(x); {
+	case ax >= 1e9:
+		return fmt.Sprintf("%.1fG", x/1e9)
+	case ax >= 1e6:
+		return fmt.Sprintf("%.1fM", x/1e6)
+	case ax >= 1e4:
+		return fmt.Sprintf("%.0fk", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+func bytesText(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", b/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", b/(1<<10))
+	}
+	return fmt.Sprintf("%.0f B", b)
+}
+
+func round(x float64) float64 { return math.Round(x*100) / 100 }

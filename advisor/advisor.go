@@ -126,8 +126,8 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 
 // model is the workload laid over the tables.
 type model struct {
-	tables map[catalog.QualifiedName]*tableModel
-	schema *catalog.Schema
+	tables  map[catalog.QualifiedName]*tableModel
+	schema  *catalog.Schema
 	noStats int
 }
 

@@ -16,10 +16,32 @@ func hygiene(m *model, sel *selection) []Recommendation {
 	var out []Recommendation
 	for _, t := range m.sortedTables() {
 		dropped := map[*indexModel]bool{}
+		// An index a recommended one supersedes (its keys a prefix of the
+		// new one's, or the same keys now with INCLUDE columns).
+		for _, ix := range t.existing {
+			if !droppable(ix) {
+				continue
+			}
+			for _, c := range sel.chosen {
+				if c.ix.t != t || !supersedes(c.ix, ix) {
+					continue
+				}
+				dropped[ix] = true
+				out = append(out, Recommendation{
+					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name),
+					Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
+					Reason: fmt.Sprintf("Superseded by the recommended %s (%s), which serves every lookup this one does: drop it once that one is built.", c.ix.indexName(), keyList(c.ix)),
+				})
+				break
+			}
+		}
 		idx := append([]*indexModel{}, t.existing...)
 		sort.SliceStable(idx, func(i, j int) bool { return keepFirst(idx[i], idx[j]) })
 		for i, ix := range idx {
 			if !droppable(ix) {
+				continue
+			}
+			if dropped[ix] {
 				continue
 			}
 			for j, other := range idx {
@@ -50,7 +72,7 @@ func hygiene(m *model, sel *selection) []Recommendation {
 			}
 		}
 		for _, ix := range t.existing {
-			if dropped[ix] || !droppable(ix) || usedBy(ix, t, sel) {
+			if dropped[ix] || !droppable(ix) || usedBy(ix, t, sel, dropped) {
 				continue
 			}
 			r := Recommendation{
@@ -73,6 +95,29 @@ func hygiene(m *model, sel *selection) []Recommendation {
 		}
 	}
 	return out
+}
+
+// supersedes reports whether the new btree n does all that the existing
+// index e does: same method, predicate and opclass, e's keys a leading
+// prefix of n's (or the same keys), and e's INCLUDE columns stored in n.
+func supersedes(n, e *indexModel) bool {
+	if n.method != "btree" || e.method != "btree" || len(e.keys) > len(n.keys) {
+		return false
+	}
+	if predicateKey(n.predicate) != predicateKey(e.predicate) || n.opclass != e.opclass {
+		return false
+	}
+	for i, k := range e.keys {
+		if n.keys[i].key != k.key || n.keys[i].desc != k.desc {
+			return false
+		}
+	}
+	for _, c := range e.include {
+		if !n.stored[c] {
+			return false
+		}
+	}
+	return true
 }
 
 // droppable reports whether an index may be dropped on its own.
@@ -124,13 +169,18 @@ func prefixOf(a, b *indexModel) bool {
 
 // usedBy reports whether any access of the workload is cheapest through ix
 // under the final configuration, or could not do as well without it.
-func usedBy(ix *indexModel, t *tableModel, sel *selection) bool {
-	rest := sel.configWithout(t, ix)
+func usedBy(ix *indexModel, t *tableModel, sel *selection, dropped map[*indexModel]bool) bool {
+	var rest []*indexModel
+	for _, x := range sel.config[t] {
+		if x != ix && !dropped[x] {
+			rest = append(rest, x)
+		}
+	}
 	for _, a := range t.accesses {
 		if a.readless {
 			continue
 		}
-		if a.cost(rest) > sel.cur[a]*(1+1e-9) {
+		if a.cost(rest) > a.cost(append(rest, ix))*(1+1e-9) {
 			return true
 		}
 	}

@@ -21,7 +21,7 @@ type tableModel struct {
 	// existing indexes, and those of the current configuration.
 	existing []*indexModel
 	// writes to this table, for the write side of the model.
-	writes []*writeModel
+	writes   []*writeModel
 	accesses []*accessModel
 	eqFreq   map[string]float64 // calls filtering by equality, per key
 }
@@ -43,8 +43,12 @@ func newTableModel(name catalog.QualifiedName, t *catalog.Table) *tableModel {
 			}
 		}
 		for _, ix := range t.Indexes {
-			if ix.Unique && len(ix.Keys) == 1 && ix.Keys[0].Column != "" && ix.Predicate == "" {
-				m.unique[ix.Keys[0].Column] = true
+			if ix.Unique && len(ix.Keys) == 1 && ix.Predicate == "" {
+				if k := ix.Keys[0]; k.Column != "" {
+					m.unique[k.Column] = true
+				} else {
+					m.unique[normalizeExpr(k.Expression)] = true
+				}
 			}
 		}
 		if s := t.Stats; s != nil && s.Rows > 0 {
@@ -155,6 +159,9 @@ func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
 	col := p.Target.Column
 	switch p.Op {
 	case analyzer.OpEq:
+		if col == "" {
+			col = caseFoldedColumn(p.Target)
+		}
 		if p.Value == "true" || p.Value == "false" {
 			if c := t.column(col); c != nil && c.Type == "boolean" && (c.Stats == nil || c.Stats.NDistinct == 0) {
 				return 0.5
@@ -199,11 +206,11 @@ func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
 // most-common-value frequency when the value is one, 1/n_distinct, or the
 // planner's default.
 func (t *tableModel) eqSel(col, key, value string) float64 {
+	if t.unique[key] || (col != "" && t.unique[col]) {
+		return 1 / math.Max(t.rows, 1)
+	}
 	if col == "" {
 		return defaultEqSel
-	}
-	if t.unique[col] {
-		return 1 / math.Max(t.rows, 1)
 	}
 	if c := t.column(col); c != nil && c.Stats != nil {
 		if value != "" {
@@ -219,6 +226,22 @@ func (t *tableModel) eqSel(col, key, value string) float64 {
 		}
 	}
 	return defaultEqSel
+}
+
+// caseFoldedColumn returns the column of lower(col), upper(col) or a trim:
+// functions that keep a column about as selective as it is, so its
+// statistics stand for the expression's.
+func caseFoldedColumn(r analyzer.ColumnRef) string {
+	if len(r.Columns) != 1 {
+		return ""
+	}
+	e := normalizeExpr(r.Expr)
+	for _, f := range []string{"lower", "upper", "btrim", "trim", "ltrim", "rtrim"} {
+		if e == f+"("+r.Columns[0]+")" {
+			return r.Columns[0]
+		}
+	}
+	return ""
 }
 
 // exprCast matches a cast ("::text", "::character varying(20)"), and

@@ -1,0 +1,305 @@
+package advisor
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/catalog"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+)
+
+var update = flag.Bool("update", false, "rewrite the expected advice in testdata/*.txt")
+
+// TestAdvice runs the cases in testdata/*.txt: each file is a schema, its
+// statistics, a workload and the advice expected for it, readable as a DBA
+// would write it down. Sections:
+//
+//	schema                      DDL, as pg_dump -s prints it
+//	stats                       "table NAME rows=N [pages=N]" and
+//	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [width=W]"
+//	workload                    one statement a line: "calls=N [ms=M] [rows=R] | SQL"
+//	advise [budget=B] [min-benefit=X]
+//	                            the expected advice, rewritten by -update
+//
+// Each section ends with a line "----"; an advise section's expected output
+// follows its "----" up to a blank line.
+func TestAdvice(t *testing.T) {
+	files, err := filepath.Glob("testdata/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test files: %v", err)
+	}
+	for _, f := range files {
+		t.Run(strings.TrimSuffix(filepath.Base(f), ".txt"), func(t *testing.T) { runAdviceFile(t, f) })
+	}
+}
+
+type section struct {
+	header string
+	body   []string
+	want   string
+}
+
+func runAdviceFile(t *testing.T, path string) {
+	sections := readSections(t, path)
+	var (
+		schema *catalog.Schema
+		an     *analyzer.Analyzer
+	)
+	for i := range sections {
+		s := &sections[i]
+		switch fields := strings.Fields(s.header); fields[0] {
+		case "schema":
+			var rep *catalog.DDLReport
+			var err error
+			schema, rep, err = catalog.ParseDDL(strings.Join(s.body, "\n"))
+			if err != nil || rep.Failed > 0 {
+				t.Fatalf("schema: %v, %d failed: %v", err, rep.Failed, rep.Errors)
+			}
+		case "stats":
+			applyStats(t, schema, s.body)
+		case "workload":
+			an = analyzer.New(schema)
+			for _, line := range s.body {
+				addWorkloadLine(t, an, line)
+			}
+		case "advise":
+			opt := Options{MinBenefit: -1}
+			for _, kv := range fields[1:] {
+				k, v, _ := strings.Cut(kv, "=")
+				x, err := strconv.ParseFloat(v, 64)
+				if err != nil {
+					t.Fatalf("%s: %v", kv, err)
+				}
+				switch k {
+				case "budget":
+					opt.BudgetBytes = x
+				case "min-benefit":
+					opt.MinBenefit = x
+				}
+			}
+			got := describe(t, Advise(an.Result(), schema, opt))
+			if *update {
+				s.want = got
+				continue
+			}
+			if diff := cmp.Diff(s.want, got); diff != "" {
+				t.Errorf("%s: advice differs (-want +got):\n%s", s.header, diff)
+			}
+		default:
+			t.Fatalf("unknown section %q", s.header)
+		}
+	}
+	if *update {
+		writeSections(t, path, sections)
+	}
+}
+
+func addWorkloadLine(t *testing.T, an *analyzer.Analyzer, line string) {
+	head, sql, ok := strings.Cut(line, "|")
+	if !ok {
+		t.Fatalf("workload line without '|': %q", line)
+	}
+	st := capture.Statement{Query: []byte(strings.TrimSpace(sql)), Calls: 1}
+	for _, kv := range strings.Fields(head) {
+		k, v, _ := strings.Cut(kv, "=")
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			t.Fatalf("%q: %v", kv, err)
+		}
+		switch k {
+		case "calls":
+			st.Calls = int64(x)
+		case "ms":
+			st.Timed, st.TotalMS, st.MaxMS = true, x*float64(st.Calls), x
+		case "rows":
+			st.Rows = int64(x)
+		default:
+			t.Fatalf("unknown workload field %q", k)
+		}
+	}
+	if _, err := pg_query.Parse(string(st.Query)); err != nil {
+		t.Fatalf("workload statement does not parse: %q: %v", sql, err)
+	}
+	an.Add(&st)
+}
+
+func applyStats(t *testing.T, schema *catalog.Schema, lines []string) {
+	for _, line := range lines {
+		f := strings.Fields(line)
+		if len(f) < 2 {
+			t.Fatalf("stats line %q", line)
+		}
+		kv := map[string]string{}
+		for _, x := range f[2:] {
+			k, v, _ := strings.Cut(x, "=")
+			kv[k] = v
+		}
+		num := func(k string) float64 {
+			if kv[k] == "" {
+				return 0
+			}
+			x, err := strconv.ParseFloat(kv[k], 64)
+			if err != nil {
+				t.Fatalf("%s: %v", line, err)
+			}
+			return x
+		}
+		switch f[0] {
+		case "table":
+			sch, name, _ := strings.Cut(f[1], ".")
+			tb := schema.Lookup(sch, name)
+			if tb == nil {
+				t.Fatalf("stats for unknown table %s", f[1])
+			}
+			tb.Stats = &catalog.TableStats{Rows: num("rows"), Pages: num("pages")}
+		case "column":
+			parts := strings.Split(f[1], ".")
+			tb := schema.Lookup(parts[0], parts[1])
+			if tb == nil || tb.Column(parts[2]) == nil {
+				t.Fatalf("stats for unknown column %s", f[1])
+			}
+			cs := &catalog.ColumnStats{NDistinct: num("n_distinct"), NullFrac: num("null_frac"), AvgWidth: num("width")}
+			if v, ok := kv["correlation"]; ok {
+				c, _ := strconv.ParseFloat(v, 64)
+				cs.Correlation = &c
+			}
+			if v := kv["mcv"]; v != "" {
+				for _, pair := range strings.Split(v, ",") {
+					val, freq, _ := strings.Cut(pair, ":")
+					fr, _ := strconv.ParseFloat(freq, 64)
+					cs.MostCommon = append(cs.MostCommon, val)
+					cs.MostCommonFreqs = append(cs.MostCommonFreqs, fr)
+				}
+			}
+			tb.Column(parts[2]).Stats = cs
+		default:
+			t.Fatalf("stats line %q", line)
+		}
+	}
+}
+
+// describe renders a result as the lines the test files hold.
+func describe(t *testing.T, r *Result) string {
+	var b strings.Builder
+	for _, a := range r.Assumptions {
+		fmt.Fprintf(&b, "assume: %s\n", a)
+	}
+	fmt.Fprintf(&b, "workload cost: %s -> %s\n", units(r.WorkloadCost), units(r.WorkloadCostAfter))
+	write := func(prefix string, list []Recommendation) {
+		for _, rec := range list {
+			if _, err := pg_query.Parse(rec.DDL); err != nil {
+				t.Errorf("DDL does not parse: %s: %v", rec.DDL, err)
+			}
+			fmt.Fprintf(&b, "%s%s %s\n", prefix, rec.Kind, rec.DDL)
+			fmt.Fprintf(&b, "    benefit=%s write=%s size=%s queries=%d confidence=%s\n",
+				units(rec.Benefit), units(rec.WriteCost), bytesText(float64(rec.SizeBytes)), len(rec.Queries), rec.Confidence)
+			fmt.Fprintf(&b, "    %s\n", rec.Reason)
+		}
+	}
+	write("", r.Recommendations)
+	write("rejected: ", r.Rejected)
+	return b.String()
+}
+
+func readSections(t *testing.T, path string) []section {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var (
+		out    []section
+		cur    *section
+		inWant bool
+		want   strings.Builder
+	)
+	flush := func() {
+		if cur != nil {
+			cur.want = want.String()
+			out = append(out, *cur)
+		}
+		cur, inWant = nil, false
+		want.Reset()
+	}
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		switch {
+		case cur == nil:
+			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			cur = &section{header: line}
+		case inWant:
+			if line == "" {
+				flush()
+				continue
+			}
+			want.WriteString(line + "\n")
+		case line == "----":
+			if strings.HasPrefix(cur.header, "advise") {
+				inWant = true
+				continue
+			}
+			flush()
+		case strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#"):
+		default:
+			cur.body = append(cur.body, line)
+		}
+	}
+	flush()
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func writeSections(t *testing.T, path string, sections []section) {
+	// Keep the file's comments and layout above the first section: rewrite
+	// only from the sections on, which the test owns.
+	var b strings.Builder
+	if head := leadingComments(t, path); head != "" {
+		b.WriteString(head + "\n")
+	}
+	for i, s := range sections {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		b.WriteString(s.header + "\n")
+		for _, l := range s.body {
+			b.WriteString(l + "\n")
+		}
+		b.WriteString("----\n")
+		if strings.HasPrefix(s.header, "advise") {
+			b.WriteString(s.want)
+		}
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func leadingComments(t *testing.T, path string) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for _, l := range strings.Split(string(data), "\n") {
+		if !strings.HasPrefix(l, "#") {
+			break
+		}
+		lines = append(lines, l)
+	}
+	return strings.Join(lines, "\n")
+}

@@ -61,21 +61,26 @@ type Recommendation struct {
 	Confidence string
 }
 
-// Options tune the selection.
+// Options tune the selection. The zero value means no budget and no minimum.
 type Options struct {
 	// BudgetBytes caps the total size of created indexes; 0 means no cap.
 	BudgetBytes float64
-	// MinBenefit is the net benefit (read gain minus write cost, cost units
-	// over the workload) an index must bring. A negative value selects the
-	// default: MinBenefitShare of the workload's estimated read cost.
-	MinBenefit float64
+	// BudgetShare, when BudgetBytes is 0, caps it as a share of the data
+	// size (the tables' estimated heap size); 0 means no cap.
+	BudgetShare float64
+	// MinBenefit is the net benefit (read gain minus write cost) an index
+	// must bring, in cost units over the workload; with MinBenefitIsShare,
+	// as a share of the workload's estimated read cost (0.005: 0.5%).
+	MinBenefit        float64
+	MinBenefitIsShare bool
 	// MaxRejected caps the rejected list (0: 20).
 	MaxRejected int
 }
 
-// MinBenefitShare is the default MinBenefit as a share of the workload's
-// estimated cost: an index that saves less than 0.5% is not worth a migration.
-const MinBenefitShare = 0.005
+// DefaultMinBenefitShare is the minimum benefit pgadvise uses unless told
+// otherwise, as a share of the workload's estimated cost: an index that
+// saves less than 0.5% is not worth a migration.
+const DefaultMinBenefitShare = 0.005
 
 // Result is what the advisor found.
 type Result struct {
@@ -89,6 +94,8 @@ type Result struct {
 	WorkloadCost, WorkloadCostAfter float64
 	// WhatIfEvaluations counts cost evaluations of (access, index) pairs.
 	WhatIfEvaluations int
+	// MinBenefit and BudgetBytes are the thresholds applied (0: none).
+	MinBenefit, BudgetBytes float64
 }
 
 // Advise recommends indexes for the workload on the schema (nil allowed:
@@ -103,10 +110,15 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 		}
 	}
 	minBenefit := opt.MinBenefit
-	if minBenefit < 0 {
-		minBenefit = MinBenefitShare * res.WorkloadCost
+	if opt.MinBenefitIsShare {
+		minBenefit = opt.MinBenefit * res.WorkloadCost
 	}
-	sel := newSelection(m, opt.BudgetBytes, minBenefit)
+	budget := opt.BudgetBytes
+	if budget == 0 && opt.BudgetShare > 0 {
+		budget = opt.BudgetShare * m.dataBytes()
+	}
+	res.MinBenefit, res.BudgetBytes = minBenefit, budget
+	sel := newSelection(m, budget, minBenefit)
 	sel.run()
 	res.WhatIfEvaluations = sel.evaluations
 	for _, t := range m.sortedTables() {
@@ -238,6 +250,15 @@ func existingIndex(t *tableModel, ix *catalog.Index, schema *catalog.Schema) *in
 	}
 	m.finish()
 	return m
+}
+
+// dataBytes is the estimated heap size of all tables.
+func (m *model) dataBytes() float64 {
+	total := 0.0
+	for _, t := range m.tables {
+		total += t.pages * pageSize
+	}
+	return total
 }
 
 func (m *model) sortedTables() []*tableModel {

@@ -72,7 +72,7 @@ func runAdviceFile(t *testing.T, path string) {
 				addWorkloadLine(t, an, line)
 			}
 		case "advise":
-			opt := Options{MinBenefit: -1}
+			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true}
 			for _, kv := range fields[1:] {
 				k, v, _ := strings.Cut(kv, "=")
 				x, err := strconv.ParseFloat(v, 64)
@@ -83,7 +83,7 @@ func runAdviceFile(t *testing.T, path string) {
 				case "budget":
 					opt.BudgetBytes = x
 				case "min-benefit":
-					opt.MinBenefit = x
+					opt.MinBenefit, opt.MinBenefitIsShare = x, false
 				}
 			}
 			got := describe(t, Advise(an.Result(), schema, opt))

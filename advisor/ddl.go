@@ -21,9 +21,15 @@ func (ix *indexModel) indexName() string {
 	parts := []string{ix.t.name.Name}
 	for _, k := range ix.keys {
 		parts = append(parts, nameWord(k.key))
+		if k.desc {
+			parts = append(parts, "desc")
+		}
 	}
 	if len(ix.include) > 0 {
 		parts = append(parts, "incl")
+		for _, c := range ix.include {
+			parts = append(parts, nameWord(c))
+		}
 	}
 	if len(ix.predicate) > 0 {
 		parts = append(parts, "where")

@@ -6,9 +6,11 @@
 package report
 
 import (
+	"math"
 	"sort"
 	"strings"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
@@ -24,7 +26,26 @@ type Document struct {
 	Input           Input            `json:"input"`
 	Queries         []Query          `json:"queries"`
 	Tables          []Table          `json:"tables"`
+	Advice          Advice           `json:"advice"`
 	Recommendations []Recommendation `json:"recommendations"`
+	// Rejected lists candidates that were considered and not recommended,
+	// with why.
+	Rejected []Recommendation `json:"rejected"`
+}
+
+// Advice summarizes the advisor's run.
+type Advice struct {
+	// Assumptions are the defaults the cost model used where the catalog
+	// had no figures.
+	Assumptions []string `json:"assumptions"`
+	// WorkloadCost and WorkloadCostAfter are the workload's estimated read
+	// cost (planner units, summed over calls) before and after the
+	// recommended indexes.
+	WorkloadCost      float64 `json:"workload_cost"`
+	WorkloadCostAfter float64 `json:"workload_cost_after"`
+	MinBenefit        float64 `json:"min_benefit"`
+	BudgetBytes       float64 `json:"budget_bytes,omitempty"`
+	Evaluations       int     `json:"cost_evaluations"`
 }
 
 // Input says what was read.
@@ -104,16 +125,36 @@ type FilterSet struct {
 	Queries []string `json:"queries"`
 }
 
-// Recommendation is one piece of advice. The advisor fills these in.
+// Recommendation is one piece of advice, with its evidence. Benefit and
+// WriteCost are in planner cost units summed over the workload's calls.
 type Recommendation struct {
-	Kind      string   `json:"kind"`
-	Table     string   `json:"table"`
-	DDL       string   `json:"ddl"`
-	Benefit   float64  `json:"benefit"`
-	WriteCost float64  `json:"write_cost"`
-	SizeBytes int64    `json:"size_bytes"`
-	Queries   []string `json:"queries"`
-	Reason    string   `json:"reason"`
+	Kind       string   `json:"kind"`
+	Table      string   `json:"table"`
+	Index      string   `json:"index"`
+	DDL        string   `json:"ddl"`
+	Benefit    float64  `json:"benefit"`
+	WriteCost  float64  `json:"write_cost"`
+	SizeBytes  int64    `json:"size_bytes"`
+	SavedMS    float64  `json:"saved_ms,omitempty"`
+	Queries    []string `json:"queries"`
+	Reason     string   `json:"reason"`
+	Confidence string   `json:"confidence"`
+}
+
+func recommendationsOf(list []advisor.Recommendation) []Recommendation {
+	out := make([]Recommendation, 0, len(list))
+	for _, r := range list {
+		q := r.Queries
+		if q == nil {
+			q = []string{}
+		}
+		out = append(out, Recommendation{
+			Kind: string(r.Kind), Table: r.Table.String(), Index: r.Index, DDL: r.DDL,
+			Benefit: r.Benefit, WriteCost: r.WriteCost, SizeBytes: r.SizeBytes, SavedMS: r.SavedMS,
+			Queries: q, Reason: r.Reason, Confidence: r.Confidence,
+		})
+	}
+	return out
 }
 
 // SchemaInfo describes the schema the run used, if any.
@@ -122,14 +163,29 @@ type SchemaInfo struct {
 	Schema *catalog.Schema
 }
 
-// Build assembles the document from what was read and what the analyzer made
-// of it. Everything in it is sorted, so equal inputs give equal bytes.
-func Build(files []*capture.Stats, schema SchemaInfo, w *analyzer.Workload) *Document {
+// Build assembles the document from what was read, what the analyzer made
+// of it and what the advisor recommends (nil: no advice was asked for).
+// Everything in it is sorted, so equal inputs give equal bytes.
+func Build(files []*capture.Stats, schema SchemaInfo, w *analyzer.Workload, advice *advisor.Result) *Document {
 	d := &Document{
 		Version:         Version,
 		Queries:         []Query{},
 		Tables:          []Table{},
 		Recommendations: []Recommendation{},
+		Rejected:        []Recommendation{},
+	}
+	d.Advice.Assumptions = []string{}
+	if advice != nil {
+		d.Recommendations = recommendationsOf(advice.Recommendations)
+		d.Rejected = recommendationsOf(advice.Rejected)
+		if advice.Assumptions != nil {
+			d.Advice.Assumptions = advice.Assumptions
+		}
+		d.Advice.WorkloadCost = math.Round(advice.WorkloadCost)
+		d.Advice.WorkloadCostAfter = math.Round(advice.WorkloadCostAfter)
+		d.Advice.MinBenefit = math.Round(advice.MinBenefit)
+		d.Advice.BudgetBytes = advice.BudgetBytes
+		d.Advice.Evaluations = advice.WhatIfEvaluations
 	}
 	in := &d.Input
 	in.Files = []File{}

@@ -79,6 +79,8 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	}
 	t.render()
 
+	writeAdvice(ew, d)
+
 	section(ew, "Table access profile")
 	t = newTable(ew, "table", "reads", "inserts", "updates", "deletes", "read ms", "write ms")
 	for _, tb := range d.Tables {
@@ -112,6 +114,67 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 		}
 	}
 	return ew.err
+}
+
+// writeAdvice writes the recommendations and the rejected candidates.
+func writeAdvice(ew *errWriter, d *Document) {
+	a := d.Advice
+	section(ew, fmt.Sprintf("Recommendations (%d)", len(d.Recommendations)))
+	for _, s := range a.Assumptions {
+		fmt.Fprintf(ew, "assumption: %s\n", s)
+	}
+	if a.WorkloadCost > 0 {
+		fmt.Fprintf(ew, "estimated workload read cost: %s → %s (%.0f%% less), in planner cost units over all calls\n",
+			costText(a.WorkloadCost), costText(a.WorkloadCostAfter), 100*(1-a.WorkloadCostAfter/a.WorkloadCost))
+	}
+	t := newTable(ew, "#", "what", "table", "benefit", "write cost", "size", "queries")
+	for i, r := range d.Recommendations {
+		what := r.Kind + " " + r.Index
+		if r.Confidence == "low" {
+			what += " (low confidence)"
+		}
+		t.append(strconv.Itoa(i+1), what, r.Table, costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), strconv.Itoa(len(r.Queries)))
+	}
+	t.render()
+	for i, r := range d.Recommendations {
+		fmt.Fprintf(ew, "%2d. %s\n    %s\n", i+1, r.Reason, r.DDL)
+	}
+	if len(d.Rejected) > 0 {
+		section(ew, fmt.Sprintf("Considered and rejected (%d)", len(d.Rejected)))
+		t := newTable(ew, "#", "index", "table", "benefit", "write cost", "size")
+		for i, r := range d.Rejected {
+			t.append(strconv.Itoa(i+1), r.Index, r.Table, costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes))
+		}
+		t.render()
+		for i, r := range d.Rejected {
+			fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
+		}
+	}
+}
+
+// costText formats planner cost units compactly.
+func costText(x float64) string {
+	switch ax := math.Abs(x); {
+	case ax >= 1e9:
+		return strconv.FormatFloat(x/1e9, 'f', 1, 64) + "G"
+	case ax >= 1e6:
+		return strconv.FormatFloat(x/1e6, 'f', 1, 64) + "M"
+	case ax >= 1e4:
+		return strconv.FormatFloat(x/1e3, 'f', 0, 64) + "k"
+	}
+	return strconv.FormatFloat(x, 'f', 0, 64)
+}
+
+func bytesText(b int64) string {
+	switch {
+	case b >= 1<<30:
+		return strconv.FormatFloat(float64(b)/(1<<30), 'f', 1, 64) + " GiB"
+	case b >= 1<<20:
+		return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MiB"
+	case b >= 1<<10:
+		return strconv.FormatInt(b>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(b, 10) + " B"
 }
 
 func section(w io.Writer, title string) {

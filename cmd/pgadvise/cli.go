@@ -9,8 +9,10 @@ import (
 	"os"
 	"runtime/debug"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
@@ -42,8 +44,9 @@ Run "pgadvise analyze --help" for the flags and examples.
 const analyzeUsage = `Usage: pgadvise analyze [--schema FILE] [--format text|json] [-o FILE] INPUT...
 
 Reads each INPUT (a file, or - for standard input), groups the statements by
-query shape and prints, per table, how the workload filters, joins, groups,
-sorts, reads and writes it.
+query shape, prints per table how the workload filters, joins, groups, sorts,
+reads and writes it, and recommends the indexes to create and to drop, with
+their estimated benefit, write cost and size, and the candidates it rejected.
 
 INPUT formats are detected from content: PostgreSQL stderr logs (any
 log_line_prefix), csvlog, jsonlog, pg_stat_statements exported as CSV with a
@@ -52,6 +55,7 @@ header, and plain .sql files; .gz files are decompressed.
 Examples:
   pgadvise analyze --schema schema.sql postgresql.log
   pgadvise analyze --format json -o report.json postgresql-*.csv.gz
+  pgadvise analyze --schema schema.sql --budget 2GiB --min-benefit 1% postgresql.log
   psql -c "\copy (select * from pg_stat_statements) to stdout csv header" | pgadvise analyze -
 
 Flags:
@@ -96,6 +100,8 @@ type analyzeFlags struct {
 	output      string
 	inputFormat string
 	top         int
+	budget      string
+	minBenefit  string
 }
 
 func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -110,6 +116,8 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
 	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, stderr, csvlog, jsonlog, pgss, sql")
 	fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists")
+	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%)")
+	fs.StringVar(&f.minBenefit, "min-benefit", "0.5%", "minimum net benefit of an index: planner cost units over the workload, or a share of the workload's estimated cost (0.5%)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), analyzeUsage)
 		fs.PrintDefaults()
@@ -133,6 +141,17 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	inFormat, err := capture.ParseFormat(f.inputFormat)
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise analyze: --input-format: %v\n", err)
+		return exitUsage
+	}
+	var opt advisor.Options
+	if f.budget != "" {
+		if opt.BudgetBytes, opt.BudgetShare, err = parseBudget(f.budget); err != nil {
+			fmt.Fprintf(stderr, "pgadvise analyze: --budget: %v\n", err)
+			return exitUsage
+		}
+	}
+	if opt.MinBenefit, opt.MinBenefitIsShare, err = parseAmount(f.minBenefit); err != nil {
+		fmt.Fprintf(stderr, "pgadvise analyze: --min-benefit: %v\n", err)
 		return exitUsage
 	}
 
@@ -176,7 +195,8 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if w.Records == 0 {
 		fmt.Fprintln(stderr, "pgadvise: no statements found in the input(s); is log_min_duration_statement (or log_statement) set?")
 	}
-	doc := report.Build(stats, schemaInfo, w)
+	advice := advisor.Advise(w, schemaInfo.Schema, opt)
+	doc := report.Build(stats, schemaInfo, w, advice)
 
 	out := stdout
 	var file *os.File
@@ -207,6 +227,53 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	return exitOK
+}
+
+// parseAmount reads "1500" (an absolute amount) or "0.5%" (a share).
+func parseAmount(s string) (value float64, share bool, err error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "%") {
+		v, err := strconv.ParseFloat(strings.TrimSuffix(s, "%"), 64)
+		if err != nil || v < 0 || v > 100 {
+			return 0, false, fmt.Errorf("%q: want a number or a percentage from 0%% to 100%%", s)
+		}
+		return v / 100, true, nil
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v < 0 {
+		return 0, false, fmt.Errorf("%q: want a non-negative number or a percentage", s)
+	}
+	return v, false, nil
+}
+
+// parseBudget reads a size ("500MB", "2GiB", "1000000") or a share of the
+// data size ("25%").
+func parseBudget(s string) (bytes, share float64, err error) {
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, "%") {
+		v, isShare, err := parseAmount(s)
+		if err != nil || !isShare {
+			return 0, 0, err
+		}
+		return 0, v, nil
+	}
+	units := []struct {
+		suffix string
+		mult   float64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"TiB", 1 << 40},
+		{"kB", 1e3}, {"KB", 1e3}, {"MB", 1e6}, {"GB", 1e9}, {"TB", 1e12}, {"B", 1}}
+	mult := 1.0
+	for _, u := range units {
+		if strings.HasSuffix(s, u.suffix) {
+			s, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.mult
+			break
+		}
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v <= 0 {
+		return 0, 0, fmt.Errorf("want a size such as 500MB or 2GiB, or a share such as 25%%")
+	}
+	return v * mult, 0, nil
 }
 
 func wantsHelp(args []string) bool {

@@ -24,6 +24,9 @@ type tableModel struct {
 	writes   []*writeModel
 	accesses []*accessModel
 	eqFreq   map[string]float64 // calls filtering by equality, per key
+	// version counts changes to the table's index configuration during
+	// selection, so that candidates are re-priced only when it changed.
+	version int
 }
 
 // newTableModel builds the model of a table from the catalog (nil allowed).

@@ -41,6 +41,9 @@ type candidate struct {
 	servedBy    *indexModel // an index in force that already does its job
 	over        string      // why it lost, when it did
 	chosen      bool
+	// options are its ways in, priced at its table's configuration version.
+	options []option
+	version int
 }
 
 type servedAccess struct {
@@ -80,6 +83,7 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 				c.serves = append(c.serves, servedAccess{a, cost})
 			}
 		}
+		c.version = -1 // not evaluated yet
 		s.pool = append(s.pool, c)
 	}
 	return s
@@ -127,64 +131,79 @@ func (s *selection) configWithout(t *tableModel, ix *indexModel) []*indexModel {
 	return out
 }
 
-// run chooses indexes until none brings enough net benefit or the budget is spent.
+// option is one way to add a candidate: alone, or widening (replacing) a
+// chosen index.
+type option struct {
+	repl                   *candidate
+	gain, write, size, net float64
+}
+
+// evaluate prices the ways c could join the configuration. It depends only
+// on c's table's configuration, so it is redone only when that changed.
+func (s *selection) evaluate(c *candidate) {
+	t := c.ix.t
+	c.version = t.version
+	c.options = c.options[:0]
+	c.servedBy = served(c.ix, s.config[t])
+	if c.servedBy != nil {
+		return
+	}
+	repls := []*candidate{nil}
+	for _, ch := range s.chosen {
+		if ch.ix.t == t && served(ch.ix, []*indexModel{c.ix}) != nil {
+			repls = append(repls, ch)
+		}
+	}
+	for _, repl := range repls {
+		o := option{repl: repl, size: c.ix.size()}
+		config := s.config[t]
+		var without *indexModel
+		if repl != nil {
+			without = repl.ix
+			o.size -= repl.ix.size()
+			config = s.configWithout(t, repl.ix)
+		}
+		o.gain = s.gainOf(c, without)
+		o.write = writeCost(c.ix, t, config)
+		if repl != nil {
+			o.write -= writeCost(repl.ix, t, config)
+		} else {
+			c.gain, c.write = o.gain, o.write
+		}
+		o.net = o.gain - o.write
+		c.options = append(c.options, o)
+	}
+}
+
+// run chooses indexes until none brings enough net benefit or the budget is
+// spent, then prunes what later choices made useless.
 func (s *selection) run() {
 	for {
 		var (
-			best      *candidate
-			bestRatio float64
-			bestRepl  *candidate
-			bestGain  float64
-			bestWrite float64
-			bestSize  float64
+			best     *candidate
+			bestOpt  option
+			bestRate float64
 		)
 		for _, c := range s.pool {
 			if c.chosen || len(c.serves) == 0 {
 				continue
 			}
-			t := c.ix.t
-			if e := served(c.ix, s.config[t]); e != nil {
-				c.servedBy = e
-				continue
+			if c.version != c.ix.t.version {
+				s.evaluate(c)
 			}
-			// Plain addition, and widening of a chosen index whose keys
-			// are a prefix of c's.
-			options := []*candidate{nil}
-			for _, ch := range s.chosen {
-				if ch.ix.t == t && served(ch.ix, []*indexModel{c.ix}) != nil {
-					options = append(options, ch)
-				}
-			}
-			for _, repl := range options {
-				var without *indexModel
-				size := c.ix.size()
-				config := s.config[t]
-				if repl != nil {
-					without = repl.ix
-					size -= repl.ix.size()
-					config = s.configWithout(t, repl.ix)
-				}
-				gain := s.gainOf(c, without)
-				write := writeCost(c.ix, t, config)
-				if repl != nil {
-					write -= writeCost(repl.ix, t, config)
-				}
-				if repl == nil {
-					c.gain, c.write = gain, write
-				}
-				net := gain - write
-				if net <= s.minBenefit {
+			for _, o := range c.options {
+				if o.net <= s.minBenefit {
 					continue
 				}
-				if s.budget > 0 && s.spent+size > s.budget {
-					if repl == nil {
+				if s.budget > 0 && s.spent+o.size > s.budget {
+					if o.repl == nil {
 						c.over = "budget"
 					}
 					continue
 				}
-				ratio := net / math.Max(size, pageSize)
-				if best == nil || ratio > bestRatio {
-					best, bestRatio, bestRepl, bestGain, bestWrite, bestSize = c, ratio, repl, gain, write, size
+				rate := o.net / math.Max(o.size, pageSize)
+				if best == nil || rate > bestRate {
+					best, bestOpt, bestRate = c, o, rate
 				}
 			}
 		}
@@ -192,22 +211,33 @@ func (s *selection) run() {
 			s.prune()
 			return
 		}
-		t := best.ix.t
-		if bestRepl != nil {
-			s.config[t] = s.configWithout(t, bestRepl.ix)
-			bestRepl.chosen = false
-			best.replaced = bestRepl
-			s.chosen = removeCandidate(s.chosen, bestRepl)
-		}
-		s.config[t] = append(s.config[t], best.ix)
-		best.chosen = true
-		best.gain, best.write = bestGain, bestWrite
-		s.chosen = append(s.chosen, best)
-		s.spent += bestSize
-		for _, a := range t.accesses {
-			s.cur[a] = a.cost(s.config[t])
-			s.evaluations++
-		}
+		s.choose(best, bestOpt)
+	}
+}
+
+// choose puts c in the configuration as option o says.
+func (s *selection) choose(c *candidate, o option) {
+	t := c.ix.t
+	if o.repl != nil {
+		s.config[t] = s.configWithout(t, o.repl.ix)
+		o.repl.chosen = false
+		c.replaced = o.repl
+		s.chosen = removeCandidate(s.chosen, o.repl)
+	}
+	s.config[t] = append(s.config[t], c.ix)
+	c.chosen = true
+	c.gain, c.write = o.gain, o.write
+	s.chosen = append(s.chosen, c)
+	s.spent += o.size
+	s.refresh(t)
+}
+
+// refresh recomputes the accesses' costs on t after its configuration changed.
+func (s *selection) refresh(t *tableModel) {
+	t.version++
+	for _, a := range t.accesses {
+		s.cur[a] = a.cost(s.config[t])
+		s.evaluations++
 	}
 }
 
@@ -235,9 +265,7 @@ func (s *selection) prune() {
 			s.chosen = removeCandidate(s.chosen, c)
 			s.config[t] = without
 			s.spent -= c.ix.size()
-			for _, a := range t.accesses {
-				s.cur[a] = a.cost(without)
-			}
+			s.refresh(t)
 			changed = true
 		}
 	}

@@ -1,0 +1,137 @@
+package advisor
+
+import (
+	"math"
+	"testing"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+const orderDDL = `CREATE TABLE public.orders (id bigint PRIMARY KEY, customer_id bigint NOT NULL, status text NOT NULL, note text);`
+
+// adviseOn runs the advisor on orders with statements given as (sql, calls).
+func adviseOn(t *testing.T, stmts ...any) *Result {
+	t.Helper()
+	schema, _, err := catalog.ParseDDL(orderDDL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema.Lookup("public", "orders").Stats = &catalog.TableStats{Rows: 1_000_000, Pages: 10_000}
+	schema.Lookup("public", "orders").Column("customer_id").Stats = &catalog.ColumnStats{NDistinct: 50_000}
+	an := analyzer.New(schema)
+	for i := 0; i < len(stmts); i += 2 {
+		an.Add(&capture.Statement{Query: []byte(stmts[i].(string)), Calls: int64(stmts[i+1].(int))})
+	}
+	return Advise(an.Result(), schema, Options{})
+}
+
+// candidateFigures finds the customer_id index among recommendations or
+// rejected candidates.
+func candidateFigures(t *testing.T, r *Result) (benefit, write float64) {
+	t.Helper()
+	for _, list := range [][]Recommendation{r.Recommendations, r.Rejected} {
+		for _, rec := range list {
+			if rec.Index == "orders_customer_id_idx" {
+				return rec.Benefit, rec.WriteCost
+			}
+		}
+	}
+	t.Fatalf("no orders_customer_id_idx among %+v", r)
+	return 0, 0
+}
+
+func TestMoreCallsMoreBenefit(t *testing.T) {
+	const q = "SELECT * FROM orders WHERE customer_id = $1"
+	prev := 0.0
+	for _, calls := range []int{1, 10, 100, 1000} {
+		b, _ := candidateFigures(t, adviseOn(t, q, calls))
+		if b <= prev {
+			t.Errorf("%d calls: benefit %.0f, not more than %.0f with fewer calls", calls, b, prev)
+		}
+		prev = b
+	}
+}
+
+func TestMoreUpdatesOfIndexedColumnMoreCost(t *testing.T) {
+	const read = "SELECT * FROM orders WHERE customer_id = $1"
+	const update = "UPDATE orders SET customer_id = $1 WHERE id = $2"
+	prev := -1.0
+	for _, n := range []int{0, 10, 1000, 100000} {
+		stmts := []any{read, 100}
+		if n > 0 {
+			stmts = append(stmts, update, n)
+		}
+		_, w := candidateFigures(t, adviseOn(t, stmts...))
+		if w <= prev {
+			t.Errorf("%d updates: write cost %.0f, not more than %.0f with fewer", n, w, prev)
+		}
+		prev = w
+	}
+}
+
+// TestHOTUpdates: an UPDATE of a column no index holds stays HOT and costs
+// a new index nothing; one of the indexed column pays for every index.
+func TestHOTUpdates(t *testing.T) {
+	const read = "SELECT * FROM orders WHERE customer_id = $1"
+	_, hot := candidateFigures(t, adviseOn(t, read, 100, "UPDATE orders SET note = $1 WHERE id = $2", 1000))
+	_, broken := candidateFigures(t, adviseOn(t, read, 100, "UPDATE orders SET customer_id = $1 WHERE id = $2", 1000))
+	if hot != 0 {
+		t.Errorf("HOT updates of note cost the customer_id index %.0f, want 0", hot)
+	}
+	if broken <= 1000*indexInsertCost(&tableModel{rows: 1_000_000}) {
+		t.Errorf("non-HOT updates cost %.0f, want more than an insertion per update (every index, new heap page)", broken)
+	}
+}
+
+// TestWriteCostWins: enough updates of the column reject the index.
+func TestWriteCostWins(t *testing.T) {
+	r := adviseOn(t, "SELECT * FROM orders WHERE customer_id = $1", 1, "UPDATE orders SET customer_id = $1 WHERE id = $2", 1_000_000)
+	for _, rec := range r.Recommendations {
+		if rec.Kind == KindCreateIndex {
+			t.Errorf("recommended %s despite a million updates of its column", rec.DDL)
+		}
+	}
+}
+
+func TestCostFormulas(t *testing.T) {
+	small := &tableModel{rows: 1000, pages: 10}
+	big := &tableModel{rows: 1e6, pages: 10000}
+	if seqScanCost(small, 1) >= seqScanCost(big, 1) {
+		t.Error("a bigger table must cost more to scan")
+	}
+	if sortCost(1000, 0) >= sortCost(100000, 0) || sortCost(100000, 10) >= sortCost(100000, 0) {
+		t.Error("sort cost must grow with rows and shrink with a LIMIT")
+	}
+	if btreeSize(1e6, 8) >= btreeSize(1e7, 8) || btreeSize(1e6, 8) >= btreeSize(1e6, 64) {
+		t.Error("btree size must grow with rows and key width")
+	}
+	// About 22 MiB for a million 8-byte keys: the order of a real bigint btree.
+	if s := btreeSize(1e6, 8) / (1 << 20); s < 15 || s > 30 {
+		t.Errorf("btree of 1M bigints: %.1f MiB", s)
+	}
+	ix := &indexModel{t: big, method: "btree", keys: []indexKey{{key: "a", column: "a"}}}
+	ix.finish()
+	one := indexScanCost(big, ix, 1e-6, math.Inf(1), false, 1)
+	many := indexScanCost(big, ix, 0.1, math.Inf(1), false, 1)
+	only := indexScanCost(big, ix, 0.1, math.Inf(1), true, 1)
+	if !(one < many && only < many) {
+		t.Errorf("index scan costs: 1 row %.1f, 10%% %.1f, 10%% index-only %.1f", one, many, only)
+	}
+}
+
+func TestNormalizeExpr(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"lower((email)::text)", "lower(email)"},
+		{"lower(email::text)", "lower(email)"},
+		{"lower(email)", "lower(email)"},
+		{"(date_trunc('day'::text, created_at))", "date_trunc('day', created_at)"},
+		{"((a + b))", "a + b"},
+	}
+	for _, tt := range tests {
+		if got := normalizeExpr(tt.in); got != tt.want {
+			t.Errorf("normalizeExpr(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

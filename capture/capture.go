@@ -70,6 +70,17 @@ const (
 	ReasonNoQueryText  Reason = "no_query_text"      // a pg_stat_statements row whose text is empty or "<insufficient privilege>"
 )
 
+// Routine reports whether skipping for this reason is the normal course of
+// reading a log (protocol steps, failed statements, server messages), as
+// opposed to damaged or unreadable input that a person should look at.
+func (r Reason) Routine() bool {
+	switch r {
+	case ReasonProtocolStep, ReasonFailed, ReasonOtherMessage, ReasonAutoExplain, ReasonNoCalls:
+		return true
+	}
+	return false
+}
+
 // MaxStatementBytes is the longest statement text capture passes on. Longer
 // ones (generated IN lists of megabytes, bulk VALUES) are skipped and counted:
 // they are rarely what an index advisor needs, and they cost the parser dearly.

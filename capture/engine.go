@@ -196,6 +196,9 @@ type record struct {
 	session uint64 // the backend pid; 0 when unknown (one session)
 	tooLong bool   // a part was cut at its size bound
 	badUTF8 bool   // a line of the record is not UTF-8
+	// cutOff: the input ended inside the record, without the line ending
+	// PostgreSQL always writes: the statement may be incomplete.
+	cutOff bool
 	checked bool   // the text was checked to be UTF-8 already
 	// mayGetDetail: the next line was another session's, so the DETAIL of an
 	// extended-protocol execution may still come (stderr only).
@@ -348,6 +351,10 @@ func (e *engine) record(r *record) error {
 		}
 		if r.tooLong {
 			e.st.Skip(ReasonTooLong, r.line)
+			return nil
+		}
+		if r.cutOff {
+			e.st.Skip(ReasonTruncated, r.line)
 			return nil
 		}
 		var params []byte

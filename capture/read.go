@@ -221,6 +221,9 @@ type lineReader struct {
 	br   *bufio.Reader
 	max  int
 	long []byte
+	// unterminated is set when the last line returned ended the input
+	// without a line ending.
+	unterminated bool
 }
 
 // next returns the next line without its line ending ("\n" or "\r\n"),
@@ -251,6 +254,7 @@ func (lr *lineReader) next() (line []byte, cut bool, err error) {
 			return nil, false, io.EOF
 		}
 	}
+	lr.unterminated = err == io.EOF
 	if n := len(line); n > 0 && line[n-1] == '\n' {
 		line = line[:n-1]
 	}

@@ -26,6 +26,9 @@ func readStderr(br *bufio.Reader, e *engine) error {
 			return err
 		}
 	}
+	if lr.unterminated && a.open {
+		a.rec.cutOff = true
+	}
 	if err := a.finish(false); err != nil {
 		return err
 	}

@@ -187,8 +187,8 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			return exitError
 		}
 		stats = append(stats, st)
-		if n := st.SkippedTotal(); n > 0 {
-			fmt.Fprintf(stderr, "pgadvise: %s: skipped %d record(s): %s\n", in, n, skipSummary(st))
+		if summary := skipSummary(st); summary != "" {
+			fmt.Fprintf(stderr, "pgadvise: %s: skipped %s\n", in, summary)
 		}
 	}
 	w := a.Result()
@@ -308,10 +308,15 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
+// skipSummary describes what was skipped for reasons a person should look
+// at (routine skips such as protocol steps are only in the report).
 func skipSummary(st *capture.Stats) string {
 	var parts []string
 	for reason, c := range st.Skipped {
-		parts = append(parts, fmt.Sprintf("%s %d (first at line %d)", reason, c.Count, c.FirstLines[0]))
+		if reason.Routine() {
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%d %s (first at line %d)", c.Count, reason, c.FirstLines[0]))
 	}
 	sort.Strings(parts)
 	return strings.Join(parts, ", ")

@@ -198,8 +198,8 @@ type record struct {
 	badUTF8 bool   // a line of the record is not UTF-8
 	// cutOff: the input ended inside the record, without the line ending
 	// PostgreSQL always writes: the statement may be incomplete.
-	cutOff bool
-	checked bool   // the text was checked to be UTF-8 already
+	cutOff  bool
+	checked bool // the text was checked to be UTF-8 already
 	// mayGetDetail: the next line was another session's, so the DETAIL of an
 	// extended-protocol execution may still come (stderr only).
 	mayGetDetail bool

@@ -117,6 +117,9 @@ pa_wall=$(median "$tmp/pgadvise.runs" 1)
 pa_cpu=$(median "$tmp/pgadvise.runs" 2)
 cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+if [ -n "$(git status --porcelain --untracked-files=no -- cmd capture analyzer catalog report 2>/dev/null)" ]; then
+	commit="$commit + uncommitted changes"
+fi
 
 echo
 echo "Log: $mb MB (SIZE=$SIZE SEED=$SEED), $(tail -1 "$tmp/loggen.out" | sed 's/^loggen: //; s/, in .*//')"

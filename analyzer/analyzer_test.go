@@ -166,3 +166,42 @@ func TestConstantsThatVary(t *testing.T) {
 		})
 	}
 }
+
+// FuzzAnalyze feeds arbitrary statement text through the whole analyzer
+// (shape key, fingerprint, parse, walk, profiles): it must never panic, and
+// every statement is either a shape's call or a counted parse error.
+func FuzzAnalyze(f *testing.F) {
+	for _, q := range keyCorpus {
+		f.Add(q)
+	}
+	for _, q := range []string{
+		"WITH RECURSIVE r AS (SELECT 1 AS n UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT * FROM r",
+		"SELECT * FROM a JOIN b USING (x) NATURAL JOIN c LEFT JOIN LATERAL (SELECT * FROM d WHERE d.y = a.y) s ON true",
+		"MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN UPDATE SET v = s.v WHEN NOT MATCHED THEN INSERT VALUES (s.id, s.v)",
+		"COPY (SELECT * FROM t WHERE a = 1) TO STDOUT",
+		"EXPLAIN ANALYZE SELECT count(*) FILTER (WHERE x > 1) OVER (PARTITION BY y) FROM t GROUP BY ROLLUP (a, b) HAVING sum(c) > 3",
+		"SELECT 1; SELECT * FROM",
+	} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		if len(q) > 8192 {
+			return
+		}
+		a := New(nil)
+		a.Add(&capture.Statement{Query: []byte(q), Calls: 1})
+		a.Add(&capture.Statement{Query: []byte(q), Calls: 1})
+		w := a.Result()
+		var calls int64
+		for _, s := range w.Shapes {
+			calls += s.Calls
+		}
+		skipped := int64(0)
+		if s := w.Skipped[ReasonParseError]; s != nil {
+			skipped = s.Count
+		}
+		if calls+skipped != 2 {
+			t.Fatalf("%q: %d calls + %d parse errors, want 2", q, calls, skipped)
+		}
+	})
+}

@@ -30,6 +30,11 @@ const (
 	// KindUnusedIndex flags an index no query of the workload uses: a
 	// candidate for dropping only once live statistics confirm it.
 	KindUnusedIndex Kind = "unused_index"
+	// KindSummaryTable proposes a materialized view or summary table for a
+	// hot aggregate shape.
+	KindSummaryTable Kind = "summary_table"
+	// KindPartition proposes declarative partitioning of a large table.
+	KindPartition Kind = "partition"
 )
 
 // Recommendation is one piece of advice, with its evidence.
@@ -59,6 +64,71 @@ type Recommendation struct {
 	// Confidence is "high", or "low" for advice the workload alone cannot
 	// settle (an index no captured query used).
 	Confidence string
+
+	// RewrittenQueries shows, for a summary table, how each served query
+	// reads from it (fingerprint → SQL).
+	RewrittenQueries []RewrittenQuery
+	// PartitionKey, Strategy (range, list, hash) and PrunedShare (the share
+	// of calls whose filters prune to one or a few partitions) describe a
+	// partitioning recommendation.
+	PartitionKey string
+	Strategy     string
+	PrunedShare  float64
+	// Steps holds a multi-step plan (summary tables, partitioning): each a
+	// statement or a comment line, in order; DDL holds the first step.
+	Steps []string
+	// DownDDL reverses DDL: DROP INDEX CONCURRENTLY for a create, the
+	// index's definition for a drop.
+	DownDDL string
+
+	// Verification is the planner's verdict, when --verify ran.
+	Verification *Verification
+}
+
+// RewrittenQuery is a served query as it reads from a summary table.
+type RewrittenQuery struct {
+	Fingerprint string
+	Original    string
+	Rewritten   string
+}
+
+// VerificationStatus is the outcome of checking a recommendation with the
+// planner.
+type VerificationStatus string
+
+// Verification outcomes.
+const (
+	// Verified: with the index as a hypothetical index, the planner uses it
+	// for at least one query and the summed cost of the queries drops.
+	Verified VerificationStatus = "verified"
+	// NotUsed: the planner did not use the index, or it cut no cost.
+	NotUsed VerificationStatus = "not_used"
+	// Unverifiable: the planner could not be asked (no HypoPG, an access
+	// method HypoPG does not support such as GIN, or no query could be
+	// explained).
+	Unverifiable VerificationStatus = "unverifiable"
+)
+
+// Verification records what the planner said of one recommendation.
+type Verification struct {
+	Status VerificationStatus
+	// Note says why, in a sentence (for not_used and unverifiable).
+	Note string
+	// CostBefore and CostAfter sum the planner's total cost of the
+	// explained queries without and with the hypothetical index.
+	CostBefore, CostAfter float64
+	// Queries holds each explained query's costs.
+	Queries []QueryVerification
+}
+
+// QueryVerification is one query's planner cost without and with an index.
+type QueryVerification struct {
+	Fingerprint           string
+	CostBefore, CostAfter float64
+	// UsesIndex reports whether the plan with the index scans it.
+	UsesIndex bool
+	// Error is set when the query could not be explained.
+	Error string
 }
 
 // Options tune the selection. The zero value means no budget and no minimum.

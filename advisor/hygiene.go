@@ -28,7 +28,7 @@ func hygiene(m *model, sel *selection) []Recommendation {
 				}
 				dropped[ix] = true
 				out = append(out, Recommendation{
-					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name),
+					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
 					Reason: fmt.Sprintf("Superseded by the recommended %s (%s), which serves every lookup this one does: drop it once that one is built.", c.ix.indexName(), keyList(c.ix)),
 				})
@@ -58,7 +58,7 @@ func hygiene(m *model, sel *selection) []Recommendation {
 				}
 				dropped[ix] = true
 				r := Recommendation{
-					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name),
+					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit:   round(writeCost(ix, t, t.existing)),
 					SizeBytes: int64(ix.size()), Confidence: "high",
 				}
@@ -76,7 +76,7 @@ func hygiene(m *model, sel *selection) []Recommendation {
 				continue
 			}
 			r := Recommendation{
-				Kind: KindUnusedIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name),
+				Kind: KindUnusedIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 				Benefit:   round(writeCost(ix, t, t.existing)),
 				SizeBytes: int64(ix.size()), Confidence: "low",
 			}
@@ -197,4 +197,17 @@ func keyList(ix *indexModel) string {
 		parts = append(parts, s)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// recreateDDL rebuilds a dropped index exactly, for a migration's down step.
+func recreateDDL(ix *indexModel) string {
+	def := ix.existing.Definition
+	if def == "" {
+		return ""
+	}
+	// CREATE [UNIQUE] INDEX name ON ... → CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS name ON ...
+	if i := strings.Index(def, "INDEX "); i >= 0 && !strings.Contains(def, "CONCURRENTLY") {
+		def = def[:i] + "INDEX CONCURRENTLY IF NOT EXISTS " + strings.TrimPrefix(def[i+len("INDEX "):], "IF NOT EXISTS ")
+	}
+	return strings.TrimSuffix(def, ";") + ";"
 }

@@ -333,6 +333,7 @@ func (s *selection) recommendations() []Recommendation {
 			Confidence: "high",
 		}
 		r.DDL = c.ix.createDDL(r.Index)
+		r.DownDDL = dropDDL(t.name, r.Index)
 		for _, x := range qs {
 			r.Queries = append(r.Queries, x.fp)
 		}

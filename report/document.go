@@ -139,6 +139,43 @@ type Recommendation struct {
 	Queries    []string `json:"queries"`
 	Reason     string   `json:"reason"`
 	Confidence string   `json:"confidence"`
+	// DownDDL reverses DDL (for migrations' down steps).
+	DownDDL string `json:"down_ddl,omitempty"`
+	// Steps is a multi-step plan (summary tables, partitioning), in order.
+	Steps []string `json:"steps,omitempty"`
+	// RewrittenQueries, for a summary table: each served query read from it.
+	RewrittenQueries []RewrittenQuery `json:"rewritten_queries,omitempty"`
+	// PartitionKey, Strategy and PrunedShare describe a partitioning.
+	PartitionKey string  `json:"partition_key,omitempty"`
+	Strategy     string  `json:"strategy,omitempty"`
+	PrunedShare  float64 `json:"pruned_share,omitempty"`
+	// Verification is the planner's verdict (with --verify).
+	Verification *Verification `json:"verification,omitempty"`
+}
+
+// RewrittenQuery is a served query as it reads from a summary table.
+type RewrittenQuery struct {
+	Fingerprint string `json:"fingerprint"`
+	Original    string `json:"original"`
+	Rewritten   string `json:"rewritten"`
+}
+
+// Verification is what the planner said of a recommendation (HypoPG).
+type Verification struct {
+	Status     string              `json:"status"` // verified, not_used, unverifiable
+	Note       string              `json:"note,omitempty"`
+	CostBefore float64             `json:"cost_before"`
+	CostAfter  float64             `json:"cost_after"`
+	Queries    []QueryVerification `json:"queries,omitempty"`
+}
+
+// QueryVerification is one query's planner cost without and with the index.
+type QueryVerification struct {
+	Fingerprint string  `json:"fingerprint"`
+	CostBefore  float64 `json:"cost_before"`
+	CostAfter   float64 `json:"cost_after"`
+	UsesIndex   bool    `json:"uses_index"`
+	Error       string  `json:"error,omitempty"`
 }
 
 func recommendationsOf(list []advisor.Recommendation) []Recommendation {
@@ -148,11 +185,23 @@ func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 		if q == nil {
 			q = []string{}
 		}
-		out = append(out, Recommendation{
+		rec := Recommendation{
 			Kind: string(r.Kind), Table: r.Table.String(), Index: r.Index, DDL: r.DDL,
 			Benefit: r.Benefit, WriteCost: r.WriteCost, SizeBytes: r.SizeBytes, SavedMS: r.SavedMS,
-			Queries: q, Reason: r.Reason, Confidence: r.Confidence,
-		})
+			Queries: q, Reason: r.Reason, Confidence: r.Confidence, DownDDL: r.DownDDL, Steps: r.Steps,
+			PartitionKey: r.PartitionKey, Strategy: r.Strategy, PrunedShare: r.PrunedShare,
+		}
+		for _, rw := range r.RewrittenQueries {
+			rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{rw.Fingerprint, rw.Original, rw.Rewritten})
+		}
+		if v := r.Verification; v != nil {
+			rv := &Verification{Status: string(v.Status), Note: v.Note, CostBefore: v.CostBefore, CostAfter: v.CostAfter}
+			for _, qv := range v.Queries {
+				rv.Queries = append(rv.Queries, QueryVerification{qv.Fingerprint, qv.CostBefore, qv.CostAfter, qv.UsesIndex, qv.Error})
+			}
+			rec.Verification = rv
+		}
+		out = append(out, rec)
 	}
 	return out
 }

@@ -1,0 +1,210 @@
+package whatif
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+)
+
+// query is a shape as Verify explains it.
+type query struct {
+	shape *analyzer.QueryShape
+	// text is the SQL to explain or prepare.
+	text   string
+	method Method
+	// nparams is the highest $n of text; args the literal values for
+	// MethodSampleParams.
+	nparams int
+	args    []string
+	// skip says why the shape is not explained.
+	skip string
+	// base is the plan without hypothetical indexes, or err why there is
+	// none.
+	base *plan
+	err  string
+}
+
+// newQuery decides how to explain a shape. scsOn says the server reads '...'
+// as a plain string literal (standard_conforming_strings), without which
+// logged values are not passed on.
+func newQuery(sh *analyzer.QueryShape, scsOn bool) *query {
+	q := &query{shape: sh, text: sh.SampleQuery}
+	if q.text == "" {
+		q.text = sh.Query
+	}
+	tree, err := pg_query.Parse(q.text)
+	if err != nil && q.text != sh.Query {
+		q.text = sh.Query
+		tree, err = pg_query.Parse(q.text)
+	}
+	if err != nil {
+		q.skip = fmt.Sprintf("the text does not parse: %v", err)
+		return q
+	}
+	if len(tree.Stmts) != 1 {
+		q.skip = fmt.Sprintf("the text holds %d statements", len(tree.Stmts))
+		return q
+	}
+	switch n := tree.Stmts[0].Stmt.GetNode().(type) {
+	case *pg_query.Node_SelectStmt, *pg_query.Node_UpdateStmt, *pg_query.Node_DeleteStmt, *pg_query.Node_MergeStmt:
+		// EXPLAIN without ANALYZE plans these without running them.
+	case *pg_query.Node_InsertStmt:
+		q.skip = "INSERT statements are not explained"
+		return q
+	default:
+		q.skip = fmt.Sprintf("%s statements are not explained", strings.TrimPrefix(fmt.Sprintf("%T", n), "*pg_query.Node_"))
+		return q
+	}
+	q.nparams, err = maxParam(q.text)
+	if err != nil {
+		q.skip = fmt.Sprintf("the text does not scan: %v", err)
+		return q
+	}
+	switch {
+	case q.nparams == 0:
+		q.method = MethodLiteral
+	case scsOn && q.text == sh.SampleQuery && len(sh.SampleParams) >= q.nparams && allLiterals(sh.SampleParams[:q.nparams]):
+		q.method, q.args = MethodSampleParams, sh.SampleParams[:q.nparams]
+	default:
+		q.method = MethodGeneric
+	}
+	return q
+}
+
+// maxParam returns the highest $n placeholder number in sql (0: none).
+func maxParam(sql string) (int, error) {
+	res, err := pg_query.Scan(sql)
+	if err != nil {
+		return 0, err
+	}
+	max := 0
+	for _, t := range res.Tokens {
+		if t.Token != pg_query.Token_PARAM || t.Start < 0 || int(t.End) > len(sql) || t.Start >= t.End {
+			continue
+		}
+		n, err := strconv.Atoi(strings.TrimPrefix(sql[t.Start:t.End], "$"))
+		if err == nil && n > max {
+			max = n
+		}
+	}
+	return max, nil
+}
+
+// allLiterals reports whether every value is NULL or a plain single-quoted
+// SQL string literal, the forms PostgreSQL logs parameters in. Anything else
+// is not passed to EXECUTE.
+func allLiterals(vals []string) bool {
+	for _, v := range vals {
+		if !isLiteral(v) {
+			return false
+		}
+	}
+	return true
+}
+
+func isLiteral(v string) bool {
+	if strings.EqualFold(v, "NULL") {
+		return true
+	}
+	if len(v) < 2 || v[0] != '\'' || v[len(v)-1] != '\'' {
+		return false
+	}
+	inner := v[1 : len(v)-1]
+	for i := 0; i < len(inner); i++ {
+		switch inner[i] {
+		case '\'':
+			if i+1 >= len(inner) || inner[i+1] != '\'' {
+				return false
+			}
+			i++
+		case 0:
+			return false
+		}
+	}
+	return true
+}
+
+// unsupportedMethods are the access methods HypoPG (1.x) cannot simulate.
+var unsupportedMethods = map[string]bool{"gin": true, "gist": true, "spgist": true}
+
+// hypotheticalDDL turns a recommendation's CREATE INDEX into what
+// hypopg_create_index takes: without CONCURRENTLY, IF NOT EXISTS and the
+// name (HypoPG names its indexes itself). It also returns the access method.
+func hypotheticalDDL(ddl string) (string, string, error) {
+	tree, err := pg_query.Parse(ddl)
+	if err != nil {
+		return "", "", err
+	}
+	if len(tree.Stmts) != 1 {
+		return "", "", fmt.Errorf("%d statements", len(tree.Stmts))
+	}
+	ix := tree.Stmts[0].Stmt.GetIndexStmt()
+	if ix == nil {
+		return "", "", errors.New("not a CREATE INDEX statement")
+	}
+	ix.Concurrent, ix.IfNotExists, ix.Idxname = false, false, ""
+	method := strings.ToLower(ix.AccessMethod)
+	if method == "" {
+		method = "btree"
+	}
+	out, err := pg_query.Deparse(tree)
+	if err != nil {
+		return "", "", err
+	}
+	return out, method, nil
+}
+
+// supersededBy returns the index of gone that a drop_index recommendation's
+// reason names as superseding the index to drop, or "". The advisor says so
+// in the reason only ("Superseded by the recommended NAME (keys) ...").
+func supersededBy(reason string, gone map[string]bool) string {
+	const prefix = "Superseded by the recommended "
+	rest, ok := strings.CutPrefix(reason, prefix)
+	if !ok {
+		return ""
+	}
+	name, _, ok := strings.Cut(rest, " (")
+	if !ok || !gone[name] {
+		return ""
+	}
+	return name
+}
+
+// formatCost writes a planner cost briefly: 2455, 1.2M.
+func formatCost(c float64) string {
+	switch a := math.Abs(c); {
+	case a >= 1e9:
+		return strconv.FormatFloat(c/1e9, 'f', 1, 64) + "G"
+	case a >= 1e6:
+		return strconv.FormatFloat(c/1e6, 'f', 1, 64) + "M"
+	case a >= 1e4:
+		return strconv.FormatFloat(c/1e3, 'f', 1, 64) + "k"
+	default:
+		return strconv.FormatFloat(c, 'f', -1, 64)
+	}
+}
+
+// percentChange writes after relative to before: "−99.7%".
+func percentChange(before, after float64) string {
+	if before == 0 {
+		return "n/a"
+	}
+	p := (after - before) / before * 100
+	if p < 0 {
+		return "−" + strconv.FormatFloat(-p, 'f', 1, 64) + "%"
+	}
+	return "+" + strconv.FormatFloat(p, 'f', 1, 64) + "%"
+}
+
+// plural writes "1 query", "3 queries".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}

@@ -15,6 +15,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
@@ -145,6 +146,9 @@ type Options struct {
 	MinBenefitIsShare bool
 	// MaxRejected caps the rejected list (0: 20).
 	MaxRejected int
+	// Now dates the first partitions of a partitioning plan (zero: the
+	// current time).
+	Now time.Time
 }
 
 // DefaultMinBenefitShare is the minimum benefit pgadvise uses unless told
@@ -198,23 +202,33 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	}
 	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
 	res.Recommendations = append(res.Recommendations, hygiene(m, sel)...)
+	sums, sumRejected := summaries(m, w, sel.cur, minBenefit)
+	res.Recommendations = append(res.Recommendations, sums...)
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	parts, partRejected := partitionAdvice(m, now)
+	res.Recommendations = append(res.Recommendations, parts...)
 	max := opt.MaxRejected
 	if max == 0 {
 		max = 20
 	}
-	res.Rejected = sel.rejected(max)
+	res.Rejected = append(append(sel.rejected(max), sumRejected...), partRejected...)
 	return res
 }
 
 // model is the workload laid over the tables.
 type model struct {
-	tables  map[catalog.QualifiedName]*tableModel
-	schema  *catalog.Schema
-	noStats int
+	tables map[catalog.QualifiedName]*tableModel
+	// shapeAccesses lists each shape's accesses.
+	shapeAccesses map[*analyzer.QueryShape][]*accessModel
+	schema        *catalog.Schema
+	noStats       int
 }
 
 func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
-	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema}
+	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema, shapeAccesses: map[*analyzer.QueryShape][]*accessModel{}}
 	table := func(name catalog.QualifiedName) *tableModel {
 		t := m.tables[name]
 		if t == nil {
@@ -252,6 +266,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 				t.writes = append(t.writes, newWriteModel(s, am))
 			}
 		}
+		m.shapeAccesses[s] = accs
 		// A join's outer side: the fewest rows any partner returns.
 		for _, am := range accs {
 			am.siblings = accs

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -72,7 +73,7 @@ func runAdviceFile(t *testing.T, path string) {
 				addWorkloadLine(t, an, line)
 			}
 		case "advise":
-			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true}
+			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 			for _, kv := range fields[1:] {
 				k, v, _ := strings.Cut(kv, "=")
 				x, err := strconv.ParseFloat(v, 64)
@@ -200,6 +201,15 @@ func describe(t *testing.T, r *Result) string {
 				t.Errorf("DDL does not parse: %s: %v", rec.DDL, err)
 			}
 			fmt.Fprintf(&b, "%s%s %s\n", prefix, rec.Kind, rec.DDL)
+			for _, st := range rec.Steps[min(1, len(rec.Steps)):] {
+				fmt.Fprintf(&b, "    | %s\n", st)
+			}
+			for _, rw := range rec.RewrittenQueries {
+				fmt.Fprintf(&b, "    rewritten: %s\n", rw.Rewritten)
+			}
+			if rec.PartitionKey != "" {
+				fmt.Fprintf(&b, "    key=%s strategy=%s pruned=%.2f\n", rec.PartitionKey, rec.Strategy, rec.PrunedShare)
+			}
 			fmt.Fprintf(&b, "    benefit=%s write=%s size=%s queries=%d confidence=%s\n",
 				units(rec.Benefit), units(rec.WriteCost), bytesText(float64(rec.SizeBytes)), len(rec.Queries), rec.Confidence)
 			fmt.Fprintf(&b, "    %s\n", rec.Reason)

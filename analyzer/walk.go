@@ -1219,3 +1219,20 @@ func ParsePredicates(schema *catalog.Schema, table catalog.QualifiedName, where 
 	}
 	return w.accesses[0].Predicates, nil
 }
+
+// Visit calls fn on n and on every node below it while fn returns true,
+// whatever the node kinds: for packages that rewrite parse trees.
+func Visit(n *pg_query.Node, fn func(*pg_query.Node) bool) { visit(n, fn) }
+
+// DeparseExpr renders one expression of a parse tree of the given version
+// as SQL, keeping its column qualifiers.
+func DeparseExpr(version int32, n *pg_query.Node) (string, error) {
+	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{
+		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
+	}}}}}
+	s, err := pg_query.Deparse(tree)
+	if err != nil {
+		return "", fmt.Errorf("deparse expression: %w", err)
+	}
+	return strings.TrimPrefix(s, "SELECT "), nil
+}

@@ -1,0 +1,919 @@
+package advisor
+
+// Summary tables: for hot aggregate shapes (GROUP BY, count/sum/avg/min/max,
+// often over joins), a materialized view pre-aggregated at a grain that can
+// answer every shape of the group by re-aggregating.
+//
+// The grain is the GROUP BY keys plus every column the shapes filter on, so
+// that a filter on the summary keeps exactly the groups the filter on the
+// base rows would have formed: the rewritten query is equivalent. A range
+// filter on a timestamp column would make the grain as fine as the data, so
+// the column is bucketed by day (or by the query's own date_trunc unit); the
+// rewritten filter is then exact when its bounds fall on bucket boundaries,
+// which the recommendation says. Averages are stored as sums and counts.
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/catalog"
+	"google.golang.org/protobuf/proto"
+)
+
+// Assumptions of the summary-table model.
+const (
+	// workloadHours is the time the captured workload is taken to span, to
+	// set refresh costs against read gains.
+	workloadHours = 24
+	// refreshMinutes is the proposed refresh period of a materialized view:
+	// the staleness dashboards usually bear.
+	refreshMinutes = 15
+	// summaryMinCalls is the fewest calls a summary must serve.
+	summaryMinCalls = 10
+)
+
+// aggShape is one aggregate shape, analysed for summarizing.
+type aggShape struct {
+	shape   *analyzer.QueryShape
+	version int32
+	stmt    *pg_query.SelectStmt
+	from    string            // deparsed FROM clause (with structural join conditions)
+	aliases map[string]string // alias → table name
+	tables  []*tableModel
+	grain   []grainKey
+	meas    []measure
+	// why is set when the shape cannot be served, saying why.
+	why string
+}
+
+// grainKey is a grouping key of the summary.
+type grainKey struct {
+	name   string // column name in the summary
+	sql    string // expression over the base tables (qualified)
+	key    string // normalized form, to match expressions
+	bucket string // for a bucketed timestamp: the unit; the column it buckets is col
+	col    string // the base column (qualified text), when the key is a column or bucket
+}
+
+// measure is a stored aggregate.
+type measure struct {
+	name string // column name in the summary
+	sql  string // aggregate over the base tables
+}
+
+// summaryCandidate is a group of aggregate shapes over the same FROM.
+type summaryCandidate struct {
+	from   string
+	tables []*tableModel
+	shapes []*aggShape
+	grain  []grainKey
+	meas   []measure
+}
+
+// summaries proposes summary tables for the model's hot aggregate shapes.
+func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, minBenefit float64) (recs, rejected []Recommendation) {
+	byFrom := map[string]*summaryCandidate{}
+	var order []string
+	for _, s := range w.Shapes {
+		if s.Kind != analyzer.KindSelect || s.Calls < 1 {
+			continue
+		}
+		as := analyzeAggregate(m, s)
+		if as == nil {
+			continue
+		}
+		if as.why != "" {
+			continue
+		}
+		c := byFrom[as.from]
+		if c == nil {
+			c = &summaryCandidate{from: as.from, tables: as.tables}
+			byFrom[as.from] = c
+			order = append(order, as.from)
+		}
+		c.shapes = append(c.shapes, as)
+	}
+	sort.Strings(order)
+	for _, from := range order {
+		c := byFrom[from]
+		c.merge()
+		rec, ok := c.recommend(m, cur, minBenefit)
+		if ok {
+			recs = append(recs, rec)
+		} else if rec.Reason != "" {
+			rejected = append(rejected, rec)
+		}
+	}
+	return recs, rejected
+}
+
+// analyzeAggregate returns the aggregate analysis of a shape, nil when it is
+// not an aggregate query at all, or one with why set when it cannot be served.
+func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
+	// The sample text, not the normalized one: its constants are real
+	// (date_trunc('day', …) must stay 'day'); filter values never reach the
+	// summary, and rewritten queries are normalized again.
+	tree, err := pg_query.Parse(s.SampleQuery)
+	if err != nil || len(tree.GetStmts()) != 1 {
+		return nil
+	}
+	sel := tree.GetStmts()[0].GetStmt().GetSelectStmt()
+	if sel == nil || sel.GetOp() != pg_query.SetOperation_SETOP_NONE {
+		return nil
+	}
+	hasAgg := len(sel.GetGroupClause()) > 0
+	for _, t := range sel.GetTargetList() {
+		analyzer.Visit(t, func(n *pg_query.Node) bool {
+			if f := n.GetFuncCall(); f != nil && aggName(f) != "" && f.GetOver() == nil {
+				hasAgg = true
+			}
+			return true
+		})
+	}
+	if !hasAgg {
+		return nil
+	}
+	as := &aggShape{shape: s, version: tree.GetVersion(), stmt: sel, aliases: map[string]string{}}
+	switch {
+	case sel.GetWithClause() != nil:
+		as.why = "a WITH query"
+	case len(sel.GetDistinctClause()) > 0:
+		as.why = "SELECT DISTINCT"
+	case len(sel.GetWindowClause()) > 0:
+		as.why = "window functions"
+	}
+	for _, f := range sel.GetFromClause() {
+		if !plainFrom(f, as.aliases) {
+			as.why = "a FROM clause with subqueries or functions"
+		}
+	}
+	if len(as.aliases) == 0 {
+		return nil
+	}
+	analyzer.Visit(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, func(n *pg_query.Node) bool {
+		if n.GetSubLink() != nil {
+			as.why = "a subquery"
+		}
+		if f := n.GetFuncCall(); f != nil && (f.GetOver() != nil || f.GetAggFilter() != nil || len(f.GetAggOrder()) > 0) {
+			as.why = "window or ordered/filtered aggregates"
+		}
+		if f := n.GetFuncCall(); f != nil && strings.EqualFold(funcNameOf(f), "date_trunc") && len(f.GetArgs()) > 0 && f.GetArgs()[0].GetParamRef() != nil {
+			as.why = "a date_trunc unit that is a parameter"
+		}
+		return as.why == ""
+	})
+	if as.why != "" {
+		return as
+	}
+	for _, a := range s.Access {
+		if t := m.tables[a.Table]; t != nil {
+			as.tables = appendTable(as.tables, t)
+		}
+	}
+	as.build(m)
+	return as
+}
+
+func appendTable(list []*tableModel, t *tableModel) []*tableModel {
+	for _, x := range list {
+		if x == t {
+			return list
+		}
+	}
+	return append(list, t)
+}
+
+// plainFrom reports whether a FROM item is tables and joins only, recording
+// the aliases.
+func plainFrom(n *pg_query.Node, aliases map[string]string) bool {
+	switch f := n.GetNode().(type) {
+	case *pg_query.Node_RangeVar:
+		name := f.RangeVar.GetRelname()
+		alias := name
+		if a := f.RangeVar.GetAlias().GetAliasname(); a != "" {
+			alias = a
+		}
+		aliases[alias] = name
+		return true
+	case *pg_query.Node_JoinExpr:
+		j := f.JoinExpr
+		if j.GetJointype() != pg_query.JoinType_JOIN_INNER || len(j.GetUsingClause()) > 0 || j.GetIsNatural() {
+			return false
+		}
+		return plainFrom(j.GetLarg(), aliases) && plainFrom(j.GetRarg(), aliases)
+	}
+	return false
+}
+
+// build works out the shape's FROM (with the join conditions of its WHERE),
+// grain and measures.
+func (as *aggShape) build(m *model) {
+	sel := as.stmt
+	var structural, filters []*pg_query.Node
+	for _, c := range conjuncts(sel.GetWhereClause()) {
+		if isJoinCondition(c) {
+			structural = append(structural, c)
+		} else {
+			filters = append(filters, c)
+		}
+	}
+	from := &pg_query.SelectStmt{
+		TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Ival{Ival: &pg_query.Integer{Ival: 1}}}}}}}}},
+		FromClause: sel.GetFromClause(),
+	}
+	if len(structural) > 0 {
+		from.WhereClause = andOf(structural)
+	}
+	text, err := deparseStmt(as.version, from)
+	if err != nil {
+		as.why = "cannot render its FROM clause"
+		return
+	}
+	as.from = strings.TrimPrefix(text, "SELECT 1 FROM ")
+
+	// Grain: the GROUP BY keys, then every column a filter reads.
+	targets := sel.GetTargetList()
+	for _, g := range sel.GetGroupClause() {
+		n, alias := resolveOutput(g, targets)
+		if n.GetGroupingSet() != nil {
+			as.why = "GROUPING SETS"
+			return
+		}
+		as.addGrain(n, alias, "")
+	}
+	units := map[string]string{} // column → the date_trunc unit the query groups it by
+	for _, g := range as.grain {
+		if g.bucket != "" {
+			units[g.col] = g.bucket
+		}
+	}
+	for _, f := range filters {
+		ranged := isRangeFilter(f)
+		analyzer.Visit(f, func(n *pg_query.Node) bool {
+			if cr := n.GetColumnRef(); cr != nil {
+				colSQL, _ := analyzer.DeparseExpr(as.version, n)
+				if ranged && as.isTimestamp(m, cr) {
+					unit := units[colSQL]
+					if unit == "" {
+						unit = "day"
+					}
+					as.addGrain(bucketNode(unit, n), "", unit)
+				} else if as.unsummarizable(m, cr) {
+					as.why = "a filter on " + colSQL + ", which a summary cannot keep as a key"
+				} else {
+					as.addGrain(n, "", "")
+				}
+			}
+			return true
+		})
+	}
+	// Measures.
+	for _, t := range targets {
+		analyzer.Visit(t.GetResTarget().GetVal(), func(n *pg_query.Node) bool {
+			if f := n.GetFuncCall(); f != nil && aggName(f) != "" {
+				as.addMeasures(f)
+				return false
+			}
+			return true
+		})
+	}
+	analyzer.Visit(sel.GetHavingClause(), func(n *pg_query.Node) bool {
+		if f := n.GetFuncCall(); f != nil && aggName(f) != "" {
+			as.addMeasures(f)
+			return false
+		}
+		return true
+	})
+}
+
+// addGrain adds a grouping key (an expression of the base tables).
+func (as *aggShape) addGrain(n *pg_query.Node, alias, unit string) {
+	sql, err := analyzer.DeparseExpr(as.version, n)
+	if err != nil {
+		as.why = "an expression it cannot render"
+		return
+	}
+	key := normalizeExpr(sql)
+	for _, g := range as.grain {
+		if g.key == key {
+			return
+		}
+	}
+	g := grainKey{sql: sql, key: key}
+	if cr := n.GetColumnRef(); cr != nil {
+		g.col = sql
+		g.name = lastField(cr)
+	} else if f := n.GetFuncCall(); f != nil && strings.EqualFold(funcNameOf(f), "date_trunc") && len(f.GetArgs()) == 2 && f.GetArgs()[1].GetColumnRef() != nil {
+		g.bucket = strings.Trim(constString(f.GetArgs()[0]), "'")
+		if unit != "" {
+			g.bucket = unit
+		}
+		g.col, _ = analyzer.DeparseExpr(as.version, f.GetArgs()[1])
+		g.name = lastField(f.GetArgs()[1].GetColumnRef()) + "_" + g.bucket
+	}
+	if alias != "" {
+		g.name = alias
+	}
+	if g.name == "" {
+		g.name = "key_" + nameWord(key)
+	}
+	as.grain = append(as.grain, g)
+}
+
+// addMeasures stores what re-aggregating f needs: avg as sum and count.
+func (as *aggShape) addMeasures(f *pg_query.FuncCall) {
+	name := aggName(f)
+	if f.GetAggDistinct() {
+		as.why = "count(DISTINCT …), which cannot be re-aggregated"
+		return
+	}
+	arg, argName := "", "all"
+	if !f.GetAggStar() && len(f.GetArgs()) == 1 {
+		arg, _ = analyzer.DeparseExpr(as.version, f.GetArgs()[0])
+		argName = nameWord(arg)
+	} else if !f.GetAggStar() {
+		as.why = "an aggregate of several arguments"
+		return
+	}
+	add := func(fn string) {
+		m := measure{name: fn + "_" + argName, sql: fn + "(" + arg + ")"}
+		if arg == "" {
+			m.sql = "count(*)"
+		}
+		for _, x := range as.meas {
+			if x.name == m.name {
+				return
+			}
+		}
+		as.meas = append(as.meas, m)
+	}
+	switch name {
+	case "avg":
+		add("sum")
+		add("count")
+	default:
+		add(name)
+	}
+}
+
+// merge unions the grains and measures of the candidate's shapes.
+func (c *summaryCandidate) merge() {
+	seen := map[string]bool{}
+	used := map[string]bool{}
+	for _, s := range c.shapes {
+		for _, g := range s.grain {
+			if seen[g.key] {
+				continue
+			}
+			seen[g.key] = true
+			for base, i := g.name, 2; used[g.name]; i++ {
+				g.name = fmt.Sprintf("%s_%d", base, i)
+			}
+			used[g.name] = true
+			c.grain = append(c.grain, g)
+		}
+	}
+	for _, s := range c.shapes {
+		for _, m := range s.meas {
+			if !seen["m:"+m.name] {
+				seen["m:"+m.name] = true
+				c.meas = append(c.meas, m)
+			}
+		}
+	}
+}
+
+// recommend prices the candidate and, if it pays, renders it.
+func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, minBenefit float64) (Recommendation, bool) {
+	var calls, baseCost, totalMS float64
+	var fps []string
+	for _, s := range c.shapes {
+		calls += float64(s.shape.Calls)
+		totalMS += s.shape.TotalMS
+		fps = append(fps, s.shape.Fingerprint)
+		baseCost += float64(s.shape.Calls) * shapeCost(m, cur, s.shape)
+	}
+	if len(c.tables) == 0 {
+		return Recommendation{}, false
+	}
+	main := c.tables[0]
+	name := nameWord(strings.Join(tableNames(c.tables), "_")) + "_by"
+	for _, g := range c.grain {
+		name += "_" + nameWord(g.name)
+	}
+	if len(name) > maxIdentifier-4 {
+		name = name[:maxIdentifier-4]
+	}
+	name = strings.TrimRight(name, "_")
+	rec := Recommendation{Kind: KindSummaryTable, Table: main.name, Index: name, Queries: fps, Confidence: "high"}
+
+	// The summary's size: the product of the grain's distinct counts,
+	// capped by the base rows; without statistics, 1% of them.
+	baseRows := 0.0
+	for _, t := range c.tables {
+		baseRows = math.Max(baseRows, t.rows)
+	}
+	summaryRows := 1.0
+	known := true
+	for _, g := range c.grain {
+		nd := 0.0
+		if g.bucket != "" {
+			nd = bucketsPerYear(g.bucket)
+		} else {
+			for _, t := range c.tables {
+				if d := t.distinct(columnOf(g.col)); d > 0 {
+					nd = d
+					break
+				}
+			}
+		}
+		if nd == 0 {
+			known = false
+			break
+		}
+		summaryRows *= nd
+	}
+	if !known || summaryRows > baseRows/10 {
+		summaryRows = math.Min(math.Max(baseRows/100, 1), baseRows)
+		if known {
+			summaryRows = baseRows / 10
+		}
+	}
+	summaryPages := math.Max(1, summaryRows*float64(24+8*len(c.grain)+8*len(c.meas))/pageSize)
+	summary := &tableModel{rows: summaryRows, pages: summaryPages}
+	readCost := 0.0
+	for _, s := range c.shapes {
+		// A lookup through the summary's unique index on its grain, or a
+		// scan of it: bounded by the summary's size.
+		readCost += float64(s.shape.Calls) * math.Min(seqScanCost(summary, 1), randomPageCost*4+summaryRows*0.01*cpuTupleCost)
+	}
+	gain := baseCost - readCost
+
+	// Refresh: a full re-aggregation every refreshMinutes over the
+	// workload's span.
+	fullCost := 0.0
+	for _, t := range c.tables {
+		fullCost += seqScanCost(t, 0)
+	}
+	fullCost += baseRows * cpuOperatorCost * float64(len(c.meas)+len(c.grain))
+	refreshes := float64(workloadHours * 60 / refreshMinutes)
+	refreshCost := refreshes * fullCost
+
+	// Incremental maintenance: an upsert of the summary row per written
+	// base row.
+	var writtenRows, changedRows float64
+	for _, t := range c.tables {
+		for _, w := range t.writes {
+			switch w.kind {
+			case analyzer.KindInsert, analyzer.KindCopy:
+				writtenRows += w.calls * w.rows
+			default:
+				changedRows += w.calls * w.rows
+			}
+		}
+	}
+	incrementalCost := (writtenRows + changedRows) * 2 * indexInsertCost(summary)
+	incremental := len(c.tables) == 1 && changedRows <= writtenRows/10 && onlySumsAndCounts(c.meas)
+
+	rec.Benefit = round(gain)
+	rec.SizeBytes = int64(summaryPages * pageSize * 1.3)
+	// A materialized view needs no change to the application: prefer it
+	// while its refreshes cost at most half of what it saves; otherwise an
+	// incrementally maintained summary table, where the writes allow one.
+	strategy := "periodic"
+	rec.WriteCost = round(refreshCost)
+	if incremental && refreshCost > gain/2 && incrementalCost < refreshCost {
+		strategy = "incremental"
+		rec.WriteCost = round(incrementalCost)
+	}
+	if calls < summaryMinCalls || gain-rec.WriteCost <= minBenefit || gain <= 0 {
+		writes := writtenRows + changedRows
+		switch {
+		case gain <= 0:
+			rec.Reason = fmt.Sprintf("Not worth it: these %d %s already read little (estimated %s), a summary would not be cheaper.", len(c.shapes), plural(len(c.shapes), "query", "queries"), units(baseCost))
+		case rec.WriteCost >= gain:
+			rec.Reason = fmt.Sprintf("Not worth it: writes dominate. Keeping a summary fresh costs %s (%s written rows; a refresh every %d minutes costs %s) against a read gain of %s.", units(rec.WriteCost), groupThousands(int64(writes)), refreshMinutes, units(refreshCost), units(gain))
+		default:
+			rec.Reason = fmt.Sprintf("Gain too small: %s net for %s calls.", units(gain-rec.WriteCost), groupThousands(int64(calls)))
+		}
+		why := rec.Reason
+		c.render(&rec, name, strategy)
+		rec.Reason = why
+		return rec, false
+	}
+	c.render(&rec, name, strategy)
+	return rec, true
+}
+
+func onlySumsAndCounts(ms []measure) bool {
+	for _, m := range ms {
+		if !strings.HasPrefix(m.name, "sum_") && !strings.HasPrefix(m.name, "count_") {
+			return false
+		}
+	}
+	return true
+}
+
+// render writes the DDL, the steps and the rewritten queries.
+func (c *summaryCandidate) render(rec *Recommendation, name, strategy string) {
+	schema := c.tables[0].name.Schema
+	q := catalog.QualifiedName{Schema: schema, Name: name}
+	var cols, groups, keyCols []string
+	for _, g := range c.grain {
+		cols = append(cols, g.sql+" AS "+catalog.QuoteIdent(g.name))
+		groups = append(groups, g.sql)
+		keyCols = append(keyCols, catalog.QuoteIdent(g.name))
+	}
+	for _, m := range c.meas {
+		cols = append(cols, m.sql+" AS "+catalog.QuoteIdent(m.name))
+	}
+	query := "SELECT " + strings.Join(cols, ", ") + " FROM " + c.from
+	if len(groups) > 0 {
+		query += " GROUP BY " + strings.Join(groups, ", ")
+	}
+	if strategy == "periodic" {
+		rec.DDL = fmt.Sprintf("CREATE MATERIALIZED VIEW %s AS %s;", q, query)
+		rec.Steps = []string{
+			rec.DDL,
+			fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s);", catalog.QuoteIdent(name+"_key"), q, strings.Join(keyCols, ", ")),
+			fmt.Sprintf("-- refresh every %d minutes (the unique index lets readers go on during it):", refreshMinutes),
+			fmt.Sprintf("REFRESH MATERIALIZED VIEW CONCURRENTLY %s;", q),
+		}
+		rec.DownDDL = fmt.Sprintf("DROP MATERIALIZED VIEW IF EXISTS %s;", q)
+		rec.Reason = fmt.Sprintf("Serves %d aggregate %s (%s calls) from a materialized view at the grain (%s): estimated read cost −%s against %s for a concurrent refresh every %d minutes (queries see data up to %d minutes old).",
+			len(c.shapes), plural(len(c.shapes), "query", "queries"), groupThousands(int64(totalCalls(c))), strings.Join(grainNames(c), ", "),
+			units(rec.Benefit), units(rec.WriteCost), refreshMinutes, refreshMinutes)
+	} else {
+		rec.DDL = fmt.Sprintf("CREATE TABLE %s AS %s;", q, query)
+		rec.Steps = []string{
+			rec.DDL,
+			fmt.Sprintf("ALTER TABLE %s ADD PRIMARY KEY (%s);", q, strings.Join(keyCols, ", ")),
+			"-- keep it current in the write path (or a trigger): for each inserted base row,",
+			fmt.Sprintf("--   INSERT INTO %s (…grain…, …measures…) VALUES (…) ON CONFLICT (%s) DO UPDATE SET <measure> = %s.<measure> + EXCLUDED.<measure>;", q, strings.Join(keyCols, ", "), name),
+		}
+		rec.DownDDL = fmt.Sprintf("DROP TABLE IF EXISTS %s;", q)
+		rec.Reason = fmt.Sprintf("Serves %d aggregate %s (%s calls) from a summary table at the grain (%s), kept current by an upsert per inserted row: estimated read cost −%s against %s of maintenance.",
+			len(c.shapes), plural(len(c.shapes), "query", "queries"), groupThousands(int64(totalCalls(c))), strings.Join(grainNames(c), ", "),
+			units(rec.Benefit), units(rec.WriteCost))
+	}
+	for _, g := range c.grain {
+		if g.bucket != "" && g.col != "" {
+			rec.Reason += fmt.Sprintf(" Filters on %s are answered per %s: exact when their bounds fall on %s boundaries.", g.col, g.bucket, g.bucket)
+			break
+		}
+	}
+	for _, s := range c.shapes {
+		rw, err := c.rewrite(s, q)
+		if err == nil {
+			// The sample's filter values become $n again, as in the
+			// shape's own text: reports never show logged values.
+			rw, err = pg_query.Normalize(rw)
+		}
+		if err != nil {
+			rw = "-- cannot rewrite: " + err.Error()
+		}
+		rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{Fingerprint: s.shape.Fingerprint, Original: s.shape.Query, Rewritten: rw})
+	}
+}
+
+func totalCalls(c *summaryCandidate) float64 {
+	n := 0.0
+	for _, s := range c.shapes {
+		n += float64(s.shape.Calls)
+	}
+	return n
+}
+
+func grainNames(c *summaryCandidate) []string {
+	var out []string
+	for _, g := range c.grain {
+		out = append(out, g.name)
+	}
+	return out
+}
+
+// rewrite turns a shape's sample query into one that reads the summary:
+// grain expressions become its columns, aggregates re-aggregate its
+// measures. The result still holds the sample's values.
+func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string, error) {
+	sel := proto.Clone(s.stmt).(*pg_query.SelectStmt)
+	outputs := map[string]bool{}
+	for _, t := range sel.GetTargetList() {
+		if n := t.GetResTarget().GetName(); n != "" {
+			outputs[n] = true
+		}
+	}
+	byKey := map[string]string{}
+	bucketOf := map[string]grainKey{}
+	for _, g := range c.grain {
+		byKey[g.key] = g.name
+		if g.bucket != "" {
+			bucketOf[normalizeExpr(g.col)] = g
+		}
+	}
+	replace := func(n *pg_query.Node, aliasesOK bool) error {
+		var err error
+		analyzer.Visit(n, func(x *pg_query.Node) bool {
+			if err != nil {
+				return false
+			}
+			if cr := x.GetColumnRef(); aliasesOK && cr != nil && len(cr.GetFields()) == 1 && outputs[lastField(cr)] {
+				return false // an output column's name (ORDER BY total)
+			}
+			if f := x.GetFuncCall(); f != nil && aggName(f) != "" {
+				var repl *pg_query.Node
+				repl, err = c.reaggregate(s.version, f)
+				if err == nil {
+					x.Node = repl.Node
+				}
+				return false
+			}
+			sql, derr := analyzer.DeparseExpr(s.version, x)
+			if derr != nil {
+				return true
+			}
+			key := normalizeExpr(sql)
+			if name, ok := byKey[key]; ok {
+				x.Node = columnNode(name).Node
+				return false
+			}
+			if g, ok := bucketOf[key]; ok && x.GetColumnRef() != nil {
+				// A bucketed timestamp: filters compare the bucket.
+				x.Node = columnNode(g.name).Node
+				return false
+			}
+			if x.GetColumnRef() != nil {
+				err = fmt.Errorf("column %s is not in the summary", sql)
+			}
+			return true
+		})
+		return err
+	}
+	var kept []*pg_query.Node
+	for _, cj := range conjuncts(sel.GetWhereClause()) {
+		if isJoinCondition(cj) {
+			continue
+		}
+		if err := replace(cj, false); err != nil {
+			return "", err
+		}
+		kept = append(kept, cj)
+	}
+	sel.WhereClause = nil
+	if len(kept) > 0 {
+		sel.WhereClause = andOf(kept)
+	}
+	for i, list := range [][]*pg_query.Node{sel.GetTargetList(), sel.GetGroupClause(), sel.GetSortClause()} {
+		for _, n := range list {
+			if err := replace(n, i > 0); err != nil {
+				return "", err
+			}
+		}
+	}
+	if h := sel.GetHavingClause(); h != nil {
+		if err := replace(h, false); err != nil {
+			return "", err
+		}
+	}
+	sel.FromClause = []*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: &pg_query.RangeVar{Schemaname: q.Schema, Relname: q.Name, Inh: true, Relpersistence: "p"}}}}
+	return deparseStmt(s.version, sel)
+}
+
+// reaggregate turns an aggregate over base rows into one over the summary.
+func (c *summaryCandidate) reaggregate(version int32, f *pg_query.FuncCall) (*pg_query.Node, error) {
+	arg := "all"
+	if !f.GetAggStar() && len(f.GetArgs()) == 1 {
+		a, err := analyzer.DeparseExpr(version, f.GetArgs()[0])
+		if err != nil {
+			return nil, err
+		}
+		arg = nameWord(a)
+	}
+	var expr string
+	switch aggName(f) {
+	case "count":
+		expr = fmt.Sprintf("sum(%s)::bigint", catalog.QuoteIdent("count_"+arg))
+	case "sum":
+		expr = fmt.Sprintf("sum(%s)", catalog.QuoteIdent("sum_"+arg))
+	case "avg":
+		expr = fmt.Sprintf("(sum(%s) / NULLIF(sum(%s), 0))", catalog.QuoteIdent("sum_"+arg), catalog.QuoteIdent("count_"+arg))
+	case "min", "max":
+		expr = fmt.Sprintf("%s(%s)", aggName(f), catalog.QuoteIdent(aggName(f)+"_"+arg))
+	default:
+		return nil, fmt.Errorf("aggregate %s", aggName(f))
+	}
+	tree, err := pg_query.Parse("SELECT " + expr)
+	if err != nil {
+		return nil, err
+	}
+	return tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList()[0].GetResTarget().GetVal(), nil
+}
+
+// shapeCost is the estimated per-call cost of a shape with the recommended
+// indexes in place, plus aggregating the rows it reads.
+func shapeCost(m *model, cur map[*accessModel]float64, s *analyzer.QueryShape) float64 {
+	total := 0.0
+	for _, a := range m.shapeAccesses[s] {
+		total += cur[a] + a.rowsOut()*cpuOperatorCost*2
+	}
+	return total
+}
+
+func bucketsPerYear(unit string) float64 {
+	switch unit {
+	case "hour":
+		return 24 * 365
+	case "day":
+		return 365
+	case "week":
+		return 52
+	case "month":
+		return 12
+	case "quarter":
+		return 4
+	case "year":
+		return 1
+	}
+	return 365
+}
+
+// aggName returns the name of a re-aggregatable aggregate, or "".
+func aggName(f *pg_query.FuncCall) string {
+	switch n := strings.ToLower(funcNameOf(f)); n {
+	case "count", "sum", "avg", "min", "max":
+		return n
+	}
+	return ""
+}
+
+func funcNameOf(f *pg_query.FuncCall) string {
+	parts := f.GetFuncname()
+	if len(parts) == 0 {
+		return ""
+	}
+	return parts[len(parts)-1].GetString_().GetSval()
+}
+
+func lastField(cr *pg_query.ColumnRef) string {
+	fs := cr.GetFields()
+	if len(fs) == 0 {
+		return ""
+	}
+	return fs[len(fs)-1].GetString_().GetSval()
+}
+
+func columnOf(qualified string) string {
+	if i := strings.LastIndexByte(qualified, '.'); i >= 0 {
+		return qualified[i+1:]
+	}
+	return qualified
+}
+
+func constString(n *pg_query.Node) string {
+	for n.GetTypeCast() != nil {
+		n = n.GetTypeCast().GetArg()
+	}
+	return n.GetAConst().GetSval().GetSval()
+}
+
+func columnNode(name string) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_ColumnRef{ColumnRef: &pg_query.ColumnRef{
+		Fields: []*pg_query.Node{{Node: &pg_query.Node_String_{String_: &pg_query.String{Sval: name}}}},
+	}}}
+}
+
+func bucketNode(unit string, col *pg_query.Node) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: &pg_query.FuncCall{
+		Funcname:   []*pg_query.Node{{Node: &pg_query.Node_String_{String_: &pg_query.String{Sval: "date_trunc"}}}},
+		Args:       []*pg_query.Node{{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: unit}}}}}, proto.Clone(col).(*pg_query.Node)},
+		Funcformat: pg_query.CoercionForm_COERCE_EXPLICIT_CALL,
+	}}}
+}
+
+// resolveOutput maps a GROUP BY ordinal or output alias to its expression.
+func resolveOutput(n *pg_query.Node, targets []*pg_query.Node) (*pg_query.Node, string) {
+	if c := n.GetAConst(); c != nil {
+		if iv, ok := c.GetVal().(*pg_query.A_Const_Ival); ok {
+			if i := int(iv.Ival.GetIval()); i >= 1 && i <= len(targets) {
+				rt := targets[i-1].GetResTarget()
+				return rt.GetVal(), rt.GetName()
+			}
+		}
+	}
+	if cr := n.GetColumnRef(); cr != nil && len(cr.GetFields()) == 1 {
+		name := lastField(cr)
+		for _, t := range targets {
+			if rt := t.GetResTarget(); rt.GetName() == name && rt.GetVal().GetColumnRef() == nil {
+				return rt.GetVal(), name
+			}
+		}
+	}
+	for _, t := range targets {
+		rt := t.GetResTarget()
+		if rt.GetName() != "" && proto.Equal(rt.GetVal(), n) {
+			return n, rt.GetName()
+		}
+	}
+	return n, ""
+}
+
+// conjuncts flattens a WHERE clause's top-level AND.
+func conjuncts(n *pg_query.Node) []*pg_query.Node {
+	if n == nil {
+		return nil
+	}
+	if b := n.GetBoolExpr(); b != nil && b.GetBoolop() == pg_query.BoolExprType_AND_EXPR {
+		var out []*pg_query.Node
+		for _, a := range b.GetArgs() {
+			out = append(out, conjuncts(a)...)
+		}
+		return out
+	}
+	return []*pg_query.Node{n}
+}
+
+func andOf(list []*pg_query.Node) *pg_query.Node {
+	if len(list) == 1 {
+		return list[0]
+	}
+	return &pg_query.Node{Node: &pg_query.Node_BoolExpr{BoolExpr: &pg_query.BoolExpr{Boolop: pg_query.BoolExprType_AND_EXPR, Args: list}}}
+}
+
+// isJoinCondition reports whether a conjunct equates columns of two tables.
+func isJoinCondition(n *pg_query.Node) bool {
+	e := n.GetAExpr()
+	if e == nil || e.GetKind() != pg_query.A_Expr_Kind_AEXPR_OP || len(e.GetName()) != 1 || e.GetName()[0].GetString_().GetSval() != "=" {
+		return false
+	}
+	l, r := e.GetLexpr().GetColumnRef(), e.GetRexpr().GetColumnRef()
+	if l == nil || r == nil || len(l.GetFields()) < 2 || len(r.GetFields()) < 2 {
+		return false
+	}
+	return l.GetFields()[0].GetString_().GetSval() != r.GetFields()[0].GetString_().GetSval()
+}
+
+// isRangeFilter reports whether a conjunct is a range comparison.
+func isRangeFilter(n *pg_query.Node) bool {
+	if e := n.GetAExpr(); e != nil {
+		switch e.GetKind() {
+		case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN:
+			return true
+		case pg_query.A_Expr_Kind_AEXPR_OP:
+			if len(e.GetName()) == 1 {
+				switch e.GetName()[0].GetString_().GetSval() {
+				case "<", "<=", ">", ">=":
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// unsummarizable reports whether a filtered column is no grouping key:
+// documents, arrays, full-text vectors, or as many values as rows.
+func (as *aggShape) unsummarizable(m *model, cr *pg_query.ColumnRef) bool {
+	col := lastField(cr)
+	for _, t := range as.tables {
+		if c := t.column(col); c != nil {
+			switch {
+			case c.Type == "jsonb", c.Type == "json", c.Type == "tsvector", strings.HasSuffix(c.Type, "[]"):
+				return true
+			}
+			if nd := t.distinct(col); nd > t.rows/10 {
+				return true
+			}
+			return false
+		}
+	}
+	return false
+}
+
+// isTimestamp reports whether a column reference is a timestamp or date
+// column (by the schema, or by its name when there is none).
+func (as *aggShape) isTimestamp(m *model, cr *pg_query.ColumnRef) bool {
+	col := lastField(cr)
+	for _, t := range as.tables {
+		if c := t.column(col); c != nil {
+			return strings.HasPrefix(c.Type, "timestamp") || c.Type == "date"
+		}
+	}
+	return strings.HasSuffix(col, "_at") || strings.HasSuffix(col, "_time") || strings.HasSuffix(col, "_date")
+}
+
+func tableNames(ts []*tableModel) []string {
+	var out []string
+	for _, t := range ts {
+		out = append(out, t.name.Name)
+	}
+	return out
+}
+
+func deparseStmt(version int32, sel *pg_query.SelectStmt) (string, error) {
+	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}}}}
+	return pg_query.Deparse(tree)
+}

@@ -86,18 +86,24 @@ func (s *session) open(ctx context.Context, rep *Report) error {
 	return nil
 }
 
-// missing is the error for a database without the hypopg extension: how to
-// get it, depending on whether the server has the package.
+// missing is the error for a database without the hypopg extension.
 func (s *session) missing(ctx context.Context, versionNum int, dbname string) error {
 	var available bool
 	_ = s.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')",
 		pgx.QueryExecModeExec).Scan(&available)
+	return missingError(available, versionNum, dbname)
+}
+
+// missingError says how to get HypoPG, depending on whether the server has
+// the package (available) or not.
+func missingError(available bool, versionNum int, dbname string) error {
 	create := fmt.Sprintf("run CREATE EXTENSION hypopg; in database %s as a role allowed to create extensions (pgadvise's own connection is read-only and never does)", dbname)
 	if available {
 		return fmt.Errorf("whatif: %w: %s", ErrHypoPGMissing, create)
 	}
-	return fmt.Errorf("whatif: %w, nor available on the server: install the package on the database host (Debian/Ubuntu: apt-get install postgresql-%d-hypopg; RHEL: hypopg_%d), then %s",
-		ErrHypoPGMissing, versionNum/10000, versionNum/10000, create)
+	major := versionNum / 10000
+	return fmt.Errorf("whatif: %w, and the server does not have it: install the package on the database host (Debian/Ubuntu: apt-get install postgresql-%d-hypopg; RHEL: dnf install hypopg_%d), then %s",
+		ErrHypoPGMissing, major, major, create)
 }
 
 // close removes the hypothetical indexes and restores plan_cache_mode, even

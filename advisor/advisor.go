@@ -91,6 +91,9 @@ type RewrittenQuery struct {
 	Fingerprint string
 	Original    string
 	Rewritten   string
+	// sample is Rewritten with the sample's values in place, for the
+	// equivalence test against a real server.
+	sample string
 }
 
 // VerificationStatus is the outcome of checking a recommendation with the

@@ -477,7 +477,9 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		}
 	}
 	incrementalCost := (writtenRows + changedRows) * 2 * indexInsertCost(summary)
-	incremental := len(c.tables) == 1 && changedRows <= writtenRows/10 && onlySumsAndCounts(c.meas)
+	// Sums and counts follow inserts and updates; min and max only
+	// inserts (an update or delete may remove the extreme).
+	incremental := len(c.tables) == 1 && ((changedRows <= writtenRows/10 && onlySumsAndCounts(c.meas)) || changedRows == 0)
 
 	rec.Benefit = round(gain)
 	rec.SizeBytes = int64(summaryPages * pageSize * 1.3)
@@ -495,6 +497,8 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		switch {
 		case gain <= 0:
 			rec.Reason = fmt.Sprintf("Not worth it: these %d %s already read little (estimated %s), a summary would not be cheaper.", len(c.shapes), plural(len(c.shapes), "query", "queries"), units(baseCost))
+		case rec.WriteCost >= gain && strategy == "periodic" && !incremental && writes*10 < baseRows:
+			rec.Reason = fmt.Sprintf("Not worth it: a concurrent refresh every %d minutes re-aggregates %s rows (%s) against a read gain of %s, and the writes (%s rows) do not allow incremental upkeep of these aggregates.", refreshMinutes, groupThousands(int64(baseRows)), units(refreshCost), units(gain), groupThousands(int64(writes)))
 		case rec.WriteCost >= gain:
 			rec.Reason = fmt.Sprintf("Not worth it: writes dominate. Keeping a summary fresh costs %s (%s written rows; a refresh every %d minutes costs %s) against a read gain of %s.", units(rec.WriteCost), groupThousands(int64(writes)), refreshMinutes, units(refreshCost), units(gain))
 		default:
@@ -568,6 +572,7 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy string) {
 	}
 	for _, s := range c.shapes {
 		rw, err := c.rewrite(s, q)
+		raw := rw
 		if err == nil {
 			// The sample's filter values become $n again, as in the
 			// shape's own text: reports never show logged values.
@@ -576,7 +581,7 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy string) {
 		if err != nil {
 			rw = "-- cannot rewrite: " + err.Error()
 		}
-		rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{Fingerprint: s.shape.Fingerprint, Original: s.shape.Query, Rewritten: rw})
+		rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{Fingerprint: s.shape.Fingerprint, Original: s.shape.Query, Rewritten: rw, sample: raw})
 	}
 }
 

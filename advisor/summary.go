@@ -18,9 +18,9 @@ import (
 	"sort"
 	"strings"
 
-	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
 )
 

@@ -31,6 +31,9 @@ type Document struct {
 	// Rejected lists candidates that were considered and not recommended,
 	// with why.
 	Rejected []Recommendation `json:"rejected"`
+	// Baseline, when the run was compared with an earlier report, says what
+	// was filtered out (see FilterBaseline).
+	Baseline *Baseline `json:"baseline,omitempty"`
 }
 
 // Advice summarizes the advisor's run.
@@ -88,6 +91,11 @@ type Query struct {
 	MaxMS       float64  `json:"max_ms"`
 	Timed       bool     `json:"timed"`
 	Tables      []string `json:"tables"`
+	// Sample is the text of one execution with its real values, and
+	// SampleParams its bind parameters: customer data, so they are filled
+	// only on request (IncludeSamples, --show-values).
+	Sample       string   `json:"sample,omitempty"`
+	SampleParams []string `json:"sample_params,omitempty"`
 }
 
 // Table is the access profile of one table.

@@ -129,8 +129,16 @@ func isLiteral(v string) bool {
 	return true
 }
 
-// unsupportedMethods are the access methods HypoPG (1.x) cannot simulate.
-var unsupportedMethods = map[string]bool{"gin": true, "gist": true, "spgist": true}
+// unsupportedMethod reports whether HypoPG (1.x: btree, brin, hash, bloom)
+// cannot simulate an access method. Others are tried: HypoPG's error then
+// says why.
+func unsupportedMethod(method string) bool {
+	switch method {
+	case "gin", "gist", "spgist":
+		return true
+	}
+	return false
+}
 
 // hypotheticalDDL turns a recommendation's CREATE INDEX into what
 // hypopg_create_index takes: without CONCURRENTLY, IF NOT EXISTS and the

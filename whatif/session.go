@@ -24,6 +24,9 @@ type session struct {
 	fn string
 	// origMode is plan_cache_mode as found, mode as last set ("" : not set).
 	origMode, mode string
+	// origEnabled is hypopg.enabled as found when it was not on: Verify
+	// turns it on for the session and back after.
+	origEnabled string
 	// scsOn: standard_conforming_strings is on, so a logged '...' value is
 	// an ordinary string literal.
 	scsOn bool
@@ -59,8 +62,8 @@ func (p plan) uses(oid uint32) bool {
 	return false
 }
 
-// open checks the server and HypoPG, and clears the backend's hypothetical
-// indexes.
+// open checks the server and HypoPG, clears the backend's hypothetical
+// indexes and makes sure the planner sees the ones to come.
 func (s *session) open(ctx context.Context, rep *Report) error {
 	s.scsOn = s.conn.PgConn().ParameterStatus("standard_conforming_strings") == "on"
 	var dbname string
@@ -82,6 +85,19 @@ func (s *session) open(ctx context.Context, rep *Report) error {
 	s.fn = pgx.Identifier{schema}.Sanitize() + "."
 	if _, err := s.conn.Exec(ctx, "SELECT "+s.fn+"hypopg_reset()"); err != nil {
 		return fmt.Errorf("whatif: hypopg_reset: %w", err)
+	}
+	// With hypopg.enabled off (a server may keep HypoPG's planner hook off),
+	// the planner ignores hypothetical indexes and every one would look
+	// unused. The library is loaded now, so the setting is known.
+	var enabled string
+	if err := s.conn.QueryRow(ctx, "SELECT coalesce(current_setting('hypopg.enabled', true), '')", pgx.QueryExecModeExec).Scan(&enabled); err != nil {
+		return fmt.Errorf("whatif: reading hypopg.enabled: %w", err)
+	}
+	if enabled != "on" && enabled != "" {
+		if _, err := s.conn.Exec(ctx, "SET hypopg.enabled = on"); err != nil {
+			return fmt.Errorf("whatif: turning hypopg.enabled on: %w", err)
+		}
+		s.origEnabled = enabled
 	}
 	return nil
 }
@@ -106,7 +122,8 @@ func missingError(available bool, versionNum int, dbname string) error {
 		ErrHypoPGMissing, major, major, create)
 }
 
-// close removes the hypothetical indexes and restores plan_cache_mode, even
+// close removes the hypothetical indexes and restores plan_cache_mode and
+// hypopg.enabled, even
 // when ctx is done.
 func (s *session) close(ctx context.Context) error {
 	if s.conn.IsClosed() {
@@ -121,6 +138,11 @@ func (s *session) close(ctx context.Context) error {
 	if s.mode != "" && s.mode != s.origMode {
 		if _, err := s.conn.Exec(ctx, "SELECT set_config('plan_cache_mode', $1, false)", pgx.QueryExecModeExec, s.origMode); err != nil {
 			errs = append(errs, fmt.Errorf("whatif: restoring plan_cache_mode: %w", err))
+		}
+	}
+	if s.origEnabled != "" {
+		if _, err := s.conn.Exec(ctx, "SELECT set_config('hypopg.enabled', $1, false)", pgx.QueryExecModeExec, s.origEnabled); err != nil {
+			errs = append(errs, fmt.Errorf("whatif: restoring hypopg.enabled: %w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -267,7 +267,7 @@ func verifyOne(ctx context.Context, s *session, rec *advisor.Recommendation, byF
 		return out, nil, nil
 	}
 	out.HypotheticalDDL = ddl
-	if unsupportedMethods[method] {
+	if unsupportedMethod(method) {
 		v.Status = advisor.Unverifiable
 		v.Note = fmt.Sprintf("HypoPG cannot simulate %s indexes, so the planner was not asked; the estimate is the cost model's alone.", method)
 		return out, nil, nil

@@ -705,7 +705,10 @@ func (c *summaryCandidate) reaggregate(version int32, f *pg_query.FuncCall) (*pg
 	case "sum":
 		expr = fmt.Sprintf("sum(%s)", catalog.QuoteIdent("sum_"+arg))
 	case "avg":
-		expr = fmt.Sprintf("(sum(%s) / NULLIF(sum(%s), 0))", catalog.QuoteIdent("sum_"+arg), catalog.QuoteIdent("count_"+arg))
+		// No NULLIF needed: the sum is NULL exactly when the count is 0,
+		// and NULL / 0 is NULL. (And no constant that normalizing the
+		// rewritten query would turn into a parameter.)
+		expr = fmt.Sprintf("(sum(%s) / sum(%s))", catalog.QuoteIdent("sum_"+arg), catalog.QuoteIdent("count_"+arg))
 	case "min", "max":
 		expr = fmt.Sprintf("%s(%s)", aggName(f), catalog.QuoteIdent(aggName(f)+"_"+arg))
 	default:

@@ -137,7 +137,17 @@ func writeAdvice(ew *errWriter, d *Document) {
 	}
 	t.render()
 	for i, r := range d.Recommendations {
-		fmt.Fprintf(ew, "%2d. %s\n    %s\n", i+1, r.Reason, r.DDL)
+		fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
+		steps := r.Steps
+		if len(steps) == 0 {
+			steps = []string{r.DDL}
+		}
+		for _, st := range steps {
+			fmt.Fprintf(ew, "    %s\n", st)
+		}
+		for _, rw := range r.RewrittenQueries {
+			fmt.Fprintf(ew, "    -- %s becomes:\n    %s\n", rw.Fingerprint, rw.Rewritten)
+		}
 	}
 	if len(d.Rejected) > 0 {
 		section(ew, fmt.Sprintf("Considered and rejected (%d)", len(d.Rejected)))

@@ -13,7 +13,10 @@
 // (default_transaction_read_only=on): HypoPG's functions, PREPARE, SET and a
 // plain EXPLAIN are not writes. Verify never runs EXPLAIN ANALYZE, never
 // creates an extension, and checks that HypoPG is installed in the database
-// instead.
+// instead. If the server keeps hypopg.enabled off, Verify turns it on for its
+// session (the planner would ignore every hypothetical index) and back off
+// after. Unqualified table names resolve in the session's search_path: connect
+// as the application's role, or one with the same search_path.
 //
 // # Placeholders
 //

@@ -228,6 +228,7 @@ type model struct {
 	shapeAccesses map[*analyzer.QueryShape][]*accessModel
 	schema        *catalog.Schema
 	noStats       int
+	assumedPK     int // tables given an assumed primary key on id
 }
 
 func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
@@ -243,6 +244,14 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 				for i := range t.table.Indexes {
 					t.existing = append(t.existing, existingIndex(t, &t.table.Indexes[i], schema))
 				}
+			} else {
+				// A table the schema lacks (or no schema): assume what
+				// nearly every application has, a primary key on id.
+				pk := &catalog.Index{Name: name.Name + "_pkey", Table: name, Method: "btree", Unique: true,
+					Constraint: catalog.ConstraintPrimaryKey, Keys: []catalog.IndexKey{{Column: "id"}}}
+				t.existing = append(t.existing, existingIndex(t, pk, schema))
+				t.unique["id"] = true
+				m.assumedPK++
 			}
 			m.tables[name] = t
 		}
@@ -361,7 +370,10 @@ func (m *model) sortedTables() []*tableModel {
 func (m *model) assumptions() []string {
 	var out []string
 	if m.schema == nil {
-		out = append(out, "no schema: tables, columns and existing indexes are unknown; primary keys are not seen, so lookups by them may be advised")
+		out = append(out, "no schema: tables, columns and existing indexes are unknown")
+	}
+	if m.assumedPK > 0 {
+		out = append(out, fmt.Sprintf("%d table(s) not in the schema: each assumed to have a primary key on id and no other index", m.assumedPK))
 	}
 	if m.noStats > 0 {
 		out = append(out, fmt.Sprintf("no statistics for %d table(s): each assumed to hold %s rows, with PostgreSQL's default selectivities (equality 0.5%%, range 33%%)", m.noStats, groupThousands(DefaultRows)))

@@ -81,6 +81,9 @@ type Recommendation struct {
 	// DownDDL reverses DDL: DROP INDEX CONCURRENTLY for a create, the
 	// index's definition for a drop.
 	DownDDL string
+	// SupersededBy names, for a drop, the recommended index that replaces
+	// the dropped one: the drop stands or falls with that creation.
+	SupersededBy string
 
 	// Verification is the planner's verdict, when --verify ran.
 	Verification *Verification
@@ -158,6 +161,32 @@ type Options struct {
 // otherwise, as a share of the workload's estimated cost: an index that
 // saves less than 0.5% is not worth a migration.
 const DefaultMinBenefitShare = 0.005
+
+// FormatCost writes a planner cost compactly: 812, 25k, 1.2M, 3.4G.
+func FormatCost(x float64) string {
+	switch ax := math.Abs(x); {
+	case ax >= 1e9:
+		return fmt.Sprintf("%.1fG", x/1e9)
+	case ax >= 1e6:
+		return fmt.Sprintf("%.1fM", x/1e6)
+	case ax >= 1e4:
+		return fmt.Sprintf("%.0fk", x/1e3)
+	}
+	return fmt.Sprintf("%.0f", x)
+}
+
+// FormatBytes writes a size in binary units: 512 B, 24 KiB, 1.3 GiB.
+func FormatBytes(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return fmt.Sprintf("%.1f GiB", b/(1<<30))
+	case b >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", b/(1<<20))
+	case b >= 1<<10:
+		return fmt.Sprintf("%.0f KiB", b/(1<<10))
+	}
+	return fmt.Sprintf("%.0f B", b)
+}
 
 // Result is what the advisor found.
 type Result struct {

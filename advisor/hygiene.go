@@ -30,6 +30,7 @@ func hygiene(m *model, sel *selection) []Recommendation {
 				out = append(out, Recommendation{
 					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
+					SupersededBy: c.ix.indexName(),
 					Reason: fmt.Sprintf("Superseded by the recommended %s (%s), which serves every lookup this one does: drop it once that one is built.", c.ix.indexName(), keyList(c.ix)),
 				})
 				break

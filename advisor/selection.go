@@ -474,29 +474,8 @@ func plural(n int, one, many string) string {
 	return many
 }
 
-// units formats a cost in planner units compactly.
-func units(x float64) string {
-	switch ax := math.Abs(x); {
-	case ax >= 1e9:
-		return fmt.Sprintf("%.1fG", x/1e9)
-	case ax >= 1e6:
-		return fmt.Sprintf("%.1fM", x/1e6)
-	case ax >= 1e4:
-		return fmt.Sprintf("%.0fk", x/1e3)
-	}
-	return fmt.Sprintf("%.0f", x)
-}
+func units(x float64) string { return FormatCost(x) }
 
-func bytesText(b float64) string {
-	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", b/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", b/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%.0f KiB", b/(1<<10))
-	}
-	return fmt.Sprintf("%.0f B", b)
-}
+func bytesText(b float64) string { return FormatBytes(b) }
 
 func round(x float64) float64 { return math.Round(x*100) / 100 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
+	"github.com/pgadvise/pgadvise/advisor"
 )
 
 // WriteJSON writes the document as indented JSON.
@@ -162,30 +163,9 @@ func writeAdvice(ew *errWriter, d *Document) {
 	}
 }
 
-// costText formats planner cost units compactly.
-func costText(x float64) string {
-	switch ax := math.Abs(x); {
-	case ax >= 1e9:
-		return strconv.FormatFloat(x/1e9, 'f', 1, 64) + "G"
-	case ax >= 1e6:
-		return strconv.FormatFloat(x/1e6, 'f', 1, 64) + "M"
-	case ax >= 1e4:
-		return strconv.FormatFloat(x/1e3, 'f', 0, 64) + "k"
-	}
-	return strconv.FormatFloat(x, 'f', 0, 64)
-}
+func costText(x float64) string { return advisor.FormatCost(x) }
 
-func bytesText(b int64) string {
-	switch {
-	case b >= 1<<30:
-		return strconv.FormatFloat(float64(b)/(1<<30), 'f', 1, 64) + " GiB"
-	case b >= 1<<20:
-		return strconv.FormatFloat(float64(b)/(1<<20), 'f', 1, 64) + " MiB"
-	case b >= 1<<10:
-		return strconv.FormatInt(b>>10, 10) + " KiB"
-	}
-	return strconv.FormatInt(b, 10) + " B"
-}
+func bytesText(b int64) string { return advisor.FormatBytes(float64(b)) }
 
 func section(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n%s\n", title)

@@ -167,22 +167,6 @@ func hypotheticalDDL(ddl string) (string, string, error) {
 	return out, method, nil
 }
 
-// supersededBy returns the index of gone that a drop_index recommendation's
-// reason names as superseding the index to drop, or "". The advisor says so
-// in the reason only ("Superseded by the recommended NAME (keys) ...").
-func supersededBy(reason string, gone map[string]bool) string {
-	const prefix = "Superseded by the recommended "
-	rest, ok := strings.CutPrefix(reason, prefix)
-	if !ok {
-		return ""
-	}
-	name, _, ok := strings.Cut(rest, " (")
-	if !ok || !gone[name] {
-		return ""
-	}
-	return name
-}
-
 // formatCost writes a planner cost briefly: 2455, 1.2M.
 func formatCost(c float64) string {
 	switch a := math.Abs(c); {

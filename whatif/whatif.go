@@ -437,8 +437,8 @@ func prune(res *advisor.Result) []string {
 		switch {
 		case r.Kind == advisor.KindCreateIndex && gone[r.Index]:
 			r.Reason = "Not used by the planner: " + r.Verification.Note + " (The cost model's reason was: " + r.Reason + ")"
-		case r.Kind == advisor.KindDropIndex && supersededBy(r.Reason, gone) != "":
-			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, which the planner did not use. (%s)", supersededBy(r.Reason, gone), r.Reason)
+		case r.Kind == advisor.KindDropIndex && gone[r.SupersededBy]:
+			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, which the planner did not use. (%s)", r.SupersededBy, r.Reason)
 		default:
 			keep = append(keep, r)
 			continue

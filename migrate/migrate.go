@@ -1,0 +1,185 @@
+// Package migrate writes pgadvise's recommendations as migration files for
+// the tool a team already uses: golang-migrate, goose, Flyway, dbmate, or
+// plain SQL for psql. Each file says what it does and why, carries its down
+// (undo) step, and runs CONCURRENTLY statements outside a transaction the way
+// its tool wants it:
+//
+//	golang-migrate  one CONCURRENTLY statement alone in a file (a file is one
+//	                Exec, and several statements in one Exec share an
+//	                implicit transaction)
+//	goose           -- +goose NO TRANSACTION
+//	Flyway          a sibling V<n>__name.sql.conf with executeInTransaction=false
+//	dbmate          -- migrate:up transaction:false, one CONCURRENTLY statement a file
+//	sql             psql's autocommit: each statement on its own
+//
+// Files continue the folder's numbering (sequence and zero padding, or
+// timestamps), never overwrite an existing file, and are the same bytes for
+// the same recommendations and clock reading.
+//
+// Nothing but the command line imports this package.
+package migrate
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/pgadvise/pgadvise/report"
+)
+
+// Tool is a migration tool whose file layout Plan writes.
+type Tool string
+
+// The supported tools.
+const (
+	GolangMigrate Tool = "golang-migrate"
+	Goose         Tool = "goose"
+	Flyway        Tool = "flyway"
+	Dbmate        Tool = "dbmate"
+	SQL           Tool = "sql"
+)
+
+// Tools lists the supported tools, for help texts.
+func Tools() []Tool { return []Tool{GolangMigrate, Goose, Flyway, Dbmate, SQL} }
+
+// ParseTool reads a --tool value.
+func ParseTool(s string) (Tool, error) {
+	for _, t := range Tools() {
+		if string(t) == strings.ToLower(strings.TrimSpace(s)) {
+			return t, nil
+		}
+	}
+	names := make([]string, 0, 5)
+	for _, t := range Tools() {
+		names = append(names, string(t))
+	}
+	return "", fmt.Errorf("unknown migration tool %q (want %s)", s, strings.Join(names, ", "))
+}
+
+// Versioning says how new files are numbered.
+type Versioning string
+
+// Versioning styles.
+const (
+	// VersionAuto follows the folder: timestamps if its files use them, else
+	// the next number with the same zero padding; in an empty folder, the
+	// tool's own default (timestamps for goose and dbmate, numbers for
+	// golang-migrate, Flyway and sql).
+	VersionAuto Versioning = "auto"
+	// VersionSequential numbers files after the folder's highest version.
+	VersionSequential Versioning = "sequential"
+	// VersionTimestamp uses UTC timestamps YYYYMMDDHHMMSS, one second apart.
+	VersionTimestamp Versioning = "timestamp"
+)
+
+// ParseVersioning reads a --versioning value.
+func ParseVersioning(s string) (Versioning, error) {
+	switch v := Versioning(strings.ToLower(strings.TrimSpace(s))); v {
+	case "":
+		return VersionAuto, nil
+	case VersionAuto, VersionSequential, VersionTimestamp:
+		return v, nil
+	}
+	return "", fmt.Errorf("unknown versioning %q (want auto, sequential or timestamp)", s)
+}
+
+// Options configure Plan.
+type Options struct {
+	Tool       Tool
+	Versioning Versioning // "" is VersionAuto
+	// Now is the clock's reading, for timestamp versions (UTC is used).
+	Now time.Time
+	// IncludeLowConfidence also writes low-confidence advice (unused_index:
+	// an index no captured query used, which the workload alone cannot
+	// prove useless).
+	IncludeLowConfidence bool
+}
+
+// File is a file to write, its name relative to the migrations folder.
+type File struct {
+	Name    string
+	Content string
+}
+
+// Skipped is a recommendation Plan did not write, with why.
+type Skipped struct {
+	Kind, Table, Index string
+	Why                string
+}
+
+// Result is what Plan decided.
+type Result struct {
+	Files   []File
+	Skipped []Skipped
+	// Migrations counts the migrations (versions) among Files.
+	Migrations int
+}
+
+// kindRank orders migrations: new indexes and structures first, drops last,
+// so that no query loses an index before its replacement exists.
+var kindRank = map[string]int{"create_index": 0, "summary_table": 1, "partition": 2, "drop_index": 3, "unused_index": 4}
+
+// Plan turns recommendations into the files of opt.Tool for a folder that
+// already holds the files named existing (their base names). It writes
+// nothing.
+func Plan(recs []report.Recommendation, existing []string, opt Options) (*Result, error) {
+	if opt.Versioning == "" {
+		opt.Versioning = VersionAuto
+	}
+	res := &Result{}
+	var units []*unit
+	ordered := make([]*report.Recommendation, 0, len(recs))
+	for i := range recs {
+		ordered = append(ordered, &recs[i])
+	}
+	sort.SliceStable(ordered, func(i, j int) bool {
+		return rank(ordered[i].Kind) < rank(ordered[j].Kind)
+	})
+	for _, r := range ordered {
+		if r.Confidence == "low" && !opt.IncludeLowConfidence {
+			res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "low confidence (pass --include-low-confidence to write it)"})
+			continue
+		}
+		u, why, err := newUnit(r)
+		if err != nil {
+			return nil, err
+		}
+		if u == nil {
+			res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, why})
+			continue
+		}
+		units = append(units, u)
+	}
+	if len(units) == 0 {
+		return res, nil
+	}
+	layout := layoutOf(opt.Tool)
+	if layout == nil {
+		return nil, fmt.Errorf("migrate: unknown tool %q", opt.Tool)
+	}
+	seq, err := newSequence(layout, existing, opt)
+	if err != nil {
+		return nil, err
+	}
+	files, n := layout.render(units, seq)
+	taken := make(map[string]bool, len(existing))
+	for _, e := range existing {
+		taken[e] = true
+	}
+	for _, f := range files {
+		if taken[f.Name] {
+			return nil, fmt.Errorf("migrate: %s already exists", f.Name)
+		}
+		taken[f.Name] = true
+	}
+	res.Files, res.Migrations = files, n
+	return res, nil
+}
+
+func rank(kind string) int {
+	if r, ok := kindRank[kind]; ok {
+		return r
+	}
+	return len(kindRank)
+}

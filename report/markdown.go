@@ -1,0 +1,378 @@
+package report
+
+import (
+	"fmt"
+	"html"
+	"io"
+	"strings"
+)
+
+// MarkdownMarker is the first line of every Markdown report: an HTML comment
+// GitHub and GitLab do not show, by which a CI step finds the comment it
+// posted on an earlier run and edits it instead of posting a new one.
+const MarkdownMarker = "<!-- pgadvise-report -->"
+
+// MaxMarkdownBytes is the default size cap of the Markdown report: GitHub
+// refuses pull-request comments over 65,536 characters, and a byte count
+// never undercounts characters.
+const MaxMarkdownBytes = 65536
+
+// MarkdownOptions tune the Markdown report.
+type MarkdownOptions struct {
+	// MaxBytes caps the report's size (0: MaxMarkdownBytes). A report that
+	// would be longer is cut between blocks, with a note saying what is left
+	// out.
+	MaxBytes int
+	// QueriesPerRecommendation is how many served queries a recommendation's
+	// details list (0: 5).
+	QueriesPerRecommendation int
+}
+
+// kindOrder is the order of the per-kind sections, with their titles.
+var kindOrder = []struct{ kind, title string }{
+	{"create_index", "Indexes to create"},
+	{"drop_index", "Indexes to drop"},
+	{"summary_table", "Summary tables"},
+	{"partition", "Partitioning"},
+	{"unused_index", "Indexes no captured query used (low confidence)"},
+}
+
+// WriteMarkdown writes the report as GitHub-flavoured Markdown for a CI job
+// summary or a pull-request comment: the MarkdownMarker line, a headline
+// (how many recommendations, the estimated gain), one table per kind, each
+// recommendation's details (reason, DDL, the queries it serves) folded in
+// <details>, and the rejected candidates. It stays under opt.MaxBytes.
+//
+// Query texts are the normalized ones ($1 for constants); sample values
+// appear only when the document carries them (Query.Sample, --show-values).
+func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
+	if opt.MaxBytes <= 0 {
+		opt.MaxBytes = MaxMarkdownBytes
+	}
+	if opt.QueriesPerRecommendation <= 0 {
+		opt.QueriesPerRecommendation = 5
+	}
+	m := &mdWriter{max: opt.MaxBytes}
+	m.add(MarkdownMarker + "\n")
+	m.headline(d)
+
+	queries := make(map[string]*Query, len(d.Queries))
+	for i := range d.Queries {
+		queries[d.Queries[i].Fingerprint] = &d.Queries[i]
+	}
+	number := make(map[*Recommendation]int, len(d.Recommendations))
+	for i := range d.Recommendations {
+		number[&d.Recommendations[i]] = i + 1
+	}
+	known := map[string]bool{}
+	for _, k := range kindOrder {
+		known[k.kind] = true
+	}
+	var sections []struct{ kind, title string }
+	for _, k := range kindOrder {
+		sections = append(sections, k)
+	}
+	for _, r := range d.Recommendations {
+		if !known[r.Kind] { // a kind this renderer does not know yet
+			known[r.Kind] = true
+			sections = append(sections, struct{ kind, title string }{r.Kind, r.Kind})
+		}
+	}
+	for _, s := range sections {
+		var recs []*Recommendation
+		for i := range d.Recommendations {
+			if d.Recommendations[i].Kind == s.kind {
+				recs = append(recs, &d.Recommendations[i])
+			}
+		}
+		if len(recs) == 0 {
+			continue
+		}
+		m.add(fmt.Sprintf("\n### %s (%d)\n\n", s.title, len(recs)))
+		m.kindTable(s.kind, recs, number)
+		m.add("\n")
+		for _, r := range recs {
+			m.add(recommendationDetails(number[r], r, queries, opt.QueriesPerRecommendation))
+		}
+	}
+	if b := d.Baseline; b != nil && len(b.Gone) > 0 {
+		m.add(fmt.Sprintf("\n### No longer recommended (%d)\n\nIn the baseline, not in this run: applied, or no longer worth it.\n\n", len(b.Gone)))
+		m.add("| kind | table | index |\n|---|---|---|\n")
+		for _, g := range b.Gone {
+			m.add("| " + cell(g.Kind) + " | " + cell(g.Table) + " | " + codeCell(g.Index) + " |\n")
+		}
+	}
+	if len(d.Rejected) > 0 {
+		m.addOr(fmt.Sprintf("\n<details>\n<summary>Considered and rejected (%d)</summary>\n\n", len(d.Rejected))+
+			"| index | table | benefit | write cost | size | why not |\n|---|---|---:|---:|---:|---|\n", "\n</details>\n")
+		for _, r := range d.Rejected {
+			m.addOr("| "+codeCell(r.Index)+" | "+cell(r.Table)+" | "+costText(r.Benefit)+" | "+costText(r.WriteCost)+" | "+bytesText(r.SizeBytes)+" | "+cell(r.Reason)+" |\n",
+				"\n</details>\n")
+		}
+		m.add("\n</details>\n")
+	}
+	m.add(fmt.Sprintf("\n<sub>pgadvise · %s · benefit and write cost in PostgreSQL planner cost units summed over the workload's calls</sub>\n", inputSummary(d)))
+	_, err := io.WriteString(w, m.finish())
+	if err != nil {
+		return fmt.Errorf("write markdown: %w", err)
+	}
+	return nil
+}
+
+// mdWriter collects the report block by block and stops adding blocks once
+// the next would take it over the cap (keeping room for the note saying so).
+type mdWriter struct {
+	b       strings.Builder
+	max     int
+	cut     bool
+	dropped int    // blocks left out
+	closing string // what must follow the last block written (closes an open <details>)
+}
+
+// truncNoteRoom is the room kept for the truncation note and a closing tag.
+const truncNoteRoom = 300
+
+func (m *mdWriter) add(s string) { m.addOr(s, "") }
+
+// addOr adds a block; closing is what must be written after it should the
+// report be cut right after it.
+func (m *mdWriter) addOr(s, closing string) {
+	if m.cut {
+		m.dropped++
+		return
+	}
+	if m.b.Len()+len(s)+truncNoteRoom > m.max {
+		m.cut = true
+		m.dropped++
+		return
+	}
+	m.b.WriteString(s)
+	m.closing = closing
+}
+
+func (m *mdWriter) finish() string {
+	if !m.cut {
+		return m.b.String()
+	}
+	m.b.WriteString(m.closing)
+	fmt.Fprintf(&m.b, "\n> [!NOTE]\n> Report cut at %s bytes (the limit of a pull-request comment): %d more block(s) left out. The full report: `pgadvise analyze --format json` or `--format text`.\n", thousands(int64(m.max)), m.dropped)
+	return m.b.String()
+}
+
+func (m *mdWriter) headline(d *Document) {
+	n := len(d.Recommendations)
+	title := fmt.Sprintf("## pgadvise: %d recommendation%s", n, plural(n))
+	if d.Baseline != nil {
+		title = fmt.Sprintf("## pgadvise: %d new recommendation%s", n, plural(n))
+	}
+	m.add(title + "\n\n")
+	var parts []string
+	byKind := map[string]int{}
+	for _, r := range d.Recommendations {
+		byKind[r.Kind]++
+	}
+	for _, k := range kindOrder {
+		if c := byKind[k.kind]; c > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", c, k.kind))
+		}
+	}
+	if len(parts) > 0 {
+		m.add(strings.Join(parts, " · ") + "\n\n")
+	}
+	if b := d.Baseline; b != nil {
+		m.add(fmt.Sprintf("Compared with the baseline `%s`: %d new, %d unchanged (not shown), %d no longer recommended.\n\n",
+			strings.ReplaceAll(b.Path, "`", "'"), n, b.Unchanged, len(b.Gone)))
+	}
+	a := d.Advice
+	if a.WorkloadCost > 0 {
+		gain := fmt.Sprintf("**Estimated gain:** the workload's read cost goes from %s to %s planner cost units (%.0f%% less) with all recommendations of the run applied",
+			costText(a.WorkloadCost), costText(a.WorkloadCostAfter), 100*(1-a.WorkloadCostAfter/a.WorkloadCost))
+		var saved float64
+		for _, r := range d.Recommendations {
+			saved += r.SavedMS
+		}
+		if saved > 0 {
+			gain += fmt.Sprintf("; about %s ms of the logged query time would be saved", fmtMS(saved))
+		}
+		m.add(gain + ".\n\n")
+	}
+	for _, s := range a.Assumptions {
+		m.add("> **Assumption:** " + oneLineMD(s) + "\n>\n")
+	}
+	if len(a.Assumptions) > 0 {
+		m.add("\n")
+	}
+}
+
+func inputSummary(d *Document) string {
+	in := d.Input
+	names := make([]string, 0, len(in.Files))
+	for _, f := range in.Files {
+		names = append(names, f.Name)
+	}
+	s := fmt.Sprintf("%s statements, %d query shapes from %s", thousands(in.Statements), in.Shapes, strings.Join(names, ", "))
+	if in.Schema != "" {
+		s += "; schema " + in.Schema
+	}
+	return html.EscapeString(s)
+}
+
+// kindTable writes the summary table of one kind's recommendations.
+func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Recommendation]int) {
+	switch kind {
+	case "partition":
+		m.add("| # | table | key | strategy | pruned | benefit | queries |\n|---:|---|---|---|---:|---:|---:|\n")
+		for _, r := range recs {
+			m.add(fmt.Sprintf("| %d | %s | %s | %s | %.0f%% | %s | %d |\n", number[r], cell(r.Table), codeCell(r.PartitionKey),
+				cell(r.Strategy), 100*r.PrunedShare, costText(r.Benefit), len(r.Queries)))
+		}
+	case "unused_index", "drop_index":
+		m.add("| # | index | table | frees | write cost saved | confidence |\n|---:|---|---|---:|---:|---|\n")
+		for _, r := range recs {
+			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", number[r], codeCell(r.Index), cell(r.Table),
+				bytesText(r.SizeBytes), costText(r.Benefit), cell(r.Confidence)))
+		}
+	default:
+		name := "index"
+		if kind == "summary_table" {
+			name = "summary table"
+		}
+		m.add("| # | " + name + " | table | benefit | write cost | size | queries | planner |\n|---:|---|---|---:|---:|---:|---:|---|\n")
+		for _, r := range recs {
+			planner := ""
+			if v := r.Verification; v != nil {
+				planner = v.Status
+			}
+			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %d | %s |\n", number[r], codeCell(r.Index), cell(r.Table),
+				costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), len(r.Queries), cell(planner)))
+		}
+	}
+}
+
+// recommendationDetails is one recommendation's <details> block.
+func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, maxQueries int) string {
+	var b strings.Builder
+	what := r.Index
+	if what == "" {
+		what = r.PartitionKey
+	}
+	fmt.Fprintf(&b, "<details>\n<summary>%d. %s <code>%s</code> on %s</summary>\n\n", n, html.EscapeString(r.Kind),
+		html.EscapeString(what), html.EscapeString(r.Table))
+	if r.Reason != "" {
+		b.WriteString(oneLineMD(r.Reason) + "\n\n")
+	}
+	if r.SavedMS > 0 {
+		fmt.Fprintf(&b, "Observed time it would save: about %s ms.\n\n", fmtMS(r.SavedMS))
+	}
+	if len(r.Steps) > 0 {
+		fmt.Fprintf(&b, "A plan of %d steps, to run in order:\n\n", len(r.Steps))
+		b.WriteString(fenced("sql", strings.Join(r.Steps, "\n")))
+	} else if r.DDL != "" {
+		b.WriteString(fenced("sql", r.DDL))
+	}
+	if r.DownDDL != "" {
+		b.WriteString("To undo:\n\n" + fenced("sql", r.DownDDL))
+	}
+	if v := r.Verification; v != nil {
+		fmt.Fprintf(&b, "Planner check: **%s**, cost %s → %s", html.EscapeString(v.Status), costText(v.CostBefore), costText(v.CostAfter))
+		if v.Note != "" {
+			b.WriteString(" (" + oneLineMD(v.Note) + ")")
+		}
+		b.WriteString(".\n\n")
+	}
+	for _, rw := range r.RewrittenQueries {
+		fmt.Fprintf(&b, "Query `%s` reads from the summary table as:\n\n", rw.Fingerprint)
+		b.WriteString(fenced("sql", rw.Rewritten))
+	}
+	if len(r.Queries) > 0 {
+		fmt.Fprintf(&b, "Queries served (%d):\n\n", len(r.Queries))
+		for i, fp := range r.Queries {
+			if i == maxQueries {
+				fmt.Fprintf(&b, "… and %d more.\n\n", len(r.Queries)-maxQueries)
+				break
+			}
+			q := queries[fp]
+			if q == nil {
+				fmt.Fprintf(&b, "- `%s`\n\n", fp)
+				continue
+			}
+			timing := ""
+			if q.Timed {
+				timing = fmt.Sprintf(", %s ms in total", fmtMS(q.TotalMS))
+			}
+			fmt.Fprintf(&b, "- `%s`: %s calls%s\n\n", fp, thousands(q.Calls), timing)
+			b.WriteString(indent(fenced("sql", q.Query), "  "))
+			if q.Sample != "" {
+				b.WriteString("  Sample (real values):\n\n")
+				b.WriteString(indent(fenced("sql", q.Sample), "  "))
+			}
+			if len(q.SampleParams) > 0 {
+				b.WriteString("  Sample parameters: " + html.EscapeString(strings.Join(q.SampleParams, ", ")) + "\n\n")
+			}
+		}
+	}
+	b.WriteString("</details>\n\n")
+	return b.String()
+}
+
+// fenced wraps code in a fenced block whose fence is longer than any run of
+// backticks inside it.
+func fenced(lang, code string) string {
+	run, longest := 0, 0
+	for _, c := range code {
+		if c == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", max(3, longest+1))
+	return fence + lang + "\n" + strings.TrimRight(code, "\n") + "\n" + fence + "\n\n"
+}
+
+func indent(s, prefix string) string {
+	lines := strings.SplitAfter(s, "\n")
+	var b strings.Builder
+	for _, l := range lines {
+		if l == "\n" || l == "" {
+			b.WriteString(l)
+			continue
+		}
+		b.WriteString(prefix + l)
+	}
+	return b.String()
+}
+
+// cell escapes text for a Markdown table cell: | would end the cell and a
+// newline the row.
+func cell(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", "<br>")
+}
+
+// codeCell is a table cell in a code span (empty stays empty). Inside a
+// table, | must be escaped in code spans too.
+func codeCell(s string) string {
+	if s == "" {
+		return ""
+	}
+	if strings.Contains(s, "`") {
+		return cell(s)
+	}
+	return "`" + cell(s) + "`"
+}
+
+// oneLineMD folds a text into one Markdown paragraph line.
+func oneLineMD(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}

@@ -1,0 +1,243 @@
+package catalog
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+)
+
+// ConnectOptions bound what a pgadvise connection may do. The zero value
+// means the defaults.
+type ConnectOptions struct {
+	// StatementTimeout caps every statement (default 30s).
+	StatementTimeout time.Duration
+	// LockTimeout caps every wait for a lock (default 5s): pgadvise never
+	// queues behind a DDL's ACCESS EXCLUSIVE lock for long.
+	LockTimeout time.Duration
+	// IdleInTransactionTimeout ends the session if it sits in an open
+	// transaction (default 60s), so a stuck client cannot hold a snapshot
+	// back from vacuum.
+	IdleInTransactionTimeout time.Duration
+	// ConnectTimeout caps the connection attempt (default 10s) unless the
+	// connection string sets connect_timeout.
+	ConnectTimeout time.Duration
+	// ApplicationName is the session's application_name (default "pgadvise").
+	ApplicationName string
+
+	// forceSET skips the startup parameters and sets the guards with SET,
+	// as after a PgBouncer rejection (for tests).
+	forceSET bool
+}
+
+// Defaults of ConnectOptions.
+const (
+	DefaultStatementTimeout         = 30 * time.Second
+	DefaultLockTimeout              = 5 * time.Second
+	DefaultIdleInTransactionTimeout = 60 * time.Second
+	DefaultConnectTimeout           = 10 * time.Second
+	DefaultApplicationName          = "pgadvise"
+)
+
+func (o ConnectOptions) withDefaults() ConnectOptions {
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = DefaultStatementTimeout
+	}
+	if o.LockTimeout <= 0 {
+		o.LockTimeout = DefaultLockTimeout
+	}
+	if o.IdleInTransactionTimeout <= 0 {
+		o.IdleInTransactionTimeout = DefaultIdleInTransactionTimeout
+	}
+	if o.ConnectTimeout <= 0 {
+		o.ConnectTimeout = DefaultConnectTimeout
+	}
+	if o.ApplicationName == "" {
+		o.ApplicationName = DefaultApplicationName
+	}
+	return o
+}
+
+// guards are the session settings that make a connection read-only and
+// bounded, in the order they are sent.
+func (o ConnectOptions) guards() [][2]string {
+	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
+	return [][2]string{
+		{"default_transaction_read_only", "on"},
+		{"statement_timeout", ms(o.StatementTimeout)},
+		{"lock_timeout", ms(o.LockTimeout)},
+		{"idle_in_transaction_session_timeout", ms(o.IdleInTransactionTimeout)},
+	}
+}
+
+// Connect opens a read-only, bounded connection with the default
+// ConnectOptions; see ConnectWith.
+func Connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
+	return ConnectWith(ctx, dsn, ConnectOptions{})
+}
+
+// ConnectWith opens one connection for pgadvise to read a database. dsn is
+// a URL (postgres://user@host:5432/db?sslmode=require) or key=value string
+// as libpq takes it; empty, or for what it leaves out, the PG* environment
+// variables (PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD, PGSSLMODE, ...)
+// and ~/.pgpass apply, as with psql.
+//
+// Every session is read-only and bounded: default_transaction_read_only=on
+// (a write fails with SQLSTATE 25006), statement_timeout, lock_timeout,
+// idle_in_transaction_session_timeout and application_name are sent as
+// startup parameters; when the server refuses them (PgBouncer rejects
+// unknown startup parameters) it reconnects without them and sets them with
+// SET. This is a guard against mistakes, not a security boundary: connect
+// as a role that may not write (see the README's least-privilege role).
+//
+// A failure names the host, port, database and user, never the password.
+func ConnectWith(ctx context.Context, dsn string, opt ConnectOptions) (*pgx.Conn, error) {
+	opt = opt.withDefaults()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("catalog: invalid connection string: %s", redactSecrets(err.Error()))
+	}
+	// Server-side prepared statements are not shared through PgBouncer in
+	// transaction mode: describe each statement instead (pgadvise runs few
+	// queries, each once).
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeDescribeExec
+	if cfg.ConnectTimeout == 0 {
+		cfg.ConnectTimeout = opt.ConnectTimeout
+	}
+	target := describeTarget(cfg)
+	startup := cfg.Copy()
+	if startup.RuntimeParams == nil {
+		startup.RuntimeParams = map[string]string{}
+	}
+	startup.RuntimeParams["application_name"] = opt.ApplicationName
+	useSET := opt.forceSET
+	if !useSET {
+		for _, g := range opt.guards() {
+			startup.RuntimeParams[g[0]] = g[1]
+		}
+	}
+	conn, err := connect(ctx, startup)
+	if err != nil && !useSET && rejectedStartupParam(err) {
+		// PgBouncer: "unsupported startup parameter". Retry with only
+		// application_name (which it passes on), then SET the rest.
+		useSET = true
+		for _, g := range opt.guards() {
+			delete(startup.RuntimeParams, g[0])
+		}
+		conn, err = connect(ctx, startup)
+		if err != nil && rejectedStartupParam(err) {
+			delete(startup.RuntimeParams, "application_name")
+			conn, err = connect(ctx, startup)
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("catalog: cannot connect to %s: %s", target, connectCause(err))
+	}
+	if useSET {
+		if err := setGuards(ctx, conn, opt); err != nil {
+			_ = conn.Close(context.WithoutCancel(ctx))
+			return nil, fmt.Errorf("catalog: connected to %s but could not make the session read-only: %w", target, err)
+		}
+	}
+	return conn, nil
+}
+
+func connect(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
+	return pgx.ConnectConfig(ctx, cfg)
+}
+
+// setGuards sets the read-only guard and the timeouts with SET, and checks
+// that the guard took.
+func setGuards(ctx context.Context, conn *pgx.Conn, opt ConnectOptions) error {
+	params := append(opt.guards(), [2]string{"application_name", opt.ApplicationName})
+	for _, g := range params {
+		// set_config(name, value, false) is SET name = value.
+		if _, err := conn.Exec(ctx, "SELECT pg_catalog.set_config($1, $2, false)", g[0], g[1]); err != nil {
+			if g[0] == "application_name" {
+				continue // cosmetic
+			}
+			return fmt.Errorf("setting %s: %w", g[0], err)
+		}
+	}
+	var ro string
+	if err := conn.QueryRow(ctx, "SHOW default_transaction_read_only").Scan(&ro); err != nil {
+		return fmt.Errorf("checking default_transaction_read_only: %w", err)
+	}
+	if ro != "on" {
+		return fmt.Errorf("default_transaction_read_only is %q after SET", ro)
+	}
+	return nil
+}
+
+// rejectedStartupParam reports whether the server (or a pooler in front of
+// it) refused the connection because of a startup parameter: PgBouncer
+// answers "unsupported startup parameter: NAME" (SQLSTATE 08P01).
+func rejectedStartupParam(err error) bool {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		msg := strings.ToLower(pe.Message)
+		return strings.Contains(msg, "startup parameter") ||
+			(pe.Code == "08P01" && strings.Contains(msg, "parameter"))
+	}
+	return strings.Contains(strings.ToLower(err.Error()), "unsupported startup parameter")
+}
+
+// describeTarget names where a configuration connects: host:port (or the
+// unix socket directory), database and user. It never includes the
+// password.
+func describeTarget(cfg *pgx.ConnConfig) string {
+	var hosts []string
+	add := func(host string, port uint16) {
+		if strings.HasPrefix(host, "/") {
+			hosts = append(hosts, fmt.Sprintf("socket %s port %d", host, port))
+			return
+		}
+		hosts = append(hosts, net.JoinHostPort(host, strconv.Itoa(int(port))))
+	}
+	add(cfg.Host, cfg.Port)
+	for _, fb := range cfg.Fallbacks {
+		if fb.Host != cfg.Host || fb.Port != cfg.Port {
+			add(fb.Host, fb.Port)
+		}
+	}
+	db := cfg.Database
+	if db == "" {
+		db = cfg.User
+	}
+	return fmt.Sprintf("database %q on %s as user %q", db, strings.Join(hosts, ", "), cfg.User)
+}
+
+// connectCause is the reason a connection failed, without pgx's prefix
+// (which repeats the user and database) and without secrets.
+func connectCause(err error) string {
+	var ce *pgconn.ConnectError
+	msg := err.Error()
+	if errors.As(err, &ce) {
+		if inner := errors.Unwrap(ce); inner != nil {
+			msg = inner.Error()
+		}
+	}
+	if errors.Is(err, context.DeadlineExceeded) && !strings.Contains(msg, "timeout") {
+		msg += " (timed out)"
+	}
+	return redactSecrets(msg)
+}
+
+var (
+	urlPassword = regexp.MustCompile(`(://[^:/@\s]*):[^@\s]*@`)
+	kvPassword  = regexp.MustCompile(`(?i)((?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|[^\s&]*)`)
+)
+
+// redactSecrets masks passwords in a message that may quote a connection
+// string.
+func redactSecrets(s string) string {
+	s = urlPassword.ReplaceAllString(s, "$1:xxxxx@")
+	return kvPassword.ReplaceAllString(s, "${1}xxxxx")
+}

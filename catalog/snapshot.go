@@ -1,0 +1,310 @@
+package catalog
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+	"strings"
+	"time"
+)
+
+// SnapshotVersion is the version of the snapshot format WriteSnapshot
+// writes and ReadSnapshot reads. It changes only when a field changes
+// meaning or goes away; new fields may appear within a version.
+const SnapshotVersion = 1
+
+// Snapshot is a database's schema, statistics and (optionally) workload at
+// one moment, for pgadvise to advise on without a connection (in CI, or on
+// a laptop from a production snapshot). It holds no connection string,
+// host, user or password: only the database's name.
+//
+// Beware: Column.Stats.MostCommon holds real values of the data (pg_stats'
+// most_common_vals); take the snapshot with values dropped
+// (DropValues) before sharing it where the data may not go.
+type Snapshot struct {
+	Version int `json:"version"`
+	// TakenAt is the server's clock when the snapshot was read.
+	TakenAt time.Time `json:"taken_at"`
+	// ServerVersion is the server's version string, e.g. "15.18".
+	ServerVersion string `json:"server_version"`
+	// Database is the database's name.
+	Database string `json:"database"`
+	// StatsReset is when the database's activity counters were last reset
+	// (pg_stat_database.stats_reset): Index.Stats.Scans and the n_tup_*
+	// counters count from then. Nil: never reset.
+	StatsReset *time.Time `json:"stats_reset"`
+	// Schema holds the tables with their statistics.
+	Schema *Schema `json:"-"`
+	// Workload is pg_stat_statements at TakenAt, when it was asked for.
+	Workload []SnapshotStatement `json:"-"`
+	// WorkloadSince is pg_stat_statements_info.stats_reset (PG 14+): the
+	// workload's counters count from then. Nil when unknown.
+	WorkloadSince *time.Time `json:"workload_since,omitempty"`
+	// Issues are what the live read could not read (see LiveIssue).
+	Issues []LiveIssue `json:"issues,omitempty"`
+}
+
+// SnapshotStatement is one pg_stat_statements row: a normalized query ($1
+// for constants) and its counters since the last pg_stat_statements reset.
+type SnapshotStatement struct {
+	Query   string  `json:"query"`
+	Calls   int64   `json:"calls"`
+	TotalMS float64 `json:"total_ms"`
+	MaxMS   float64 `json:"max_ms"`
+	Rows    int64   `json:"rows"`
+}
+
+// NewSnapshot makes a snapshot of what ReadLive read.
+func NewSnapshot(schema *Schema, rep *LiveReport) *Snapshot {
+	s := &Snapshot{Version: SnapshotVersion, Schema: schema}
+	if rep != nil {
+		s.TakenAt = rep.ReadAt
+		s.ServerVersion = rep.ServerVersion
+		s.Database = rep.Database
+		s.StatsReset = rep.StatsReset
+		s.Issues = append([]LiveIssue(nil), rep.Issues...)
+	}
+	return s
+}
+
+// DropValues removes the data values a snapshot holds (most common values
+// and their frequencies), keeping counts, widths, null fractions, distinct
+// counts and correlations.
+func (s *Snapshot) DropValues() {
+	if s == nil || s.Schema == nil {
+		return
+	}
+	for _, t := range s.Schema.Tables {
+		for i := range t.Columns {
+			if cs := t.Columns[i].Stats; cs != nil {
+				cs.MostCommon, cs.MostCommonFreqs = nil, nil
+			}
+		}
+	}
+}
+
+// snapshotJSON is the document: the Snapshot's fields, then the tables in
+// name order and the workload sorted.
+type snapshotJSON struct {
+	Version       int                 `json:"version"`
+	TakenAt       time.Time           `json:"taken_at"`
+	ServerVersion string              `json:"server_version"`
+	Database      string              `json:"database"`
+	StatsReset    *time.Time          `json:"stats_reset"`
+	WorkloadSince *time.Time          `json:"workload_since,omitempty"`
+	Issues        []LiveIssue         `json:"issues,omitempty"`
+	Tables        []*Table            `json:"tables"`
+	Workload      []SnapshotStatement `json:"workload,omitempty"`
+}
+
+// WriteSnapshot writes s as indented JSON. The output is deterministic:
+// tables by name, the workload by query text then counters, times in UTC;
+// the same snapshot gives the same bytes.
+func WriteSnapshot(w io.Writer, s *Snapshot) error {
+	if s == nil {
+		return errors.New("catalog: nil snapshot")
+	}
+	doc := snapshotJSON{
+		Version:       SnapshotVersion,
+		TakenAt:       s.TakenAt.UTC(),
+		ServerVersion: s.ServerVersion,
+		Database:      s.Database,
+		StatsReset:    utcPtr(s.StatsReset),
+		WorkloadSince: utcPtr(s.WorkloadSince),
+		Issues:        s.Issues,
+		Tables:        s.Schema.SortedTables(),
+		Workload:      SortWorkload(append([]SnapshotStatement(nil), s.Workload...)),
+	}
+	if doc.Tables == nil {
+		doc.Tables = []*Table{}
+	}
+	for _, t := range doc.Tables {
+		if err := checkTable(t); err != nil {
+			return fmt.Errorf("catalog: writing snapshot: %w", err)
+		}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("catalog: writing snapshot: %w", err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("catalog: writing snapshot: %w", err)
+	}
+	return nil
+}
+
+// SortWorkload sorts statements by query text (byte order, as PostgreSQL's
+// COLLATE "C"), then calls, total, max and rows, and returns the slice.
+func SortWorkload(ws []SnapshotStatement) []SnapshotStatement {
+	sort.SliceStable(ws, func(i, j int) bool {
+		a, b := ws[i], ws[j]
+		switch {
+		case a.Query != b.Query:
+			return a.Query < b.Query
+		case a.Calls != b.Calls:
+			return a.Calls < b.Calls
+		case a.TotalMS != b.TotalMS:
+			return a.TotalMS < b.TotalMS
+		case a.MaxMS != b.MaxMS:
+			return a.MaxMS < b.MaxMS
+		}
+		return a.Rows < b.Rows
+	})
+	return ws
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+// MaxSnapshotBytes bounds what ReadSnapshot reads (1 GiB).
+const MaxSnapshotBytes = 1 << 30
+
+// ReadSnapshot reads a snapshot WriteSnapshot wrote. It checks the version
+// and that the content holds together (names given, no table twice, each
+// index naming its table, figures finite and in range), since a snapshot
+// may come from anywhere; unknown fields are ignored, as a newer pgadvise of
+// the same version may add some.
+func ReadSnapshot(r io.Reader) (*Snapshot, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxSnapshotBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("catalog: reading snapshot: %w", err)
+	}
+	if len(b) > MaxSnapshotBytes {
+		return nil, fmt.Errorf("catalog: snapshot larger than %d bytes", MaxSnapshotBytes)
+	}
+	var head struct {
+		Version *int `json:"version"`
+	}
+	if err := json.Unmarshal(b, &head); err != nil {
+		return nil, fmt.Errorf("catalog: not a pgadvise snapshot (JSON): %w", err)
+	}
+	if head.Version == nil {
+		return nil, errors.New("catalog: not a pgadvise snapshot: no \"version\" field")
+	}
+	if *head.Version != SnapshotVersion {
+		return nil, fmt.Errorf("catalog: snapshot version %d: this pgadvise reads version %d", *head.Version, SnapshotVersion)
+	}
+	var doc snapshotJSON
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, fmt.Errorf("catalog: reading snapshot: %w", err)
+	}
+	s := &Snapshot{
+		Version:       doc.Version,
+		TakenAt:       doc.TakenAt.UTC(),
+		ServerVersion: doc.ServerVersion,
+		Database:      doc.Database,
+		StatsReset:    utcPtr(doc.StatsReset),
+		WorkloadSince: utcPtr(doc.WorkloadSince),
+		Issues:        doc.Issues,
+		Schema:        NewSchema(),
+		Workload:      doc.Workload,
+	}
+	for i, t := range doc.Tables {
+		if t == nil {
+			return nil, fmt.Errorf("catalog: snapshot: table %d is null", i)
+		}
+		if err := checkTable(t); err != nil {
+			return nil, fmt.Errorf("catalog: snapshot: %w", err)
+		}
+		if s.Schema.Tables[t.Name] != nil {
+			return nil, fmt.Errorf("catalog: snapshot: table %s appears twice", t.Name)
+		}
+		s.Schema.Tables[t.Name] = t
+	}
+	for i, w := range s.Workload {
+		if w.Calls < 0 || w.Rows < 0 || !finiteNonNeg(w.TotalMS) || !finiteNonNeg(w.MaxMS) {
+			return nil, fmt.Errorf("catalog: snapshot: workload statement %d has negative counters", i)
+		}
+	}
+	return s, nil
+}
+
+// checkTable checks what the advisor relies on.
+func checkTable(t *Table) error {
+	if t.Name.Schema == "" || t.Name.Name == "" {
+		return fmt.Errorf("a table without a schema-qualified name (%q)", t.Name.String())
+	}
+	switch t.Kind {
+	case KindTable, KindPartitionedTable, KindView, KindMaterializedView, KindForeignTable:
+	default:
+		return fmt.Errorf("table %s: unknown kind %q", t.Name, t.Kind)
+	}
+	seen := map[string]bool{}
+	for _, c := range t.Columns {
+		if c.Name == "" {
+			return fmt.Errorf("table %s: a column without a name", t.Name)
+		}
+		if seen[c.Name] {
+			return fmt.Errorf("table %s: column %q twice", t.Name, c.Name)
+		}
+		seen[c.Name] = true
+		if cs := c.Stats; cs != nil {
+			if cs.NullFrac < 0 || cs.NullFrac > 1 || cs.AvgWidth < 0 || cs.NDistinct < -1 ||
+				(cs.Correlation != nil && (*cs.Correlation < -1 || *cs.Correlation > 1)) {
+				return fmt.Errorf("table %s: column %q: statistics out of range", t.Name, c.Name)
+			}
+			if len(cs.MostCommon) != len(cs.MostCommonFreqs) {
+				return fmt.Errorf("table %s: column %q: %d most common values but %d frequencies", t.Name, c.Name, len(cs.MostCommon), len(cs.MostCommonFreqs))
+			}
+			for _, f := range cs.MostCommonFreqs {
+				if f < 0 || f > 1 {
+					return fmt.Errorf("table %s: column %q: a frequency out of range", t.Name, c.Name)
+				}
+			}
+		}
+	}
+	if st := t.Stats; st != nil {
+		for _, v := range []float64{st.Rows, st.Pages, st.Inserts, st.Updates, st.HOTUpdates, st.Deletes, st.SeqScans, st.IdxScans} {
+			if !finiteNonNeg(v) {
+				return fmt.Errorf("table %s: negative statistics", t.Name)
+			}
+		}
+	}
+	names := map[string]bool{}
+	for _, ix := range t.Indexes {
+		if ix.Name == "" {
+			return fmt.Errorf("table %s: an index without a name", t.Name)
+		}
+		if names[ix.Name] {
+			return fmt.Errorf("table %s: index %q twice", t.Name, ix.Name)
+		}
+		names[ix.Name] = true
+		if ix.Table != t.Name {
+			return fmt.Errorf("table %s: index %q names table %s", t.Name, ix.Name, ix.Table)
+		}
+		if len(ix.Keys) == 0 {
+			return fmt.Errorf("table %s: index %q has no keys", t.Name, ix.Name)
+		}
+		for _, k := range ix.Keys {
+			if (k.Column == "") == (k.Expression == "") {
+				return fmt.Errorf("table %s: index %q: a key must be a column or an expression", t.Name, ix.Name)
+			}
+		}
+		switch ix.Constraint {
+		case "", ConstraintPrimaryKey, ConstraintUnique, ConstraintExclusion:
+		default:
+			return fmt.Errorf("table %s: index %q: unknown constraint %q", t.Name, ix.Name, ix.Constraint)
+		}
+		if st := ix.Stats; st != nil && (!finiteNonNeg(st.Scans) || st.SizeBytes < 0) {
+			return fmt.Errorf("table %s: index %q: negative statistics", t.Name, ix.Name)
+		}
+	}
+	if p := t.PartitionBy; p != nil && (len(p.Keys) == 0 || strings.TrimSpace(p.Strategy) == "") {
+		return fmt.Errorf("table %s: partitioning without a strategy or keys", t.Name)
+	}
+	return nil
+}
+
+func finiteNonNeg(v float64) bool { return v >= 0 && !math.IsInf(v, 0) && !math.IsNaN(v) }

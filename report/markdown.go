@@ -60,10 +60,6 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	for i := range d.Queries {
 		queries[d.Queries[i].Fingerprint] = &d.Queries[i]
 	}
-	number := make(map[*Recommendation]int, len(d.Recommendations))
-	for i := range d.Recommendations {
-		number[&d.Recommendations[i]] = i + 1
-	}
 	known := map[string]bool{}
 	for _, k := range kindOrder {
 		known[k.kind] = true
@@ -76,6 +72,15 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 		if !known[r.Kind] { // a kind this renderer does not know yet
 			known[r.Kind] = true
 			sections = append(sections, struct{ kind, title string }{r.Kind, r.Kind})
+		}
+	}
+	// Recommendations are numbered in the order the sections show them.
+	number := make(map[*Recommendation]int, len(d.Recommendations))
+	for _, s := range sections {
+		for i := range d.Recommendations {
+			if r := &d.Recommendations[i]; r.Kind == s.kind {
+				number[r] = len(number) + 1
+			}
 		}
 	}
 	for _, s := range sections {
@@ -104,9 +109,13 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	}
 	if len(d.Rejected) > 0 {
 		m.addOr(fmt.Sprintf("\n<details>\n<summary>Considered and rejected (%d)</summary>\n\n", len(d.Rejected))+
-			"| index | table | benefit | write cost | size | why not |\n|---|---|---:|---:|---:|---|\n", "\n</details>\n")
+			"| kind | candidate | table | benefit | write cost | size | why not |\n|---|---|---|---:|---:|---:|---|\n", "\n</details>\n")
 		for _, r := range d.Rejected {
-			m.addOr("| "+codeCell(r.Index)+" | "+cell(r.Table)+" | "+costText(r.Benefit)+" | "+costText(r.WriteCost)+" | "+bytesText(r.SizeBytes)+" | "+cell(r.Reason)+" |\n",
+			what := codeCell(r.Index)
+			if r.Index == "" && r.PartitionKey != "" {
+				what = "by " + codeCell(r.PartitionKey)
+			}
+			m.addOr("| "+cell(r.Kind)+" | "+what+" | "+cell(r.Table)+" | "+costText(r.Benefit)+" | "+costText(r.WriteCost)+" | "+bytesText(r.SizeBytes)+" | "+cell(r.Reason)+" |\n",
 				"\n</details>\n")
 		}
 		m.add("\n</details>\n")
@@ -160,10 +169,21 @@ func (m *mdWriter) finish() string {
 }
 
 func (m *mdWriter) headline(d *Document) {
-	n := len(d.Recommendations)
-	title := fmt.Sprintf("## pgadvise: %d recommendation%s", n, plural(n))
+	n, low := 0, 0
+	for _, r := range d.Recommendations {
+		if r.Confidence == "low" {
+			low++
+		} else {
+			n++
+		}
+	}
+	news := ""
 	if d.Baseline != nil {
-		title = fmt.Sprintf("## pgadvise: %d new recommendation%s", n, plural(n))
+		news = "new "
+	}
+	title := fmt.Sprintf("## pgadvise: %d %srecommendation%s", n, news, plural(n))
+	if low > 0 {
+		title += fmt.Sprintf(" (and %d low-confidence)", low)
 	}
 	m.add(title + "\n\n")
 	var parts []string
@@ -181,7 +201,7 @@ func (m *mdWriter) headline(d *Document) {
 	}
 	if b := d.Baseline; b != nil {
 		m.add(fmt.Sprintf("Compared with the baseline `%s`: %d new, %d unchanged (not shown), %d no longer recommended.\n\n",
-			strings.ReplaceAll(b.Path, "`", "'"), n, b.Unchanged, len(b.Gone)))
+			strings.ReplaceAll(b.Path, "`", "'"), len(d.Recommendations), b.Unchanged, len(b.Gone)))
 	}
 	a := d.Advice
 	if a.WorkloadCost > 0 {
@@ -196,11 +216,12 @@ func (m *mdWriter) headline(d *Document) {
 		}
 		m.add(gain + ".\n\n")
 	}
-	for _, s := range a.Assumptions {
-		m.add("> **Assumption:** " + oneLineMD(s) + "\n>\n")
-	}
 	if len(a.Assumptions) > 0 {
-		m.add("\n")
+		lines := make([]string, len(a.Assumptions))
+		for i, s := range a.Assumptions {
+			lines[i] = "> **Assumption:** " + oneLineMD(s)
+		}
+		m.add(strings.Join(lines, "\n>\n") + "\n\n")
 	}
 }
 
@@ -237,14 +258,26 @@ func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Re
 		if kind == "summary_table" {
 			name = "summary table"
 		}
-		m.add("| # | " + name + " | table | benefit | write cost | size | queries | planner |\n|---:|---|---|---:|---:|---:|---:|---|\n")
+		verified := false
 		for _, r := range recs {
-			planner := ""
-			if v := r.Verification; v != nil {
-				planner = v.Status
+			verified = verified || r.Verification != nil
+		}
+		head, rule := "| # | "+name+" | table | benefit | write cost | size | queries |", "|---:|---|---|---:|---:|---:|---:|"
+		if verified {
+			head, rule = head+" planner |", rule+"---|"
+		}
+		m.add(head + "\n" + rule + "\n")
+		for _, r := range recs {
+			row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %d |", number[r], codeCell(r.Index), cell(r.Table),
+				costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), len(r.Queries))
+			if verified {
+				status := ""
+				if v := r.Verification; v != nil {
+					status = v.Status
+				}
+				row += " " + cell(status) + " |"
 			}
-			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %d | %s |\n", number[r], codeCell(r.Index), cell(r.Table),
-				costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), len(r.Queries), cell(planner)))
+			m.add(row + "\n")
 		}
 	}
 }

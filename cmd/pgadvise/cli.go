@@ -35,6 +35,8 @@ tables and partition keys the workload needs.
 
 Usage:
   pgadvise analyze [flags] INPUT...   analyze captured queries
+  pgadvise migrate --tool TOOL --dir DIR [flags] INPUT...
+                                      write the recommendations as migration files
   pgadvise version                    print the version
   pgadvise help [command]             show help
 
@@ -69,12 +71,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "analyze":
 		return runAnalyze(args[1:], stdin, stdout, stderr)
+	case "migrate":
+		return runMigrate(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "pgadvise %s\n", buildVersion())
 		return exitOK
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "analyze" {
 			return runAnalyze([]string{"--help"}, stdin, stdout, stderr)
+		}
+		if len(args) > 1 && args[1] == "migrate" {
+			return runMigrate([]string{"--help"}, stdin, stdout, stderr)
 		}
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -105,6 +112,11 @@ type analyzeFlags struct {
 }
 
 func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return analyzeWith(args, stdin, stdout, stderr, nil)
+}
+
+// analyzeWith runs analyze, or migrate when mig is set (ci.go, migrate.go).
+func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *migrateMode) int {
 	var f analyzeFlags
 	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -112,7 +124,7 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout) // asked-for help is output, not an error
 	}
 	fs.StringVar(&f.schema, "schema", "", "schema `FILE` as pg_dump -s prints it (without it, tables and columns are inferred)")
-	fs.StringVar(&f.format, "format", "text", "output format: text or json")
+	fs.StringVar(&f.format, "format", "text", "output format: text, json or markdown (for CI job summaries and PR comments)")
 	fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
 	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, stderr, csvlog, jsonlog, pgss, sql")
 	fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists")
@@ -122,6 +134,7 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(fs.Output(), analyzeUsage)
 		fs.PrintDefaults()
 	}
+	x := newExtras(fs, mig, stderr)
 	inputs, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -134,9 +147,12 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return exitUsage
 	}
-	if f.format != "text" && f.format != "json" {
-		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text or json\n", f.format)
+	if !validFormat(f.format) {
+		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text, json or markdown\n", f.format)
 		return exitUsage
+	}
+	if code := x.check(inputs); code != exitOK {
+		return code
 	}
 	inFormat, err := capture.ParseFormat(f.inputFormat)
 	if err != nil {
@@ -177,11 +193,7 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			st  *capture.Stats
 			err error
 		)
-		if in == "-" {
-			st, err = capture.Read(stdin, "-", inFormat, emit)
-		} else {
-			st, err = capture.ReadFile(in, inFormat, emit)
-		}
+		st, err = x.read(in, stdin, inFormat, emit)
 		if err != nil {
 			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 			return exitError
@@ -197,6 +209,9 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	advice := advisor.Advise(w, schemaInfo.Schema, opt)
 	doc := report.Build(stats, schemaInfo, w, advice)
+	if code, done := x.apply(doc, w, stdout); done {
+		return code
+	}
 
 	out := stdout
 	var file *os.File
@@ -211,6 +226,8 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	bw := bufio.NewWriter(out)
 	if f.format == "json" {
 		err = report.WriteJSON(bw, doc)
+	} else if f.format == "markdown" {
+		err = report.WriteMarkdown(bw, doc, report.MarkdownOptions{})
 	} else {
 		err = report.WriteText(bw, doc, report.TextOptions{TopQueries: f.top})
 	}
@@ -226,7 +243,7 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError
 	}
-	return exitOK
+	return x.exitCode(doc)
 }
 
 // parseAmount reads "1500" (an absolute amount) or "0.5%" (a share).

@@ -142,7 +142,7 @@ func TestCommandLineErrors(t *testing.T) {
 		{"no command", nil, exitUsage, "Usage:"},
 		{"unknown command", []string{"frobnicate"}, exitUsage, `unknown command "frobnicate"`},
 		{"no input", []string{"analyze"}, exitUsage, "no INPUT given"},
-		{"bad format", []string{"analyze", "--format", "xml", "x.log"}, exitUsage, "want text or json"},
+		{"bad format", []string{"analyze", "--format", "xml", "x.log"}, exitUsage, "want text, json or markdown"},
 		{"bad input format", []string{"analyze", "--input-format", "xml", "x.log"}, exitUsage, "--input-format"},
 		{"missing input", []string{"analyze", "/nonexistent/slow.log"}, exitError, "/nonexistent/slow.log"},
 		{"missing schema", []string{"analyze", "--schema", "/nonexistent/schema.sql", "../../fixtures/slow.log"}, exitError, "/nonexistent/schema.sql"},

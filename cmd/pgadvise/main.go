@@ -3,7 +3,8 @@
 //
 // Usage:
 //
-//	pgadvise analyze [--schema FILE] [--format text|json] [-o FILE] INPUT...
+//	pgadvise analyze [--schema FILE] [--format text|json|markdown] [-o FILE] INPUT...
+//	pgadvise migrate --tool TOOL --dir DIR [--schema FILE] INPUT...
 //	pgadvise version
 //
 // Run "pgadvise help" or "pgadvise analyze --help" for details.
@@ -12,5 +13,7 @@ package main
 import "os"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	// stderrOf marks a terminal, so that only a person at one sees the
+	// progress line; tests call run with buffers.
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, stderrOf(os.Stderr)))
 }

@@ -1,0 +1,230 @@
+package main
+
+// What analyze (and migrate) add for CI: --fail-on gating, --baseline,
+// --show-values, the Markdown format, the progress line on a terminal.
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"golang.org/x/term"
+
+	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/report"
+)
+
+// exitFindings is analyze's exit code when --fail-on matched a
+// recommendation (after --min-benefit and --baseline).
+const exitFindings = 3
+
+// exitCodesHelp ends analyze's --help.
+const exitCodesHelp = `
+Exit codes:
+  0  the report was written (whatever it recommends, without --fail-on)
+  1  the run could not complete: a missing input, an unreadable schema or baseline, a write error
+  2  bad command line
+  3  --fail-on: a recommendation of a listed kind survived --min-benefit and --baseline
+
+CI:
+  pgadvise analyze --schema schema.sql --format markdown -o advice.md \
+      --baseline main-report.json --fail-on create_index,drop_index postgresql.log
+`
+
+// failKinds lists the values --fail-on takes besides "any", which is every
+// kind but the low-confidence unused_index (the last).
+func failKinds() []string {
+	return []string{"create_index", "drop_index", "summary_table", "partition", "unused_index"}
+}
+
+// extras holds the flags and state analyze and migrate add to the pipeline.
+type extras struct {
+	mig    *migrateMode // nil for analyze
+	stderr io.Writer
+
+	failOn     string
+	baseline   string
+	showValues bool
+
+	fail map[string]bool
+	base *report.Document
+	prog *report.Progress
+}
+
+// newExtras registers the flags on fs and wraps its usage text.
+func newExtras(fs *flag.FlagSet, mig *migrateMode, stderr io.Writer) *extras {
+	x := &extras{mig: mig, stderr: stderr}
+	fs.StringVar(&x.baseline, "baseline", "", "an earlier run's JSON report (`FILE`): report only the recommendations it did not have (same kind, table and DDL)")
+	if mig != nil {
+		mig.addFlags(fs)
+		fs.Usage = func() {
+			fmt.Fprint(fs.Output(), migrateUsage)
+			fs.PrintDefaults()
+		}
+		return x
+	}
+	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of create_index, drop_index, summary_table, partition, unused_index, or any (all but unused_index)")
+	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports: they can hold customer data")
+	usage := fs.Usage
+	fs.Usage = func() {
+		usage()
+		fmt.Fprint(fs.Output(), exitCodesHelp)
+	}
+	return x
+}
+
+// validFormat reports whether analyze can write format.
+func validFormat(format string) bool {
+	return format == "text" || format == "json" || format == "markdown"
+}
+
+// check validates the flags and reads the baseline; a non-zero code ends
+// the run. It also starts the progress line when stderr is a terminal.
+func (x *extras) check(inputs []string) int {
+	name := "analyze"
+	if x.mig != nil {
+		name = "migrate"
+		if code := x.mig.check(x.stderr); code != exitOK {
+			return code
+		}
+	}
+	if x.failOn != "" {
+		x.fail = map[string]bool{}
+		for _, k := range strings.Split(x.failOn, ",") {
+			k = strings.TrimSpace(k)
+			switch {
+			case k == "any":
+				for _, kind := range failKinds()[:4] {
+					x.fail[kind] = true
+				}
+			case contains(failKinds(), k):
+				x.fail[k] = true
+			default:
+				fmt.Fprintf(x.stderr, "pgadvise %s: --fail-on %q: want a comma list of %s, or any\n", name, k, strings.Join(failKinds(), ", "))
+				return exitUsage
+			}
+		}
+	}
+	if x.baseline != "" {
+		base, err := report.ReadBaseline(x.baseline)
+		if err != nil {
+			fmt.Fprintf(x.stderr, "pgadvise: %v\n", err)
+			return exitError
+		}
+		x.base = base
+	}
+	if t, ok := x.stderr.(terminal); ok {
+		var total int64
+		for _, in := range inputs {
+			if in == "-" {
+				total = 0 // standard input: size unknown, so no share
+				break
+			}
+			if fi, err := os.Stat(in); err == nil {
+				total += fi.Size()
+			}
+		}
+		x.prog = report.NewProgress(t, total, nil)
+		if w, _, err := term.GetSize(int(t.Fd())); err == nil {
+			x.prog.SetWidth(w)
+		}
+	}
+	return exitOK
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// read reads one input (a path, or - for stdin) as capture.ReadFile does,
+// through the progress line when there is one.
+func (x *extras) read(in string, stdin io.Reader, format capture.Format, emit func(*capture.Statement) error) (*capture.Stats, error) {
+	if x.prog == nil {
+		if in == "-" {
+			return capture.Read(stdin, "-", format, emit)
+		}
+		return capture.ReadFile(in, format, emit)
+	}
+	defer x.prog.Clear() // messages about this input follow on a clean line
+	counted := func(st *capture.Statement) error {
+		x.prog.Statement()
+		return emit(st)
+	}
+	if in == "-" {
+		return capture.Read(x.prog.Reader(stdin, "-"), "-", format, counted)
+	}
+	f, err := os.Open(in)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return capture.Read(x.prog.Reader(f, in), in, format, counted)
+}
+
+// apply finishes the document: baseline filtering and samples. In migrate
+// mode it writes the migration files and ends the run (done).
+func (x *extras) apply(doc *report.Document, w *analyzer.Workload, stdout io.Writer) (code int, done bool) {
+	if x.prog != nil {
+		x.prog.Done()
+	}
+	if x.base != nil {
+		report.FilterBaseline(doc, x.base, x.baseline)
+	}
+	if x.showValues {
+		report.IncludeSamples(doc, w)
+	}
+	if x.mig != nil {
+		return x.mig.write(doc, stdout, x.stderr), true
+	}
+	return exitOK, false
+}
+
+// exitCode is analyze's exit code once the report is written: exitFindings
+// when --fail-on matches.
+func (x *extras) exitCode(doc *report.Document) int {
+	if len(x.fail) == 0 {
+		return exitOK
+	}
+	byKind := map[string]int{}
+	for _, r := range doc.Recommendations {
+		if x.fail[r.Kind] {
+			byKind[r.Kind]++
+		}
+	}
+	if len(byKind) == 0 {
+		return exitOK
+	}
+	var parts []string
+	for _, k := range failKinds() {
+		if n := byKind[k]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+		}
+	}
+	what := "recommendation(s)"
+	if x.base != nil {
+		what = "new recommendation(s) (not in the baseline)"
+	}
+	fmt.Fprintf(x.stderr, "pgadvise: --fail-on %s: %s %s; exit %d\n", x.failOn, strings.Join(parts, ", "), what, exitFindings)
+	return exitFindings
+}
+
+// terminal is standard error when it is a terminal. main wraps os.Stderr in
+// it (stderrOf); only then does analyze draw its progress line, so tests,
+// pipes and CI logs never get one.
+type terminal struct{ *os.File }
+
+// stderrOf returns f wrapped as a terminal if it is one.
+func stderrOf(f *os.File) io.Writer {
+	if term.IsTerminal(int(f.Fd())) {
+		return terminal{f}
+	}
+	return f
+}

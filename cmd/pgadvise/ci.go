@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"golang.org/x/term"
@@ -34,8 +35,9 @@ CI:
       --baseline main-report.json --fail-on create_index,drop_index postgresql.log
 `
 
-// failKinds lists the values --fail-on takes besides "any", which is every
-// kind but the low-confidence unused_index (the last).
+// failKinds lists the kinds --fail-on takes. Besides them, "any" matches
+// every recommendation of high confidence; low-confidence advice (an
+// unused_index, a Citus distribution) counts only when its kind is named.
 func failKinds() []string {
 	return []string{"create_index", "drop_index", "summary_table", "partition", "unused_index"}
 }
@@ -49,7 +51,8 @@ type extras struct {
 	baseline   string
 	showValues bool
 
-	fail map[string]bool
+	fail    map[string]bool
+	failAny bool // --fail-on any
 	base *report.Document
 	prog *report.Progress
 }
@@ -66,7 +69,7 @@ func newExtras(fs *flag.FlagSet, mig *migrateMode, stderr io.Writer) *extras {
 		}
 		return x
 	}
-	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of create_index, drop_index, summary_table, partition, unused_index, or any (all but unused_index)")
+	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of create_index, drop_index, summary_table, partition, unused_index, or any (every kind, high confidence only)")
 	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports: they can hold customer data")
 	usage := fs.Usage
 	fs.Usage = func() {
@@ -97,9 +100,7 @@ func (x *extras) check(inputs []string) int {
 			k = strings.TrimSpace(k)
 			switch {
 			case k == "any":
-				for _, kind := range failKinds()[:4] {
-					x.fail[kind] = true
-				}
+				x.failAny = true
 			case contains(failKinds(), k):
 				x.fail[k] = true
 			default:
@@ -190,12 +191,12 @@ func (x *extras) apply(doc *report.Document, w *analyzer.Workload, stdout io.Wri
 // exitCode is analyze's exit code once the report is written: exitFindings
 // when --fail-on matches.
 func (x *extras) exitCode(doc *report.Document) int {
-	if len(x.fail) == 0 {
+	if len(x.fail) == 0 && !x.failAny {
 		return exitOK
 	}
 	byKind := map[string]int{}
 	for _, r := range doc.Recommendations {
-		if x.fail[r.Kind] {
+		if x.fail[r.Kind] || x.failAny && r.Confidence != "low" {
 			byKind[r.Kind]++
 		}
 	}
@@ -206,8 +207,15 @@ func (x *extras) exitCode(doc *report.Document) int {
 	for _, k := range failKinds() {
 		if n := byKind[k]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", n, k))
+			delete(byKind, k)
 		}
 	}
+	var other []string // kinds this list does not know yet (with any)
+	for k, n := range byKind {
+		other = append(other, fmt.Sprintf("%d %s", n, k))
+	}
+	sort.Strings(other)
+	parts = append(parts, other...)
 	what := "recommendation(s)"
 	if x.base != nil {
 		what = "new recommendation(s) (not in the baseline)"

@@ -53,8 +53,8 @@ type extras struct {
 
 	fail    map[string]bool
 	failAny bool // --fail-on any
-	base *report.Document
-	prog *report.Progress
+	base    *report.Document
+	prog    *report.Progress
 }
 
 // newExtras registers the flags on fs and wraps its usage text.

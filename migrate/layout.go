@@ -3,6 +3,8 @@ package migrate
 import (
 	"fmt"
 	"regexp"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -18,20 +20,120 @@ type layout struct {
 	file func(version string, p *part) []File
 	// whole, if set, renders all units as one migration instead.
 	whole func(version string, units []*unit) []File
+	// upPart returns the part of an existing file that runs on up ("" for
+	// a file that is no up migration).
+	upPart func(name, content string) string
+}
+
+// occurrence is where a statement was last written: a file, and its rank
+// in the folder's version order.
+type occurrence struct {
+	file string
+	rank int
+}
+
+// upStatements maps each statement the up migrations among files hold
+// (white space folded) to its last occurrence, in version order.
+func (l *layout) upStatements(files []File) map[string]occurrence {
+	type versioned struct {
+		f File
+		v uint64
+	}
+	var ups []versioned
+	for _, f := range files {
+		m := l.versionRE.FindStringSubmatch(f.Name)
+		if f.Content == "" || m == nil {
+			continue
+		}
+		v := m[1]
+		if i := strings.IndexAny(v, "._"); i >= 0 {
+			v = v[:i]
+		}
+		n, _ := strconv.ParseUint(v, 10, 64)
+		ups = append(ups, versioned{f, n})
+	}
+	sort.SliceStable(ups, func(i, j int) bool {
+		if ups[i].v != ups[j].v {
+			return ups[i].v < ups[j].v
+		}
+		return ups[i].f.Name < ups[j].f.Name
+	})
+	out := map[string]occurrence{}
+	for rank, u := range ups {
+		steps, err := parseSteps(stripSQLComments(l.upPart(u.f.Name, u.f.Content)))
+		if err != nil {
+			continue // not ours to judge
+		}
+		for _, s := range steps {
+			if !s.comment {
+				out[foldSpace(s.sql)] = occurrence{u.f.Name, rank}
+			}
+		}
+	}
+	return out
+}
+
+// stripSQLComments drops whole-line comments (annotations included).
+func stripSQLComments(s string) string {
+	var b strings.Builder
+	for _, l := range strings.Split(s, "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "--") {
+			b.WriteString(l + "\n")
+		}
+	}
+	return b.String()
+}
+
+func foldSpace(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// upBySuffix: the file is an up migration if its name ends so.
+func upBySuffix(suffix string) func(name, content string) string {
+	return func(name, content string) string {
+		if strings.HasSuffix(name, suffix) {
+			return content
+		}
+		return ""
+	}
+}
+
+// upBetween: the up migration is the text between two markers.
+func upBetween(up, down string) func(name, content string) string {
+	return func(name, content string) string {
+		i := strings.Index(content, up)
+		if i < 0 {
+			return ""
+		}
+		rest := content[i+len(up):]
+		if nl := strings.IndexByte(rest, '\n'); nl >= 0 { // the marker's line ends with options
+			rest = rest[nl+1:]
+		}
+		if j := strings.Index(rest, down); j >= 0 {
+			rest = rest[:j]
+		}
+		return rest
+	}
 }
 
 func layoutOf(t Tool) *layout {
 	switch t {
 	case GolangMigrate:
-		return &layout{tool: t, versionRE: golangMigrateRE, defaultWidth: 6, split: aloneNoTx, file: golangMigrateFile}
+		return &layout{tool: t, versionRE: golangMigrateRE, defaultWidth: 6, split: aloneNoTx, file: golangMigrateFile, upPart: upBySuffix(".up.sql")}
 	case Goose:
-		return &layout{tool: t, versionRE: gooseRE, defaultTimestamp: true, defaultWidth: 5, split: byTxMode, file: gooseFile}
+		return &layout{tool: t, versionRE: gooseRE, defaultTimestamp: true, defaultWidth: 5, split: byTxMode, file: gooseFile,
+			upPart: upBetween("-- +goose Up", "-- +goose Down")}
 	case Flyway:
-		return &layout{tool: t, versionRE: flywayRE, split: byTxMode, file: flywayFile}
+		return &layout{tool: t, versionRE: flywayRE, split: byTxMode, file: flywayFile,
+			upPart: func(name, content string) string {
+				if strings.HasPrefix(name, "V") {
+					return content
+				}
+				return ""
+			}}
 	case Dbmate:
-		return &layout{tool: t, versionRE: numberedSQLRE, defaultTimestamp: true, split: aloneNoTx, file: dbmateFile}
+		return &layout{tool: t, versionRE: numberedSQLRE, defaultTimestamp: true, split: aloneNoTx, file: dbmateFile,
+			upPart: upBetween("-- migrate:up", "-- migrate:down")}
 	case SQL:
-		return &layout{tool: t, versionRE: numberedSQLRE, defaultWidth: 4, whole: sqlFiles}
+		return &layout{tool: t, versionRE: numberedSQLRE, defaultWidth: 4, whole: sqlFiles, upPart: upBySuffix(".up.sql")}
 	}
 	return nil
 }

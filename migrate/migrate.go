@@ -121,12 +121,21 @@ type Result struct {
 var kindRank = map[string]int{"create_index": 0, "summary_table": 1, "partition": 2, "drop_index": 3, "unused_index": 4}
 
 // Plan turns recommendations into the files of opt.Tool for a folder that
-// already holds the files named existing (their base names). It writes
-// nothing.
-func Plan(recs []report.Recommendation, existing []string, opt Options) (*Result, error) {
+// already holds the files existing (base names; contents, where given, are
+// searched for migrations already written). It writes nothing.
+//
+// A recommendation whose statement an up migration of the folder already
+// holds (and no later one reverses) is skipped: running migrate again on
+// the same advice adds nothing.
+func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, error) {
 	if opt.Versioning == "" {
 		opt.Versioning = VersionAuto
 	}
+	layout := layoutOf(opt.Tool)
+	if layout == nil {
+		return nil, fmt.Errorf("migrate: unknown tool %q", opt.Tool)
+	}
+	written := layout.upStatements(existing)
 	res := &Result{}
 	var units []*unit
 	ordered := make([]*report.Recommendation, 0, len(recs))
@@ -141,6 +150,14 @@ func Plan(recs []report.Recommendation, existing []string, opt Options) (*Result
 			res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "low confidence (pass --include-low-confidence to write it)"})
 			continue
 		}
+		if at, ok := written[foldSpace(r.DDL)]; ok && r.DDL != "" {
+			// Unless a later migration reverses it (its down statement
+			// runs on up there), it is written already.
+			if undo, undone := written[foldSpace(r.DownDDL)]; r.DownDDL == "" || !undone || undo.rank < at.rank {
+				res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "already in " + at.file})
+				continue
+			}
+		}
 		u, why, err := newUnit(r)
 		if err != nil {
 			return nil, err
@@ -154,17 +171,17 @@ func Plan(recs []report.Recommendation, existing []string, opt Options) (*Result
 	if len(units) == 0 {
 		return res, nil
 	}
-	layout := layoutOf(opt.Tool)
-	if layout == nil {
-		return nil, fmt.Errorf("migrate: unknown tool %q", opt.Tool)
+	names := make([]string, len(existing))
+	for i, f := range existing {
+		names[i] = f.Name
 	}
-	seq, err := newSequence(layout, existing, opt)
+	seq, err := newSequence(layout, names, opt)
 	if err != nil {
 		return nil, err
 	}
 	files, n := layout.render(units, seq)
 	taken := make(map[string]bool, len(existing))
-	for _, e := range existing {
+	for _, e := range names {
 		taken[e] = true
 	}
 	for _, f := range files {

@@ -135,6 +135,15 @@ func TestGolden(t *testing.T) {
 	}
 }
 
+// named lists files by name only.
+func named(names ...string) []File {
+	var out []File
+	for _, n := range names {
+		out = append(out, File{Name: n})
+	}
+	return out
+}
+
 func names(files []File) []string {
 	var out []string
 	for _, f := range files {
@@ -186,7 +195,7 @@ func TestNumbering(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res, err := Plan(oneIndex(), tt.existing, Options{Tool: tt.tool, Versioning: tt.vers, Now: clock})
+			res, err := Plan(oneIndex(), named(tt.existing...), Options{Tool: tt.tool, Versioning: tt.vers, Now: clock})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -211,7 +220,7 @@ func TestConsecutiveVersions(t *testing.T) {
 	if diff := cmp.Diff(want, names(res.Files)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}
-	res, err = Plan(recs, []string{"000041_x.up.sql"}, Options{Tool: GolangMigrate, Now: clock})
+	res, err = Plan(recs, named("000041_x.up.sql"), Options{Tool: GolangMigrate, Now: clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +259,15 @@ func TestNeverOverwrite(t *testing.T) {
 		t.Errorf("the first run's file was overwritten: %q", data)
 	}
 
+	// The same advice again: nothing new to write.
+	third, err := Generate(dir, oneIndex(), Options{Tool: GolangMigrate, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(third.Files) != 0 || len(third.Skipped) != 1 || third.Skipped[0].Why != "already in 000002_create_t_a_idx.up.sql" {
+		t.Errorf("third run: files %v, skipped %+v", names(third.Files), third.Skipped)
+	}
+
 	// A collision (a file Plan did not know of) fails before writing anything.
 	dir2 := t.TempDir()
 	files := []File{{"a.sql", "new"}, {"b.sql", "new"}}
@@ -264,6 +282,43 @@ func TestNeverOverwrite(t *testing.T) {
 	}
 	if data, _ := os.ReadFile(filepath.Join(dir2, "b.sql")); string(data) != "old" {
 		t.Errorf("b.sql overwritten: %q", data)
+	}
+}
+
+// TestAlreadyWritten: advice an up migration of the folder holds is not
+// written again, unless a later migration reversed it; a statement in a
+// down section does not count.
+func TestAlreadyWritten(t *testing.T) {
+	create := oneIndex()[0].DDL
+	drop := oneIndex()[0].DownDDL
+	tests := []struct {
+		name     string
+		tool     Tool
+		existing []File
+		skipped  bool
+	}{
+		{"golang-migrate up", GolangMigrate, []File{{"000001_a.up.sql", "-- hand-written\n" + create + "\n"}, {"000001_a.down.sql", drop + "\n"}}, true},
+		{"golang-migrate other spacing", GolangMigrate, []File{{"000001_a.up.sql", strings.ReplaceAll(create, " ON ", "\n  ON ") + "\n"}}, true},
+		{"golang-migrate only in a down", GolangMigrate, []File{{"000001_a.up.sql", drop + "\n"}, {"000001_a.down.sql", create + "\n"}}, false},
+		{"golang-migrate reversed later", GolangMigrate, []File{{"000001_a.up.sql", create + "\n"}, {"000002_b.up.sql", drop + "\n"}}, false},
+		{"golang-migrate reversed, then again", GolangMigrate, []File{{"000001_a.up.sql", create + "\n"}, {"000002_b.up.sql", drop + "\n"}, {"000010_c.up.sql", create + "\n"}}, true},
+		{"goose up", Goose, []File{{"00001_a.sql", "-- +goose NO TRANSACTION\n-- +goose Up\n" + create + "\n-- +goose Down\n" + drop + "\n"}}, true},
+		{"goose down only", Goose, []File{{"00001_a.sql", "-- +goose Up\n" + drop + "\n-- +goose Down\n" + create + "\n"}}, false},
+		{"dbmate up", Dbmate, []File{{"20240101000000_a.sql", "-- migrate:up transaction:false\n" + create + "\n-- migrate:down\n"}}, true},
+		{"flyway undo only", Flyway, []File{{"U1__a.sql", create + "\n"}}, false},
+		{"flyway versioned", Flyway, []File{{"V1__a.sql", create + "\n"}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := Plan(oneIndex(), tt.existing, Options{Tool: tt.tool, Now: clock})
+			if err != nil {
+				t.Fatal(err)
+			}
+			skipped := len(res.Skipped) == 1 && strings.HasPrefix(res.Skipped[0].Why, "already in ")
+			if skipped != tt.skipped || skipped == (len(res.Files) > 0) {
+				t.Errorf("files %v, skipped %+v; want skipped = %v", names(res.Files), res.Skipped, tt.skipped)
+			}
+		})
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/pgadvise/pgadvise/report"
 )
@@ -27,9 +28,13 @@ func Generate(dir string, recs []report.Recommendation, opt Options) (*Result, e
 	return res, nil
 }
 
-// listDir returns the names of the entries of dir (none if it does not
-// exist).
-func listDir(dir string) ([]string, error) {
+// maxReadBytes bounds the files listDir reads: migrations are small, and a
+// larger file (a data dump) is listed by name only.
+const maxReadBytes = 1 << 20
+
+// listDir returns the entries of dir (none if it does not exist), with the
+// contents of its .sql files.
+func listDir(dir string) ([]File, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil
@@ -37,11 +42,19 @@ func listDir(dir string) ([]string, error) {
 	if err != nil {
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	names := make([]string, 0, len(entries))
+	files := make([]File, 0, len(entries))
 	for _, e := range entries {
-		names = append(names, e.Name())
+		f := File{Name: e.Name()}
+		if info, err := e.Info(); err == nil && info.Mode().IsRegular() && info.Size() <= maxReadBytes && strings.HasSuffix(f.Name, ".sql") {
+			data, err := os.ReadFile(filepath.Join(dir, f.Name))
+			if err != nil {
+				return nil, fmt.Errorf("migrate: %w", err)
+			}
+			f.Content = string(data)
+		}
+		files = append(files, f)
 	}
-	return names, nil
+	return files, nil
 }
 
 // Write creates the files in dir. It never overwrites: if any of them

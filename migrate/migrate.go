@@ -13,8 +13,9 @@
 //	sql             psql's autocommit: each statement on its own
 //
 // Files continue the folder's numbering (sequence and zero padding, or
-// timestamps), never overwrite an existing file, and are the same bytes for
-// the same recommendations and clock reading.
+// timestamps), never overwrite an existing file, leave out advice the
+// folder's up migrations already hold, and are the same bytes for the same
+// recommendations, folder and clock reading.
 //
 // Nothing but the command line imports this package.
 package migrate

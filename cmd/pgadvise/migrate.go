@@ -17,7 +17,8 @@ const migrateUsage = `Usage: pgadvise migrate --tool TOOL --dir DIR [analyze's f
 Runs analyze on INPUT and writes its recommendations as migration files
 into DIR, with their down (undo) steps, continuing the numbering of the
 files already there (the next number with the same zero padding, or
-timestamps if the folder uses them). It never overwrites a file.
+timestamps if the folder uses them). It never overwrites a file, and
+skips advice an up migration of DIR already holds.
 
 CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block; each
 tool's files say so and run it outside one:

@@ -13,6 +13,11 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
+// SelfTag starts every statement pgadvise sends to a database (catalog's
+// too): ReadPGStatStatementsLive leaves such statements out, so that
+// pgadvise's own reads never count as the workload.
+const SelfTag = "/* pgadvise */ "
+
 // PGSSLiveName is the input name ReadPGStatStatementsLive gives its Stats.
 const PGSSLiveName = "pg_stat_statements"
 
@@ -60,11 +65,11 @@ func ReadPGStatStatementsInfo(ctx context.Context, conn *pgx.Conn) (*PGSSInfo, e
 
 func pgssInfo(ctx context.Context, q pgssExec) (*PGSSInfo, error) {
 	info := &PGSSInfo{Dealloc: -1}
-	if err := q.QueryRow(ctx, `SELECT pg_catalog.current_database()::text`).Scan(&info.Database); err != nil {
+	if err := q.QueryRow(ctx, SelfTag+`SELECT pg_catalog.current_database()::text`).Scan(&info.Database); err != nil {
 		return nil, fmt.Errorf("capture: pg_stat_statements: %w", err)
 	}
 	db := info.Database
-	err := q.QueryRow(ctx, `SELECT n.nspname::text, e.extversion
+	err := q.QueryRow(ctx, SelfTag+`SELECT n.nspname::text, e.extversion
 		FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
 		WHERE e.extname = 'pg_stat_statements'`).Scan(&info.Schema, &info.Version)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -75,7 +80,7 @@ func pgssInfo(ctx context.Context, q pgssExec) (*PGSSInfo, error) {
 		return nil, fmt.Errorf("capture: looking for pg_stat_statements: %w", err)
 	}
 	var max, track *string
-	if err := q.QueryRow(ctx, `SELECT pg_catalog.current_setting('pg_stat_statements.max', true),
+	if err := q.QueryRow(ctx, SelfTag+`SELECT pg_catalog.current_setting('pg_stat_statements.max', true),
 		pg_catalog.current_setting('pg_stat_statements.track', true)`).Scan(&max, &track); err != nil {
 		return nil, fmt.Errorf("capture: reading pg_stat_statements settings: %w", err)
 	}
@@ -89,13 +94,13 @@ func pgssInfo(ctx context.Context, q pgssExec) (*PGSSInfo, error) {
 		info.Track = *track
 	}
 	var hasInfo bool
-	if err := q.QueryRow(ctx, `SELECT pg_catalog.to_regclass(pg_catalog.quote_ident($1) || '.pg_stat_statements_info') IS NOT NULL`,
+	if err := q.QueryRow(ctx, SelfTag+`SELECT pg_catalog.to_regclass(pg_catalog.quote_ident($1) || '.pg_stat_statements_info') IS NOT NULL`,
 		info.Schema).Scan(&hasInfo); err != nil {
 		return nil, fmt.Errorf("capture: looking for pg_stat_statements_info: %w", err)
 	}
 	if hasInfo {
 		var reset *time.Time
-		err := q.QueryRow(ctx, `SELECT dealloc, stats_reset FROM `+pgx.Identifier{info.Schema, "pg_stat_statements_info"}.Sanitize()).
+		err := q.QueryRow(ctx, SelfTag+`SELECT dealloc, stats_reset FROM `+pgx.Identifier{info.Schema, "pg_stat_statements_info"}.Sanitize()).
 			Scan(&info.Dealloc, &reset)
 		if err != nil {
 			return nil, pgssError(err, db)
@@ -133,7 +138,8 @@ func pgssError(err error, db string) error {
 // Rows with calls = 0 (planned, never executed to completion) are skipped
 // as ReasonNoCalls; rows whose text is hidden ("<insufficient privilege>":
 // another role's statements, without pg_read_all_stats) or empty as
-// ReasonNoQueryText. Statements are emitted in query-text order (byte
+// ReasonNoQueryText; pgadvise's own statements (SelfTag) as
+// ReasonOtherMessage. Statements are emitted in query-text order (byte
 // order). Stats.Lines counts the rows read.
 //
 // The error wraps ErrNoPGStatStatements, with how to enable it, when the
@@ -145,7 +151,7 @@ func ReadPGStatStatementsLive(ctx context.Context, conn *pgx.Conn, emit func(*St
 	}
 	view := pgx.Identifier{info.Schema, "pg_stat_statements"}.Sanitize()
 	var cols []string
-	rows, err := conn.Query(ctx, `SELECT a.attname::text FROM pg_catalog.pg_attribute a
+	rows, err := conn.Query(ctx, SelfTag+`SELECT a.attname::text FROM pg_catalog.pg_attribute a
 		WHERE a.attrelid = pg_catalog.to_regclass($1) AND a.attnum > 0 AND NOT a.attisdropped`, view)
 	if err != nil {
 		return nil, fmt.Errorf("capture: reading the columns of %s: %w", view, err)
@@ -182,7 +188,7 @@ func ReadPGStatStatementsLive(ctx context.Context, conn *pgx.Conn, emit func(*St
 	if has["toplevel"] {
 		where += " AND toplevel"
 	}
-	sql := `SELECT query, calls::int8, ` + total + `::float8, ` + maxExpr + `, ` + rowsExpr + `
+	sql := SelfTag + `SELECT query, calls::int8, ` + total + `::float8, ` + maxExpr + `, ` + rowsExpr + `
 		FROM ` + view + ` WHERE ` + where + `
 		ORDER BY query COLLATE "C", 2, 3, 4, 5`
 	st := &Stats{Name: PGSSLiveName, Format: FormatPGSS}
@@ -212,6 +218,9 @@ func ReadPGStatStatementsLive(ctx context.Context, conn *pgx.Conn, emit func(*St
 		}
 		st.Bytes += int64(len(q))
 		switch {
+		case strings.HasPrefix(q, SelfTag):
+			st.Skip(ReasonOtherMessage, line) // pgadvise's own
+			continue
 		case strings.TrimSpace(q) == "" || q == "<insufficient privilege>":
 			st.Skip(ReasonNoQueryText, line)
 			continue

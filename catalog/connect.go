@@ -159,7 +159,7 @@ func setGuards(ctx context.Context, conn *pgx.Conn, opt ConnectOptions) error {
 	params := append(opt.guards(), [2]string{"application_name", opt.ApplicationName})
 	for _, g := range params {
 		// set_config(name, value, false) is SET name = value.
-		if _, err := conn.Exec(ctx, "SELECT pg_catalog.set_config($1, $2, false)", g[0], g[1]); err != nil {
+		if _, err := conn.Exec(ctx, selfTag+"SELECT pg_catalog.set_config($1, $2, false)", g[0], g[1]); err != nil {
 			if g[0] == "application_name" {
 				continue // cosmetic
 			}
@@ -167,7 +167,7 @@ func setGuards(ctx context.Context, conn *pgx.Conn, opt ConnectOptions) error {
 		}
 	}
 	var ro string
-	if err := conn.QueryRow(ctx, "SHOW default_transaction_read_only").Scan(&ro); err != nil {
+	if err := conn.QueryRow(ctx, selfTag+"SHOW default_transaction_read_only").Scan(&ro); err != nil {
 		return fmt.Errorf("checking default_transaction_read_only: %w", err)
 	}
 	if ro != "on" {

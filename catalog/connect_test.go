@@ -11,7 +11,16 @@ import (
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
+
+	"github.com/pgadvise/pgadvise/capture"
 )
+
+// TestSelfTag: capture must recognize the statements catalog sends.
+func TestSelfTag(t *testing.T) {
+	if selfTag != capture.SelfTag {
+		t.Errorf("catalog tags its statements %q, capture skips %q", selfTag, capture.SelfTag)
+	}
+}
 
 // fakePooler accepts connections like PgBouncer does: a startup packet with
 // a parameter it does not know is refused with "unsupported startup

@@ -37,6 +37,9 @@ type Snapshot struct {
 	// (pg_stat_database.stats_reset): Index.Stats.Scans and the n_tup_*
 	// counters count from then. Nil: never reset.
 	StatsReset *time.Time `json:"stats_reset"`
+	// InRecovery reports a snapshot of a standby: its counters count only
+	// the reads it served.
+	InRecovery bool `json:"in_recovery,omitempty"`
 	// Schema holds the tables with their statistics.
 	Schema *Schema `json:"-"`
 	// Workload is pg_stat_statements at TakenAt, when it was asked for.
@@ -66,6 +69,7 @@ func NewSnapshot(schema *Schema, rep *LiveReport) *Snapshot {
 		s.ServerVersion = rep.ServerVersion
 		s.Database = rep.Database
 		s.StatsReset = rep.StatsReset
+		s.InRecovery = rep.InRecovery
 		s.Issues = append([]LiveIssue(nil), rep.Issues...)
 	}
 	return s
@@ -95,6 +99,7 @@ type snapshotJSON struct {
 	ServerVersion string              `json:"server_version"`
 	Database      string              `json:"database"`
 	StatsReset    *time.Time          `json:"stats_reset"`
+	InRecovery    bool                `json:"in_recovery,omitempty"`
 	WorkloadSince *time.Time          `json:"workload_since,omitempty"`
 	Issues        []LiveIssue         `json:"issues,omitempty"`
 	Tables        []*Table            `json:"tables"`
@@ -114,6 +119,7 @@ func WriteSnapshot(w io.Writer, s *Snapshot) error {
 		ServerVersion: s.ServerVersion,
 		Database:      s.Database,
 		StatsReset:    utcPtr(s.StatsReset),
+		InRecovery:    s.InRecovery,
 		WorkloadSince: utcPtr(s.WorkloadSince),
 		Issues:        s.Issues,
 		Tables:        s.Schema.SortedTables(),
@@ -206,6 +212,7 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 		ServerVersion: doc.ServerVersion,
 		Database:      doc.Database,
 		StatsReset:    utcPtr(doc.StatsReset),
+		InRecovery:    doc.InRecovery,
 		WorkloadSince: utcPtr(doc.WorkloadSince),
 		Issues:        doc.Issues,
 		Schema:        NewSchema(),

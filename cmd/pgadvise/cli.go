@@ -35,6 +35,10 @@ tables and partition keys the workload needs.
 
 Usage:
   pgadvise analyze [flags] INPUT...   analyze captured queries
+  pgadvise analyze --dsn URL [INPUT...] | --stats FILE [INPUT...]
+                                      ... with a live database's schema and statistics
+  pgadvise snapshot [--dsn URL] [--workload] -o FILE
+                                      save a database's schema, statistics and workload
   pgadvise migrate --tool TOOL --dir DIR [flags] INPUT...
                                       write the recommendations as migration files
   pgadvise version                    print the version
@@ -59,6 +63,8 @@ Examples:
   pgadvise analyze --format json -o report.json postgresql-*.csv.gz
   pgadvise analyze --schema schema.sql --budget 2GiB --min-benefit 1% postgresql.log
   psql -c "\copy (select * from pg_stat_statements) to stdout csv header" | pgadvise analyze -
+  pgadvise analyze --dsn postgres://pgadvise@db/shop       (live statistics and pg_stat_statements)
+  pgadvise analyze --stats stats.json postgresql.log       (statistics from pgadvise snapshot)
 
 Flags:
 `
@@ -73,12 +79,17 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runAnalyze(args[1:], stdin, stdout, stderr)
 	case "migrate":
 		return runMigrate(args[1:], stdin, stdout, stderr)
+	case "snapshot":
+		return runSnapshot(args[1:], stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintf(stdout, "pgadvise %s\n", buildVersion())
 		return exitOK
 	case "help", "-h", "-help", "--help":
 		if len(args) > 1 && args[1] == "analyze" {
 			return runAnalyze([]string{"--help"}, stdin, stdout, stderr)
+		}
+		if len(args) > 1 && args[1] == "snapshot" {
+			return runSnapshot([]string{"--help"}, stdout, stderr)
 		}
 		if len(args) > 1 && args[1] == "migrate" {
 			return runMigrate([]string{"--help"}, stdin, stdout, stderr)
@@ -135,6 +146,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		fs.PrintDefaults()
 	}
 	x := newExtras(fs, mig, stderr)
+	lv := newLiveFlags(fs) // live.go
 	inputs, err := parseInterspersed(fs, args)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -142,7 +154,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		}
 		return exitUsage
 	}
-	if len(inputs) == 0 {
+	if len(inputs) == 0 && !lv.givesWorkload() {
 		fmt.Fprintln(stderr, "pgadvise analyze: no INPUT given (a log file, a pg_stat_statements CSV, a .sql file, or - for standard input)")
 		fs.Usage()
 		return exitUsage
@@ -172,6 +184,10 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	}
 
 	var schemaInfo report.SchemaInfo
+	if code := lv.load(f.schema, len(inputs) == 0, &schemaInfo, stderr); code != exitOK {
+		return code
+	}
+	defer lv.close()
 	if f.schema != "" {
 		s, rep, err := catalog.ReadDDLFile(f.schema)
 		if err != nil {
@@ -203,11 +219,17 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 			fmt.Fprintf(stderr, "pgadvise: %s: skipped %s\n", in, summary)
 		}
 	}
+	if st, code := lv.readWorkload(a, stderr); code != exitOK {
+		return code
+	} else if st != nil {
+		stats = append(stats, st)
+	}
 	w := a.Result()
 	if w.Records == 0 {
 		fmt.Fprintln(stderr, "pgadvise: no statements found in the input(s); is log_min_duration_statement (or log_statement) set?")
 	}
 	advice := advisor.Advise(w, schemaInfo.Schema, opt)
+	lv.annotate(advice)
 	doc := report.Build(stats, schemaInfo, w, advice)
 	if code, done := x.apply(doc, w, stdout); done {
 		return code

@@ -1,0 +1,171 @@
+// Command tpch measures the quality of pgadvise's index recommendations on
+// TPC-H, the way the published evaluation of index selection algorithms
+// does (Kossmann et al., VLDB 2020): the planner's estimated cost of the
+// queries with the recommended indexes as HypoPG hypothetical indexes,
+// relative to their cost without, at storage budgets relative to the data
+// size.
+//
+//	go run ./bench/tpch [-sf 0.1] [-dsn URL] [-budgets 0.1,0.25,0.5,1.0]
+//
+// Without -dsn it starts a throwaway PostgreSQL cluster (internal/pgtest),
+// creates the hypopg extension, loads TPC-H at the scale factor with the
+// SQL generator of this directory (schema.sql, gen.sql: primary keys only)
+// and runs VACUUM ANALYZE. Then, as pgadvise would: it reads the schema and
+// statistics through catalog.ReadLive on a read-only connection, feeds the
+// 22 queries to the analyzer, runs the advisor at each budget, and measures
+// its create_index set with HypoPG on that connection. See README.md.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pgadvise/pgadvise/advisor"
+)
+
+func main() {
+	sf := flag.Float64("sf", 0.1, "TPC-H scale factor (0.1: lineitem about 600,000 rows)")
+	dsn := flag.String("dsn", "", "database to use instead of a throwaway cluster (the role must be allowed to CREATE EXTENSION hypopg, or it must exist)")
+	loadData := flag.Bool("load", true, "create and load the TPC-H tables (with -dsn: they must not exist yet); false: use the tables already there")
+	budgets := flag.String("budgets", "0.1,0.25,0.5,1.0", "storage budgets, as shares of the tables' heap size")
+	minBenefit := flag.Float64("min-benefit", advisor.DefaultMinBenefitShare, "the advisor's minimum benefit, as a share of the workload's estimated cost")
+	variants := flag.Int("variants", 2, "parameter sets of each query the analyzer sees: 1 (validation values) or 2 (and a second set)")
+	printQueries := flag.Bool("print-queries", false, "print the 22 queries with the validation parameters (for -sf) as SQL, and exit")
+	quiet := flag.Bool("q", false, "no progress on stderr")
+	verbose := flag.Bool("v", false, "time each statement of the load on stderr")
+	flag.Parse()
+
+	cfg := config{SF: *sf, DSN: *dsn, Load: *loadData, MinBenefit: *minBenefit, Variants: *variants, Log: os.Stderr, Verbose: *verbose}
+	if *quiet {
+		cfg.Log = nil
+	}
+	if cfg.Variants < 1 || cfg.Variants > 2 {
+		fatalf("-variants must be 1 or 2")
+	}
+	if cfg.SF <= 0 || cfg.SF > 10 {
+		fatalf("-sf must be in (0, 10]")
+	}
+	if *printQueries {
+		for _, q := range queries {
+			fmt.Printf("-- %s\n%s;\n\n", q.Name(), q.SQL(0, 0.0001/cfg.SF))
+		}
+		return
+	}
+	for _, s := range strings.Split(*budgets, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+		if err != nil || v <= 0 {
+			fatalf("-budgets: %q is not a positive share", s)
+		}
+		cfg.Budgets = append(cfg.Budgets, v)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	rep, err := run(ctx, cfg)
+	if err != nil {
+		fatalf("%v", err)
+	}
+	writeMarkdown(os.Stdout, rep, cfg)
+}
+
+func fatalf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "tpch: "+format+"\n", args...)
+	os.Exit(1)
+}
+
+func mb(b float64) string { return fmt.Sprintf("%.1f", b/1e6) }
+
+// writeMarkdown prints the report.
+func writeMarkdown(w io.Writer, rep *report, cfg config) {
+	where := "a throwaway cluster"
+	if !rep.Throwaway {
+		where = "the database given with -dsn"
+	}
+	fmt.Fprintf(w, "## pgadvise on TPC-H, SF %g\n\n", rep.SF)
+	fmt.Fprintf(w, "%s, PostgreSQL %s, HypoPG %s, %s; %d cores (GOMAXPROCS).\n",
+		rep.StartedAt.Format("2006-01-02"), rep.ServerVersion, rep.HypoPG, where, nproc())
+	if rep.Loaded {
+		fmt.Fprintf(w, "Load (schema, SQL generator, primary keys, VACUUM ANALYZE): %s.\n", rep.Load.Elapsed.Round(100*time.Millisecond))
+	}
+	fmt.Fprintf(w, "Data: %s MB of heap (lineitem %d rows, orders %d, partsupp %d), %.0f%% of its pages all-visible; baseline: primary keys only.\n",
+		mb(float64(rep.DataBytes)), rep.Load.Rows["lineitem"], rep.Load.Rows["orders"], rep.Load.Rows["partsupp"], 100*rep.Load.AllVisible)
+	fmt.Fprintf(w, "Workload: the 22 queries, each with %d parameter set(s), one call each (%d shapes); explained with the validation values.\n", rep.Variants, rep.Shapes)
+	fmt.Fprintf(w, "Advisor: minimum benefit %.3g of the workload's estimated cost; budgets are shares of the heap size.\n", cfg.MinBenefit)
+	fmt.Fprintf(w, "Total run: %s.\n\n", rep.Elapsed.Round(100*time.Millisecond))
+
+	fmt.Fprintln(w, "| budget | indexes | size (advisor's estimate) | size (hypopg_relation_size) | relative cost, 19 queries | geo. mean of 22 ratios | relative cost, 22 (sum) | advisor time | model evaluations | HypoPG calls: measure / verify | verified / not used |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	for _, b := range rep.Budgets {
+		verified, notUsed, vcalls := 0, 0, 0
+		if b.Verify != nil {
+			verified, notUsed, vcalls = b.Verify.Verified, b.Verify.NotUsed, b.Verify.WhatIfCalls()
+		}
+		fmt.Fprintf(w, "| %.2g × (%s MB) | %d | %s MB | %s MB | **%.3f** | %.3f | %.4f | %s | %d | %d / %d | %d / %d |\n",
+			b.Share, mb(b.BudgetBytes), len(b.Indexes), mb(float64(b.AdvisorSize)), mb(float64(b.HypoSize)),
+			b.Rel19, b.Geo22, b.Rel22, fmtDur(b.AdvisorTime), b.ModelEvaluations, b.EvalCalls, vcalls, verified, notUsed)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "Relative cost: Σ planner total cost with all recommended indexes as hypothetical indexes ÷ Σ without (%d baseline EXPLAINs, once). ", rep.BaselineCalls)
+	fmt.Fprintln(w, "19 queries: without Q2, Q17, Q20. Model evaluations: the advisor's own cost-model evaluations of (access, index) pairs (it makes no planner calls). HypoPG calls: index creations + EXPLAINs, of this measure and of pgadvise's verification (whatif.Verify).")
+	for _, b := range rep.Budgets {
+		var notes []string
+		if len(b.Unsupported) > 0 {
+			notes = append(notes, fmt.Sprintf("not measurable with HypoPG (left out): %s", strings.Join(b.Unsupported, ", ")))
+		}
+		if len(b.PKCopies) > 0 {
+			notes = append(notes, fmt.Sprintf("served by a primary key already (a flattering copy): %s", strings.Join(b.PKCopies, ", ")))
+		}
+		if len(b.Other) > 0 {
+			notes = append(notes, fmt.Sprintf("other recommendations (not measured): %v", b.Other))
+		}
+		if d := b.VerifyRel19 - b.Rel19; d > 0.0005 || d < -0.0005 {
+			notes = append(notes, fmt.Sprintf("whatif's combined measure over the verified indexes only: %.3f", b.VerifyRel19))
+		}
+		if len(notes) > 0 {
+			fmt.Fprintf(w, "\nBudget %.2g: %s.\n", b.Share, strings.Join(notes, "; "))
+		}
+	}
+
+	if len(rep.Budgets) == 0 {
+		return
+	}
+	last := rep.Budgets[len(rep.Budgets)-1]
+	fmt.Fprintf(w, "\n### Indexes recommended at budget %.2g\n\n", last.Share)
+	fmt.Fprintln(w, "| index | size (advisor) | size (HypoPG) | verify | used by (all at once) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, ix := range last.Indexes {
+		var used []string
+		for _, n := range ix.UsedBy {
+			used = append(used, "Q"+strconv.Itoa(n))
+		}
+		fmt.Fprintf(w, "| `%s` | %s MB | %s MB | %s | %s |\n", strings.TrimSuffix(ix.Def.Hypothetical, ";"),
+			mb(float64(ix.Rec.SizeBytes)), mb(float64(ix.HypoSize)), ix.Status, strings.Join(used, " "))
+	}
+
+	fmt.Fprintf(w, "\n### Per query at budget %.2g\n\n", last.Share)
+	fmt.Fprintln(w, "| query | cost without | cost with | ratio | indexes used |")
+	fmt.Fprintln(w, "|---|---|---|---|---|")
+	for _, q := range last.Queries {
+		name := "Q" + strconv.Itoa(q.N)
+		if excludedFromHeadline[q.N] {
+			name += " (not in the 19)"
+		}
+		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.3f | %s |\n", name, q.Before, q.After, q.ratio(), strings.Join(q.Uses, ", "))
+	}
+}
+
+func fmtDur(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return fmt.Sprintf("%d µs", d.Microseconds())
+	case d < time.Second:
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%.2f s", d.Seconds())
+}

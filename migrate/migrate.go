@@ -117,10 +117,6 @@ type Result struct {
 	Migrations int
 }
 
-// kindRank orders migrations: new indexes and structures first, drops last,
-// so that no query loses an index before its replacement exists.
-var kindRank = map[string]int{"create_index": 0, "summary_table": 1, "partition": 2, "drop_index": 3, "unused_index": 4}
-
 // Plan turns recommendations into the files of opt.Tool for a folder that
 // already holds the files existing (base names; contents, where given, are
 // searched for migrations already written). It writes nothing.
@@ -195,9 +191,20 @@ func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, 
 	return res, nil
 }
 
+// rank orders migrations: new indexes and structures first, drops last, so
+// that no query loses an index before its replacement exists.
 func rank(kind string) int {
-	if r, ok := kindRank[kind]; ok {
-		return r
+	switch kind {
+	case "create_index":
+		return 0
+	case "summary_table":
+		return 1
+	case "partition":
+		return 2
+	case "drop_index":
+		return 3
+	case "unused_index":
+		return 4
 	}
-	return len(kindRank)
+	return 5
 }

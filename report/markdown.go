@@ -29,12 +29,14 @@ type MarkdownOptions struct {
 }
 
 // kindOrder is the order of the per-kind sections, with their titles.
-var kindOrder = []struct{ kind, title string }{
-	{"create_index", "Indexes to create"},
-	{"drop_index", "Indexes to drop"},
-	{"summary_table", "Summary tables"},
-	{"partition", "Partitioning"},
-	{"unused_index", "Indexes no captured query used (low confidence)"},
+func kindOrder() []struct{ kind, title string } {
+	return []struct{ kind, title string }{
+		{"create_index", "Indexes to create"},
+		{"drop_index", "Indexes to drop"},
+		{"summary_table", "Summary tables"},
+		{"partition", "Partitioning"},
+		{"unused_index", "Indexes no captured query used (low confidence)"},
+	}
 }
 
 // WriteMarkdown writes the report as GitHub-flavoured Markdown for a CI job
@@ -61,11 +63,11 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 		queries[d.Queries[i].Fingerprint] = &d.Queries[i]
 	}
 	known := map[string]bool{}
-	for _, k := range kindOrder {
+	for _, k := range kindOrder() {
 		known[k.kind] = true
 	}
 	var sections []struct{ kind, title string }
-	for _, k := range kindOrder {
+	for _, k := range kindOrder() {
 		sections = append(sections, k)
 	}
 	for _, r := range d.Recommendations {
@@ -191,7 +193,7 @@ func (m *mdWriter) headline(d *Document) {
 	for _, r := range d.Recommendations {
 		byKind[r.Kind]++
 	}
-	for _, k := range kindOrder {
+	for _, k := range kindOrder() {
 		if c := byKind[k.kind]; c > 0 {
 			parts = append(parts, fmt.Sprintf("%d %s", c, k.kind))
 		}

@@ -98,12 +98,18 @@ func (rep *LiveReport) issue(kind, relation, format string, args ...any) {
 // LiveReport and the run goes on; an error means the schema itself could
 // not be read.
 func ReadLive(ctx context.Context, conn *pgx.Conn) (*Schema, *LiveReport, error) {
-	tx, err := conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
-	if err != nil {
+	// Transaction control is sent by hand, tagged like every statement, so
+	// that pg_stat_statements' utility entries of pgadvise are left out too.
+	if _, err := conn.Exec(ctx, selfTag+"BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); err != nil {
 		return nil, nil, fmt.Errorf("catalog: starting the read-only transaction: %w", err)
 	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
-	l := &liveReader{tx: tx, r: newReader(), rep: &LiveReport{}, tables: map[uint32]*Table{}}
+	done := false
+	defer func() {
+		if !done {
+			_, _ = conn.Exec(context.WithoutCancel(ctx), selfTag+"ROLLBACK")
+		}
+	}()
+	l := &liveReader{conn: conn, r: newReader(), rep: &LiveReport{}, tables: map[uint32]*Table{}}
 	steps := []struct {
 		what string
 		fn   func(context.Context) error
@@ -123,7 +129,7 @@ func ReadLive(ctx context.Context, conn *pgx.Conn) (*Schema, *LiveReport, error)
 	}
 	optional := []struct {
 		what string
-		fn   func(context.Context, pgx.Tx) error
+		fn   func(context.Context) error
 	}{
 		{"column statistics (pg_stats)", l.columnStats},
 		{"index usage (pg_stat_user_indexes)", l.indexStats},
@@ -143,19 +149,20 @@ func ReadLive(ctx context.Context, conn *pgx.Conn) (*Schema, *LiveReport, error)
 	for _, t := range l.r.s.Tables {
 		l.rep.Indexes += len(t.Indexes)
 	}
-	if err := tx.Rollback(ctx); err != nil && !errors.Is(err, pgx.ErrTxClosed) {
+	done = true
+	if _, err := conn.Exec(ctx, selfTag+"ROLLBACK"); err != nil {
 		return nil, nil, fmt.Errorf("catalog: ending the read-only transaction: %w", err)
 	}
 	return l.r.s, l.rep, nil
 }
 
-// liveReader holds the state of one ReadLive.
 // selfTag starts every statement pgadvise sends, so that reading
 // pg_stat_statements can leave pgadvise's own out (capture.SelfTag).
 const selfTag = "/* pgadvise */ "
 
+// liveReader holds the state of one ReadLive.
 type liveReader struct {
-	tx      pgx.Tx
+	conn    *pgx.Conn // in the read-only transaction
 	r       *reader // the DDL reader, for index definitions and expressions
 	rep     *LiveReport
 	version int
@@ -198,22 +205,21 @@ func collect[T any](ctx context.Context, q interface {
 // optional runs one statistics read in a savepoint: if it fails for a
 // reason other than cancellation, the failure becomes an issue and the
 // transaction goes on.
-func (l *liveReader) optional(ctx context.Context, what string, fn func(context.Context, pgx.Tx) error) error {
-	sp, err := l.tx.Begin(ctx)
-	if err != nil {
+func (l *liveReader) optional(ctx context.Context, what string, fn func(context.Context) error) error {
+	if _, err := l.conn.Exec(ctx, selfTag+"SAVEPOINT pgadvise_optional"); err != nil {
 		return err
 	}
-	if err := fn(ctx, sp); err != nil {
+	if err := fn(ctx); err != nil {
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if rerr := sp.Rollback(ctx); rerr != nil {
+		if _, rerr := l.conn.Exec(ctx, selfTag+"ROLLBACK TO SAVEPOINT pgadvise_optional"); rerr != nil {
 			return fmt.Errorf("%w (and rolling back to the savepoint: %v)", err, rerr)
 		}
 		l.rep.issue(IssueUnreadable, "", "%s could not be read: %s; the rest was read", what, explainPgError(err))
-		return nil
 	}
-	return sp.Commit(ctx)
+	_, err := l.conn.Exec(ctx, selfTag+"RELEASE SAVEPOINT pgadvise_optional")
+	return err
 }
 
 // explainPgError turns a server error into a sentence with a hint.
@@ -237,7 +243,7 @@ func explainPgError(err error) string {
 // with an empty search_path) and bounds it even where session settings did
 // not stick (PgBouncer in transaction mode).
 func (l *liveReader) settings(ctx context.Context) error {
-	_, err := l.tx.Exec(ctx, selfTag+`SELECT pg_catalog.set_config('search_path', '', true),
+	_, err := l.conn.Exec(ctx, selfTag+`SELECT pg_catalog.set_config('search_path', '', true),
 		CASE WHEN pg_catalog.current_setting('statement_timeout') = '0'
 			THEN pg_catalog.set_config('statement_timeout', $1, true) END,
 		CASE WHEN pg_catalog.current_setting('lock_timeout') = '0'
@@ -258,7 +264,7 @@ type serverRow struct {
 }
 
 func (l *liveReader) server(ctx context.Context) error {
-	rows, err := collect[serverRow](ctx, l.tx, selfTag+`SELECT
+	rows, err := collect[serverRow](ctx, l.conn, selfTag+`SELECT
 		pg_catalog.current_setting('server_version_num')::int AS num,
 		pg_catalog.current_setting('server_version') AS version,
 		pg_catalog.current_database()::text AS db,
@@ -316,7 +322,7 @@ type relRow struct {
 }
 
 func (l *liveReader) relations(ctx context.Context) error {
-	rows, err := collect[relRow](ctx, l.tx, selfTag+`SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text,
+	rows, err := collect[relRow](ctx, l.conn, selfTag+`SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text,
 		c.relispartition, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages,
 		pg_catalog.has_any_column_privilege(c.oid, 'SELECT') AS can_select,
 		CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,
@@ -428,7 +434,7 @@ func (l *liveReader) columns(ctx context.Context) error {
 	if l.version < 120000 {
 		generated = "''::text"
 	}
-	rows, err := collect[columnRow](ctx, l.tx, selfTag+`SELECT a.attrelid AS oid, a.attname::text,
+	rows, err := collect[columnRow](ctx, l.conn, selfTag+`SELECT a.attrelid AS oid, a.attname::text,
 		pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
 		a.attidentity::text, `+generated+` AS attgenerated,
 		pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default
@@ -469,7 +475,7 @@ type inheritRow struct {
 }
 
 func (l *liveReader) inherits(ctx context.Context) error {
-	rows, err := collect[inheritRow](ctx, l.tx, selfTag+`SELECT i.inhrelid AS oid, i.inhparent AS parent_oid,
+	rows, err := collect[inheritRow](ctx, l.conn, selfTag+`SELECT i.inhrelid AS oid, i.inhparent AS parent_oid,
 		n.nspname::text AS parent_schema, c.relname::text AS parent_name
 	FROM pg_catalog.pg_inherits i
 	JOIN pg_catalog.pg_class c ON c.oid = i.inhparent
@@ -509,7 +515,7 @@ type indexRow struct {
 }
 
 func (l *liveReader) readIndexes(ctx context.Context) error {
-	rows, err := collect[indexRow](ctx, l.tx, selfTag+`SELECT i.indexrelid AS oid, i.indrelid AS table_oid, ic.relname::text AS name,
+	rows, err := collect[indexRow](ctx, l.conn, selfTag+`SELECT i.indexrelid AS oid, i.indrelid AS table_oid, ic.relname::text AS name,
 		pg_catalog.pg_get_indexdef(i.indexrelid) AS def,
 		i.indisvalid, i.indisready, i.indislive, ic.relkind::text, ic.relpages::float8 AS relpages,
 		(SELECT con.contype::text FROM pg_catalog.pg_constraint con
@@ -604,7 +610,7 @@ func (l *liveReader) foreignKeys(ctx context.Context) error {
 	// and one referencing a partitioned table gets a constraint per
 	// referenced partition: those clones (conparentid <> 0) are left out,
 	// as pg_dump leaves them out.
-	rows, err := collect[fkRow](ctx, l.tx, selfTag+`SELECT con.conrelid AS oid, con.conname::text,
+	rows, err := collect[fkRow](ctx, l.conn, selfTag+`SELECT con.conrelid AS oid, con.conname::text,
 		ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
 			JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS cols,
 		rn.nspname::text AS ref_schema, rc.relname::text AS ref_name,
@@ -642,11 +648,11 @@ type columnStatsRow struct {
 	MCF         []float32 `db:"mcf"`
 }
 
-func (l *liveReader) columnStats(ctx context.Context, tx pgx.Tx) error {
+func (l *liveReader) columnStats(ctx context.Context) error {
 	// A partitioned table has only inherited statistics (over all its
 	// partitions); a plain table's own are inherited = false.
 	// most_common_vals is anyarray: through text to text[].
-	rows, err := collect[columnStatsRow](ctx, tx, selfTag+`SELECT c.oid, s.attname::text,
+	rows, err := collect[columnStatsRow](ctx, l.conn, selfTag+`SELECT c.oid, s.attname::text,
 		s.null_frac, s.avg_width, s.n_distinct, s.correlation,
 		s.most_common_vals::text::text[] AS mcv, s.most_common_freqs AS mcf
 	FROM pg_catalog.pg_stats s
@@ -711,15 +717,15 @@ type indexChildRow struct {
 	Parent uint32 `db:"parent"`
 }
 
-func (l *liveReader) indexStats(ctx context.Context, tx pgx.Tx) error {
-	rows, err := collect[indexStatsRow](ctx, tx, selfTag+`SELECT s.indexrelid AS oid, s.idx_scan
+func (l *liveReader) indexStats(ctx context.Context) error {
+	rows, err := collect[indexStatsRow](ctx, l.conn, selfTag+`SELECT s.indexrelid AS oid, s.idx_scan
 	FROM pg_catalog.pg_stat_user_indexes s WHERE s.relid = ANY($1)`, l.oids)
 	if err != nil {
 		return err
 	}
 	// Partitioned indexes have no counters of their own: their partitions'
 	// indexes are attached to them in pg_inherits.
-	children, err := collect[indexChildRow](ctx, tx, selfTag+`SELECT i.inhrelid AS oid, i.inhparent AS parent
+	children, err := collect[indexChildRow](ctx, l.conn, selfTag+`SELECT i.inhrelid AS oid, i.inhparent AS parent
 	FROM pg_catalog.pg_inherits i WHERE i.inhparent = ANY($1)
 	ORDER BY i.inhparent, i.inhrelid`, l.indexOIDs)
 	if err != nil {
@@ -743,11 +749,11 @@ type indexSizeRow struct {
 	Size *int64 `db:"size"`
 }
 
-func (l *liveReader) readIndexSizes(ctx context.Context, tx pgx.Tx) error {
+func (l *liveReader) readIndexSizes(ctx context.Context) error {
 	// pg_relation_size takes an ACCESS SHARE lock: behind a DDL's ACCESS
 	// EXCLUSIVE lock it waits lock_timeout and fails; then the sizes come
 	// from relpages (see finishStats).
-	rows, err := collect[indexSizeRow](ctx, tx, selfTag+`SELECT x.oid, pg_catalog.pg_relation_size(x.oid) AS size
+	rows, err := collect[indexSizeRow](ctx, l.conn, selfTag+`SELECT x.oid, pg_catalog.pg_relation_size(x.oid) AS size
 	FROM pg_catalog.unnest($1::pg_catalog.oid[]) AS x(oid)`, l.indexOIDs)
 	if err != nil {
 		return err

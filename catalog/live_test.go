@@ -63,6 +63,16 @@ func testCtx(t *testing.T) context.Context {
 func newDB(t *testing.T, name string, sqlFiles ...string) *pgx.Conn {
 	t.Helper()
 	c, ctx := cluster(t), testCtx(t)
+	// The cluster outlives a test under -count=N: start afresh.
+	admin, err := pgx.Connect(ctx, c.DSN("postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)")
+	admin.Close(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := c.CreateDatabase(ctx, name); err != nil {
 		t.Fatal(err)
 	}
@@ -485,8 +495,10 @@ func TestReadLiveMonitoringRole(t *testing.T) {
 	c := cluster(t)
 	setup := newDB(t, "shopmon", shopSQL)
 	ctx := testCtx(t)
-	if _, err := setup.Exec(ctx, "CREATE ROLE advisor_mon LOGIN IN ROLE pg_monitor"); err != nil {
-		t.Fatal(err)
+	for _, q := range []string{"DROP ROLE IF EXISTS advisor_mon", "CREATE ROLE advisor_mon LOGIN IN ROLE pg_monitor"} {
+		if _, err := setup.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
 	}
 	dsn := strings.Replace(c.DSN("shopmon"), "postgres@", "advisor_mon@", 1)
 	s, rep := readLive(t, dsn)
@@ -516,5 +528,52 @@ func TestExplainPgError(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("%s: %q", code, got)
 		}
+	}
+}
+
+// TestReadLiveLockedIndex: pg_relation_size waits for a lock a DDL holds;
+// after lock_timeout the sizes come from relpages, the report says so, and
+// the rest of the read goes on.
+func TestReadLiveLockedIndex(t *testing.T) {
+	c := cluster(t)
+	newDB(t, "locked", `CREATE TABLE t (a int); CREATE INDEX t_a ON t (a);
+		INSERT INTO t SELECT generate_series(1, 10000); ANALYZE t;`)
+	ctx := testCtx(t)
+	ddl := c.Connect(t, "locked")
+	for _, q := range []string{"BEGIN", "REINDEX INDEX t_a"} { // ACCESS EXCLUSIVE on t_a
+		if _, err := ddl.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := ConnectWith(ctx, c.DSN("locked"), ConnectOptions{LockTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	s, rep, err := ReadLive(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, is := range rep.Issues {
+		kinds = append(kinds, is.Kind)
+		if is.Kind == IssueUnreadable && !strings.Contains(is.Message, "lock") {
+			t.Errorf("issue does not say why: %s", is.Message)
+		}
+	}
+	if diff := cmp.Diff([]string{IssueSizeEstimated, IssueUnreadable}, kinds); diff != "" {
+		t.Errorf("issues (-want +got):\n%s\n%+v", diff, rep.Issues)
+	}
+	tb := s.Tables[QualifiedName{"public", "t"}]
+	if tb == nil || len(tb.Indexes) != 1 || tb.Indexes[0].Name != "t_a" || tb.Indexes[0].Stats == nil || tb.Indexes[0].Stats.SizeBytes < 8192*10 {
+		t.Fatalf("table t: %+v", tb)
+	}
+	if tb.Stats == nil || tb.Stats.Rows != 10000 || tb.Column("a").Stats == nil {
+		t.Errorf("the rest was not read: %+v", tb.Stats)
+	}
+	// The connection is usable after ReadLive.
+	var one int
+	if err := conn.QueryRow(ctx, "SELECT 1").Scan(&one); err != nil {
+		t.Error(err)
 	}
 }

@@ -163,7 +163,7 @@ const selfTag = "/* pgadvise */ "
 // liveReader holds the state of one ReadLive.
 type liveReader struct {
 	conn    *pgx.Conn // in the read-only transaction
-	r       *reader // the DDL reader, for index definitions and expressions
+	r       *reader   // the DDL reader, for index definitions and expressions
 	rep     *LiveReport
 	version int
 	// blockSize is the server's BLCKSZ.

@@ -39,6 +39,10 @@ type config struct {
 	Variants int
 	Log      io.Writer
 	Verbose  bool // time each load statement
+	// Reference also measures referenceSet; Build builds every measured
+	// index for real (in a rolled-back transaction) for its true size,
+	// when the run loaded the data itself.
+	Reference, Build bool
 }
 
 // queryCost is one query's planner cost without and with an index set.
@@ -59,17 +63,21 @@ type indexDef struct {
 	Include []string
 	Where   string
 	// Hypothetical is the statement for hypopg_create_index: no
-	// CONCURRENTLY, IF NOT EXISTS or name.
-	Hypothetical string
+	// CONCURRENTLY, IF NOT EXISTS or name. Named is the same with the name
+	// probeIndex, to build it for its real size.
+	Hypothetical, Named string
 }
 
 // indexResult is one recommended index and what came of it.
 type indexResult struct {
-	Rec      advisor.Recommendation
+	Name     string
+	Rec      advisor.Recommendation // zero for the reference set
 	Def      indexDef
-	HypoSize int64  // hypopg_relation_size, 0 if not created
-	Status   string // whatif's verdict: verified, not_used, unverifiable
-	UsedBy   []int  // queries whose plan with the whole set scans it
+	HypoSize int64 // hypopg_relation_size, 0 if not created
+	// BuiltSize is pg_relation_size of the index built for real (0: not built).
+	BuiltSize int64
+	Status    string // whatif's verdict: verified, not_used, unverifiable
+	UsedBy    []int  // queries whose plan with the whole set scans it
 }
 
 // budgetResult is one budget's outcome.
@@ -82,6 +90,9 @@ type budgetResult struct {
 	Other       map[advisor.Kind]int
 	AdvisorSize int64 // Σ the advisor's own size estimates
 	HypoSize    int64 // Σ hypopg_relation_size (overestimates: no deduplication)
+	BuiltSize   int64 // Σ pg_relation_size of the indexes built for real (0: not built)
+	// Reference marks the textbook set (referenceSet), not advice.
+	Reference bool
 	// Rel19 and Rel22 are Σ cost with ÷ Σ cost without, over the 19
 	// headline queries and over all 22; Geo22 the geometric mean of the 22
 	// per-query ratios.
@@ -116,7 +127,10 @@ type report struct {
 	DataBytes     int64 // Σ heap of the 8 tables
 	Shapes        int
 	Baseline      []queryCost
-	Budgets       []budgetResult
+	Budgets       []*budgetResult
+	Reference     *budgetResult // the textbook set, if measured
+	Built         bool          // real sizes were measured
+	BuildTime     time.Duration
 	ReadLiveTime  time.Duration
 	Elapsed       time.Duration
 	LiveIssues    []catalog.LiveIssue
@@ -151,7 +165,12 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		dsn = c.DSN("tpch")
 		rep.Throwaway = true
 	}
-	if err := setup(ctx, cfg, dsn, rep); err != nil {
+	admin, err := pgx.Connect(ctx, dsn)
+	if err != nil {
+		return nil, err
+	}
+	defer admin.Close(context.WithoutCancel(ctx))
+	if err := setup(ctx, cfg, admin, rep); err != nil {
 		return nil, err
 	}
 
@@ -199,7 +218,25 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		if err != nil {
 			return nil, err
 		}
-		rep.Budgets = append(rep.Budgets, *b)
+		rep.Budgets = append(rep.Budgets, b)
+	}
+	if cfg.Reference {
+		if rep.Reference, err = evaluateReference(ctx, ev, texts, rep.Baseline); err != nil {
+			return nil, err
+		}
+	}
+	// Real sizes: only on data this run loaded (it writes, then rolls back).
+	if cfg.Build && rep.Loaded {
+		cfg.logf("building the recommended indexes for their real sizes")
+		t0 := time.Now()
+		all := rep.Budgets
+		if rep.Reference != nil {
+			all = append(append([]*budgetResult{}, all...), rep.Reference)
+		}
+		if err := buildSizes(ctx, admin, all); err != nil {
+			return nil, err
+		}
+		rep.Built, rep.BuildTime = true, time.Since(t0)
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil
@@ -207,12 +244,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 
 // setup creates the hypopg extension and loads the data, on an admin
 // connection of its own.
-func setup(ctx context.Context, cfg config, dsn string, rep *report) error {
-	admin, err := pgx.Connect(ctx, dsn)
-	if err != nil {
-		return err
-	}
-	defer admin.Close(context.WithoutCancel(ctx))
+func setup(ctx context.Context, cfg config, admin *pgx.Conn, rep *report) error {
 	if _, err := admin.Exec(ctx, "CREATE EXTENSION IF NOT EXISTS hypopg"); err != nil {
 		return fmt.Errorf("creating the hypopg extension (apt-get install postgresql-15-hypopg): %w", err)
 	}
@@ -284,7 +316,6 @@ func evaluateBudget(ctx context.Context, cfg config, w *analyzer.Workload, schem
 	b.AdvisorTime = time.Since(t0)
 	b.ModelEvaluations, b.BudgetBytes = res.WhatIfEvaluations, res.BudgetBytes
 
-	var hypo []string
 	for _, r := range res.Recommendations {
 		if r.Kind != advisor.KindCreateIndex {
 			b.Other[r.Kind]++
@@ -298,56 +329,11 @@ func evaluateBudget(ctx context.Context, cfg config, w *analyzer.Workload, schem
 		if pkServes(schema, def) {
 			b.PKCopies = append(b.PKCopies, r.Index)
 		}
-		b.Indexes = append(b.Indexes, indexResult{Rec: r, Def: def})
-		switch def.Method {
-		case "btree", "brin", "hash", "bloom":
-			hypo = append(hypo, def.Hypothetical)
-		default:
-			hypo = append(hypo, "")
-			b.Unsupported = append(b.Unsupported, r.Index)
-		}
+		b.Indexes = append(b.Indexes, indexResult{Name: r.Index, Rec: r, Def: def})
 	}
-
-	// The measure: all recommended indexes at once as hypothetical indexes,
-	// every query explained.
-	calls0 := ev.calls
-	var oids []uint32 // aligned with b.Indexes; 0: not created
-	for i, ddl := range hypo {
-		if ddl == "" {
-			oids = append(oids, 0)
-			continue
-		}
-		oid, size, err := ev.create(ctx, ddl)
-		if err != nil {
-			return nil, fmt.Errorf("hypopg_create_index(%s): %w", ddl, err)
-		}
-		b.Indexes[i].HypoSize = size
-		b.HypoSize += size
-		oids = append(oids, oid)
-	}
-	after, err := ev.costs(ctx, texts, oids)
-	if err != nil {
+	if err := measureSet(ctx, ev, b, texts, base); err != nil {
 		return nil, err
 	}
-	if err := ev.reset(ctx); err != nil {
-		return nil, err
-	}
-	b.EvalCalls = ev.calls - calls0
-	for i := range after {
-		after[i].Before = base[i].Before
-		var uses []string
-		for _, u := range after[i].Uses {
-			for j, oid := range oids {
-				if u == fmt.Sprint(oid) {
-					b.Indexes[j].UsedBy = append(b.Indexes[j].UsedBy, after[i].N)
-					uses = append(uses, b.Indexes[j].Rec.Index)
-				}
-			}
-		}
-		after[i].Uses = uses
-	}
-	b.Queries = after
-	b.Rel19, b.Rel22, b.Geo22 = measures(after)
 
 	// pgadvise's own planner check (what --verify does), for its verdicts,
 	// its call count and its combined measure over the verified indexes.
@@ -372,6 +358,122 @@ func evaluateBudget(ctx context.Context, cfg config, w *analyzer.Workload, schem
 	b.VerifyRel19, _, _ = measures(vq)
 	return b, nil
 }
+
+// measureSet measures the index set b.Indexes: all of them at once as
+// hypothetical indexes, every query explained. It fills the sizes HypoPG
+// gives, the queries' costs and the indexes each plan uses.
+func measureSet(ctx context.Context, ev *evaluator, b *budgetResult, texts []string, base []queryCost) error {
+	calls0 := ev.calls
+	oids := make([]uint32, len(b.Indexes)) // 0: not created
+	for i := range b.Indexes {
+		ix := &b.Indexes[i]
+		switch ix.Def.Method {
+		case "btree", "brin", "hash", "bloom":
+		default:
+			b.Unsupported = append(b.Unsupported, ix.Name)
+			continue
+		}
+		oid, size, err := ev.create(ctx, ix.Def.Hypothetical)
+		if err != nil {
+			return fmt.Errorf("hypopg_create_index(%s): %w", ix.Def.Hypothetical, err)
+		}
+		ix.HypoSize = size
+		b.HypoSize += size
+		oids[i] = oid
+	}
+	after, err := ev.costs(ctx, texts, oids)
+	if err != nil {
+		return err
+	}
+	if err := ev.reset(ctx); err != nil {
+		return err
+	}
+	b.EvalCalls = ev.calls - calls0
+	for i := range after {
+		after[i].Before = base[i].Before
+		var uses []string
+		for _, u := range after[i].Uses {
+			for j, oid := range oids {
+				if oid != 0 && u == fmt.Sprint(oid) {
+					b.Indexes[j].UsedBy = append(b.Indexes[j].UsedBy, after[i].N)
+					uses = append(uses, b.Indexes[j].Name)
+				}
+			}
+		}
+		after[i].Uses = uses
+	}
+	b.Queries = after
+	b.Rel19, b.Rel22, b.Geo22 = measures(after)
+	return nil
+}
+
+// referenceSet is the textbook heuristic the advisor should beat: a plain
+// btree on every foreign-key column that no primary key serves.
+var referenceSet = []string{
+	"CREATE INDEX ON lineitem (l_partkey)",
+	"CREATE INDEX ON lineitem (l_suppkey)",
+	"CREATE INDEX ON orders (o_custkey)",
+	"CREATE INDEX ON partsupp (ps_suppkey)",
+	"CREATE INDEX ON customer (c_nationkey)",
+	"CREATE INDEX ON supplier (s_nationkey)",
+	"CREATE INDEX ON nation (n_regionkey)",
+}
+
+// evaluateReference measures referenceSet.
+func evaluateReference(ctx context.Context, ev *evaluator, texts []string, base []queryCost) (*budgetResult, error) {
+	b := &budgetResult{Reference: true, Other: map[advisor.Kind]int{}}
+	for _, ddl := range referenceSet {
+		def, err := parseIndex(ddl)
+		if err != nil {
+			return nil, err
+		}
+		b.Indexes = append(b.Indexes, indexResult{Name: def.Table + "_" + strings.Join(def.Keys, "_") + "_idx", Def: def})
+	}
+	return b, measureSet(ctx, ev, b, texts, base)
+}
+
+// buildSizes creates each distinct index of the results for real, one at a
+// time in a transaction that is rolled back, and records its size
+// (pg_relation_size): the figure the advisor's estimate and HypoPG's are
+// compared with. It writes, so it runs only on data the benchmark loaded.
+func buildSizes(ctx context.Context, admin *pgx.Conn, results []*budgetResult) error {
+	built := map[string]int64{}
+	for _, b := range results {
+		b.BuiltSize = 0
+		for i := range b.Indexes {
+			ix := &b.Indexes[i]
+			size, ok := built[ix.Def.Hypothetical]
+			if !ok {
+				tx, err := admin.Begin(ctx)
+				if err != nil {
+					return err
+				}
+				if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+					tx.Rollback(ctx)
+					return err
+				}
+				if _, err := tx.Exec(ctx, ix.Def.Named); err != nil {
+					tx.Rollback(ctx)
+					return fmt.Errorf("building %s: %w", ix.Def.Named, err)
+				}
+				if err := tx.QueryRow(ctx, "SELECT pg_relation_size('"+probeIndex+"')").Scan(&size); err != nil {
+					tx.Rollback(ctx)
+					return err
+				}
+				if err := tx.Rollback(ctx); err != nil {
+					return err
+				}
+				built[ix.Def.Hypothetical] = size
+			}
+			ix.BuiltSize = size
+			b.BuiltSize += size
+		}
+	}
+	return nil
+}
+
+// probeIndex names the indexes buildSizes creates.
+const probeIndex = "pgadvise_tpch_size_probe"
 
 // measures returns the 19-query and 22-query relative costs and the
 // geometric mean of the per-query ratios.
@@ -451,6 +553,10 @@ func parseIndex(ddl string) (indexDef, error) {
 	}
 	st.Concurrent, st.IfNotExists, st.Idxname = false, false, ""
 	if def.Hypothetical, err = pg_query.Deparse(tree); err != nil {
+		return indexDef{}, err
+	}
+	st.Idxname = probeIndex
+	if def.Named, err = pg_query.Deparse(tree); err != nil {
 		return indexDef{}, err
 	}
 	return def, nil

@@ -38,11 +38,14 @@ func main() {
 	minBenefit := flag.Float64("min-benefit", advisor.DefaultMinBenefitShare, "the advisor's minimum benefit, as a share of the workload's estimated cost")
 	variants := flag.Int("variants", 2, "parameter sets of each query the analyzer sees: 1 (validation values) or 2 (and a second set)")
 	printQueries := flag.Bool("print-queries", false, "print the 22 queries with the validation parameters (for -sf) as SQL, and exit")
+	reference := flag.Bool("reference", true, "also measure a reference set: a plain btree on every foreign-key column")
+	build := flag.Bool("build", true, "build every measured index for real (in a transaction rolled back) for its true size; only when this run loaded the data")
 	quiet := flag.Bool("q", false, "no progress on stderr")
 	verbose := flag.Bool("v", false, "time each statement of the load on stderr")
 	flag.Parse()
 
-	cfg := config{SF: *sf, DSN: *dsn, Load: *loadData, MinBenefit: *minBenefit, Variants: *variants, Log: os.Stderr, Verbose: *verbose}
+	cfg := config{SF: *sf, DSN: *dsn, Load: *loadData, MinBenefit: *minBenefit, Variants: *variants, Log: os.Stderr, Verbose: *verbose,
+		Reference: *reference, Build: *build}
 	if *quiet {
 		cfg.Log = nil
 	}
@@ -88,7 +91,7 @@ func writeMarkdown(w io.Writer, rep *report, cfg config) {
 		where = "the database given with -dsn"
 	}
 	fmt.Fprintf(w, "## pgadvise on TPC-H, SF %g\n\n", rep.SF)
-	fmt.Fprintf(w, "%s, PostgreSQL %s, HypoPG %s, %s; %d cores (GOMAXPROCS).\n",
+	fmt.Fprintf(w, "%s, PostgreSQL %s, HypoPG %s, %s; %d cores.\n",
 		rep.StartedAt.Format("2006-01-02"), rep.ServerVersion, rep.HypoPG, where, nproc())
 	if rep.Loaded {
 		fmt.Fprintf(w, "Load (schema, SQL generator, primary keys, VACUUM ANALYZE): %s.\n", rep.Load.Elapsed.Round(100*time.Millisecond))
@@ -97,22 +100,40 @@ func writeMarkdown(w io.Writer, rep *report, cfg config) {
 		mb(float64(rep.DataBytes)), rep.Load.Rows["lineitem"], rep.Load.Rows["orders"], rep.Load.Rows["partsupp"], 100*rep.Load.AllVisible)
 	fmt.Fprintf(w, "Workload: the 22 queries, each with %d parameter set(s), one call each (%d shapes); explained with the validation values.\n", rep.Variants, rep.Shapes)
 	fmt.Fprintf(w, "Advisor: minimum benefit %.3g of the workload's estimated cost; budgets are shares of the heap size.\n", cfg.MinBenefit)
-	fmt.Fprintf(w, "Total run: %s.\n\n", rep.Elapsed.Round(100*time.Millisecond))
+	fmt.Fprintf(w, "Total run: %s", rep.Elapsed.Round(100*time.Millisecond))
+	if rep.Built {
+		fmt.Fprintf(w, " (of which %s building the indexes for their real sizes)", rep.BuildTime.Round(100*time.Millisecond))
+	}
+	fmt.Fprint(w, ".\n\n")
 
-	fmt.Fprintln(w, "| budget | indexes | size (advisor's estimate) | size (hypopg_relation_size) | relative cost, 19 queries | geo. mean of 22 ratios | relative cost, 22 (sum) | advisor time | model evaluations | HypoPG calls: measure / verify | verified / not used |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
+	built := func(b *budgetResult) string {
+		if !rep.Built {
+			return "–"
+		}
+		return mb(float64(b.BuiltSize))
+	}
+	fmt.Fprintln(w, "| budget | indexes | size MB: advisor's estimate / built / HypoPG | relative cost, 19 queries | geo. mean of 22 ratios | relative cost, 22 (sum) | advisor time | model evaluations | HypoPG calls: measure / verify | verified / not used |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|")
 	for _, b := range rep.Budgets {
 		verified, notUsed, vcalls := 0, 0, 0
 		if b.Verify != nil {
 			verified, notUsed, vcalls = b.Verify.Verified, b.Verify.NotUsed, b.Verify.WhatIfCalls()
 		}
-		fmt.Fprintf(w, "| %.2g × (%s MB) | %d | %s MB | %s MB | **%.3f** | %.3f | %.4f | %s | %d | %d / %d | %d / %d |\n",
-			b.Share, mb(b.BudgetBytes), len(b.Indexes), mb(float64(b.AdvisorSize)), mb(float64(b.HypoSize)),
+		fmt.Fprintf(w, "| %.2g × (%s MB) | %d | %s / %s / %s | **%.3f** | %.3f | %.4f | %s | %d | %d / %d | %d / %d |\n",
+			b.Share, mb(b.BudgetBytes), len(b.Indexes), mb(float64(b.AdvisorSize)), built(b), mb(float64(b.HypoSize)),
 			b.Rel19, b.Geo22, b.Rel22, fmtDur(b.AdvisorTime), b.ModelEvaluations, b.EvalCalls, vcalls, verified, notUsed)
+	}
+	if r := rep.Reference; r != nil {
+		fmt.Fprintf(w, "| reference: a btree on every foreign-key column (not pgadvise) | %d | – / %s / %s | %.3f | %.3f | %.4f | – | – | %d / – | – |\n",
+			len(r.Indexes), built(r), mb(float64(r.HypoSize)), r.Rel19, r.Geo22, r.Rel22, r.EvalCalls)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Relative cost: Σ planner total cost with all recommended indexes as hypothetical indexes ÷ Σ without (%d baseline EXPLAINs, once). ", rep.BaselineCalls)
-	fmt.Fprintln(w, "19 queries: without Q2, Q17, Q20. Model evaluations: the advisor's own cost-model evaluations of (access, index) pairs (it makes no planner calls). HypoPG calls: index creations + EXPLAINs, of this measure and of pgadvise's verification (whatif.Verify).")
+	fmt.Fprint(w, "19 queries: without Q2, Q17, Q20. Sizes: the advisor's own estimate (what it spends the budget with); ")
+	if rep.Built {
+		fmt.Fprint(w, "pg_relation_size of each index built for real (then rolled back); ")
+	}
+	fmt.Fprintln(w, "hypopg_relation_size (no btree deduplication: too large). Model evaluations: the advisor's cost-model evaluations of (access, index) pairs; it makes no planner calls. HypoPG calls: index creations + EXPLAINs, of this measure and of pgadvise's own verification (whatif.Verify).")
 	for _, b := range rep.Budgets {
 		var notes []string
 		if len(b.Unsupported) > 0 {
@@ -137,27 +158,49 @@ func writeMarkdown(w io.Writer, rep *report, cfg config) {
 	}
 	last := rep.Budgets[len(rep.Budgets)-1]
 	fmt.Fprintf(w, "\n### Indexes recommended at budget %.2g\n\n", last.Share)
-	fmt.Fprintln(w, "| index | size (advisor) | size (HypoPG) | verify | used by (all at once) |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
+	fmt.Fprintln(w, "| index | size MB: advisor / built / HypoPG | verify | used by (all at once) |")
+	fmt.Fprintln(w, "|---|---|---|---|")
 	for _, ix := range last.Indexes {
-		var used []string
-		for _, n := range ix.UsedBy {
-			used = append(used, "Q"+strconv.Itoa(n))
+		b := "–"
+		if rep.Built {
+			b = mb(float64(ix.BuiltSize))
 		}
-		fmt.Fprintf(w, "| `%s` | %s MB | %s MB | %s | %s |\n", strings.TrimSuffix(ix.Def.Hypothetical, ";"),
-			mb(float64(ix.Rec.SizeBytes)), mb(float64(ix.HypoSize)), ix.Status, strings.Join(used, " "))
+		fmt.Fprintf(w, "| `%s` | %s / %s / %s | %s | %s |\n", ix.Def.Hypothetical,
+			mb(float64(ix.Rec.SizeBytes)), b, mb(float64(ix.HypoSize)), ix.Status, queryList(ix.UsedBy))
+	}
+	if r := rep.Reference; r != nil {
+		fmt.Fprintf(w, "\nReference set: %s.\n", strings.Join(referenceSet, "; "))
 	}
 
 	fmt.Fprintf(w, "\n### Per query at budget %.2g\n\n", last.Share)
-	fmt.Fprintln(w, "| query | cost without | cost with | ratio | indexes used |")
-	fmt.Fprintln(w, "|---|---|---|---|---|")
-	for _, q := range last.Queries {
+	fmt.Fprint(w, "| query | cost without | cost with | ratio | indexes used |")
+	if rep.Reference != nil {
+		fmt.Fprint(w, " ratio with the reference set |")
+	}
+	fmt.Fprint(w, "\n|---|---|---|---|---|")
+	if rep.Reference != nil {
+		fmt.Fprint(w, "---|")
+	}
+	fmt.Fprintln(w)
+	for i, q := range last.Queries {
 		name := "Q" + strconv.Itoa(q.N)
 		if excludedFromHeadline[q.N] {
 			name += " (not in the 19)"
 		}
-		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.3f | %s |\n", name, q.Before, q.After, q.ratio(), strings.Join(q.Uses, ", "))
+		fmt.Fprintf(w, "| %s | %.0f | %.0f | %.3f | %s |", name, q.Before, q.After, q.ratio(), strings.Join(q.Uses, ", "))
+		if rep.Reference != nil {
+			fmt.Fprintf(w, " %.3f |", rep.Reference.Queries[i].ratio())
+		}
+		fmt.Fprintln(w)
 	}
+}
+
+func queryList(ns []int) string {
+	var out []string
+	for _, n := range ns {
+		out = append(out, "Q"+strconv.Itoa(n))
+	}
+	return strings.Join(out, " ")
 }
 
 func fmtDur(d time.Duration) string {

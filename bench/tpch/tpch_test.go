@@ -36,7 +36,7 @@ func TestPipeline(t *testing.T) {
 	}
 
 	cfg := config{SF: 0.01, DSN: c.DSN("tpch"), Load: true, Budgets: []float64{0.25, 1.0},
-		MinBenefit: advisor.DefaultMinBenefitShare, Variants: 2}
+		MinBenefit: advisor.DefaultMinBenefitShare, Variants: 2, Reference: true, Build: true}
 	rep, err := run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -68,8 +68,7 @@ func TestPipeline(t *testing.T) {
 		}
 	}
 	var prev *budgetResult
-	for i := range rep.Budgets {
-		b := &rep.Budgets[i]
+	for _, b := range rep.Budgets {
 		t.Logf("budget %.2g: %d indexes, 19-query relative cost %.3f, geometric mean %.3f, advisor %v",
 			b.Share, len(b.Indexes), b.Rel19, b.Geo22, b.AdvisorTime)
 		for _, ix := range b.Indexes {

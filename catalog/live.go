@@ -91,8 +91,10 @@ func (rep *LiveReport) issue(kind, relation, format string, args ...any) {
 // analyzed has Rows from n_live_tup, or 0 for unknown) and
 // pg_stat_user_tables (n_tup_ins/upd/hot_upd/del, seq_scan, idx_scan);
 // Column.Stats from pg_stats; Index.Stats from pg_stat_user_indexes
-// (idx_scan since the stats reset) and pg_relation_size. A partitioned
-// table or index sums its partitions' figures.
+// (Scans is idx_scan since the stats reset) and pg_relation_size (or
+// relpages when that cannot be read), left nil when idx_scan could not be
+// read, so that Scans = 0 always means unused since the reset. A
+// partitioned table or index sums its partitions' figures.
 //
 // What cannot be read for lack of privilege or time is listed in the
 // LiveReport and the run goes on; an error means the schema itself could
@@ -787,15 +789,14 @@ func (l *liveReader) finishStats() {
 		if ix == nil {
 			continue
 		}
-		if l.indexScans == nil && l.indexSizes == nil {
-			continue // neither read: nothing known
-		}
+		// Stats only when idx_scan is known: a zero Scans must mean "no
+		// scan since the reset", never "not read" (it makes a drop
+		// candidate).
 		scans, size, known := l.indexFigures(oid, 0)
-		st := &IndexStats{SizeBytes: size}
-		if l.indexScans != nil && known {
-			st.Scans = float64(scans)
+		if l.indexScans == nil || !known {
+			continue
 		}
-		ix.Stats = st
+		ix.Stats = &IndexStats{Scans: float64(scans), SizeBytes: size}
 	}
 }
 

@@ -94,8 +94,11 @@ func Connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
 // idle_in_transaction_session_timeout and application_name are sent as
 // startup parameters; when the server refuses them (PgBouncer rejects
 // unknown startup parameters) it reconnects without them and sets them with
-// SET. This is a guard against mistakes, not a security boundary: connect
-// as a role that may not write (see the README's least-privilege role).
+// SET. Behind PgBouncer in transaction pooling such a SET stays on the
+// server connection, which PgBouncer shares only among clients of the same
+// user: connect as a dedicated role (with the same settings made by ALTER
+// ROLE). This is a guard against mistakes, not a security boundary: that
+// role must not be able to write (see the README's least-privilege role).
 //
 // A failure names the host, port, database and user, never the password.
 func ConnectWith(ctx context.Context, dsn string, opt ConnectOptions) (*pgx.Conn, error) {

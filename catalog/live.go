@@ -78,7 +78,8 @@ func (rep *LiveReport) issue(kind, relation, format string, args ...any) {
 
 // ReadLive reads the schema and its statistics from a live database, in one
 // REPEATABLE READ READ ONLY transaction (so every figure comes from one
-// snapshot), and writes nothing.
+// snapshot), and writes nothing. conn must not be in a transaction; it is
+// usable again afterwards.
 //
 // It reads the user's tables, partitioned tables, views, materialized views
 // and foreign tables (not pg_catalog, information_schema, TOAST, temporary

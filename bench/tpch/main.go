@@ -156,6 +156,14 @@ func writeMarkdown(w io.Writer, rep *report, cfg config) {
 	if len(rep.Budgets) == 0 {
 		return
 	}
+	fmt.Fprint(w, "\n### Index sets by budget\n\n")
+	for _, b := range rep.Budgets {
+		var names []string
+		for _, ix := range b.Indexes {
+			names = append(names, "`"+ix.Name+"`")
+		}
+		fmt.Fprintf(w, "- %.2g: %s\n", b.Share, strings.Join(names, ", "))
+	}
 	last := rep.Budgets[len(rep.Budgets)-1]
 	fmt.Fprintf(w, "\n### Indexes recommended at budget %.2g\n\n", last.Share)
 	fmt.Fprintln(w, "| index | size MB: advisor / built / HypoPG | verify | used by (all at once) |")

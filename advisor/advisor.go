@@ -155,7 +155,16 @@ type Options struct {
 	// Now dates the first partitions of a partitioning plan (zero: the
 	// current time).
 	Now time.Time
+	// StatsReset is when the database's activity counters were last reset
+	// (pg_stat_database.stats_reset), when known: an index with no scans
+	// since then is dropped with confidence only if that is long enough ago
+	// to cover the periodic jobs. Nil with live statistics means never reset.
+	StatsReset *time.Time
 }
+
+// minUnusedWindow is how long an index must have gone unscanned to be
+// dropped with confidence: a week covers most periodic jobs.
+const minUnusedWindow = 7 * 24 * time.Hour
 
 // DefaultMinBenefitShare is the minimum benefit pgadvise uses unless told
 // otherwise, as a share of the workload's estimated cost: an index that
@@ -224,6 +233,10 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 		budget = opt.BudgetShare * m.dataBytes()
 	}
 	res.MinBenefit, res.BudgetBytes = minBenefit, budget
+	now := opt.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
 	sel := newSelection(m, budget, minBenefit)
 	sel.run()
 	res.WhatIfEvaluations = sel.evaluations
@@ -233,13 +246,9 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 		}
 	}
 	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
-	res.Recommendations = append(res.Recommendations, hygiene(m, sel)...)
+	res.Recommendations = append(res.Recommendations, hygiene(m, sel, opt.StatsReset, now)...)
 	sums, sumRejected := summaries(m, w, sel.cur, minBenefit)
 	res.Recommendations = append(res.Recommendations, sums...)
-	now := opt.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
 	parts, partRejected := partitionAdvice(m, now)
 	res.Recommendations = append(res.Recommendations, parts...)
 	max := opt.MaxRejected

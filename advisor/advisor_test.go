@@ -25,8 +25,10 @@ var update = flag.Bool("update", false, "rewrite the expected advice in testdata
 // would write it down. Sections:
 //
 //	schema                      DDL, as pg_dump -s prints it
-//	stats                       "table NAME rows=N [pages=N]" and
-//	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [width=W]"
+//	stats                       "table NAME rows=N [pages=N]",
+//	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [width=W]" and
+//	                            "index NAME scans=N [size=BYTES]"
+//	advise [stats-reset=DATE]    (the test's clock reads 2026-11-25)
 //	workload                    one statement a line: "calls=N [ms=M] [rows=R] | SQL"
 //	advise [budget=B] [min-benefit=X]
 //	                            the expected advice, rewritten by -update
@@ -76,6 +78,14 @@ func runAdviceFile(t *testing.T, path string) {
 			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 			for _, kv := range fields[1:] {
 				k, v, _ := strings.Cut(kv, "=")
+				if k == "stats-reset" {
+					at, err := time.Parse("2006-01-02", v)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opt.StatsReset = &at
+					continue
+				}
 				x, err := strconv.ParseFloat(v, 64)
 				if err != nil {
 					t.Fatalf("%s: %v", kv, err)
@@ -162,6 +172,19 @@ func applyStats(t *testing.T, schema *catalog.Schema, lines []string) {
 				t.Fatalf("stats for unknown table %s", f[1])
 			}
 			tb.Stats = &catalog.TableStats{Rows: num("rows"), Pages: num("pages")}
+		case "index":
+			found := false
+			for _, tb := range schema.Tables {
+				for i := range tb.Indexes {
+					if tb.Indexes[i].Name == f[1] {
+						tb.Indexes[i].Stats = &catalog.IndexStats{Scans: num("scans"), SizeBytes: int64(num("size"))}
+						found = true
+					}
+				}
+			}
+			if !found {
+				t.Fatalf("stats for unknown index %s", f[1])
+			}
 		case "column":
 			parts := strings.Split(f[1], ".")
 			tb := schema.Lookup(parts[0], parts[1])

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 )
 
 // hygiene finds existing indexes to drop: exact duplicates, and btrees whose
@@ -12,9 +13,12 @@ import (
 // constraint, nor a unique index (it enforces something). Indexes no access
 // of the workload uses are reported with low confidence, not as drops: the
 // capture may have missed the queries that need them.
-func hygiene(m *model, sel *selection) []Recommendation {
+func hygiene(m *model, sel *selection, statsReset *time.Time, now time.Time) []Recommendation {
 	var out []Recommendation
 	for _, t := range m.sortedTables() {
+		if t.table != nil && t.table.PartitionOf != nil {
+			continue // a partition's indexes come from its parent's
+		}
 		dropped := map[*indexModel]bool{}
 		// An index a recommended one supersedes (its keys a prefix of the
 		// new one's, or the same keys now with INCLUDE columns).
@@ -31,7 +35,7 @@ func hygiene(m *model, sel *selection) []Recommendation {
 					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
 					SupersededBy: c.ix.indexName(),
-					Reason: fmt.Sprintf("Superseded by the recommended %s (%s), which serves every lookup this one does: drop it once that one is built.", c.ix.indexName(), keyList(c.ix)),
+					Reason:       fmt.Sprintf("Superseded by the recommended %s (%s), which serves every lookup this one does: drop it once that one is built.", c.ix.indexName(), keyList(c.ix)),
 				})
 				break
 			}
@@ -74,6 +78,15 @@ func hygiene(m *model, sel *selection) []Recommendation {
 		}
 		for _, ix := range t.existing {
 			if dropped[ix] || !droppable(ix) || usedBy(ix, t, sel, dropped) {
+				continue
+			}
+			if st := ix.existing.Stats; st != nil {
+				// Live statistics settle it: scanned since the reset means
+				// something outside the capture uses it.
+				if st.Scans > 0 {
+					continue
+				}
+				out = append(out, unscannedDrop(t, ix, sel, statsReset, now))
 				continue
 			}
 			r := Recommendation{
@@ -119,6 +132,29 @@ func supersedes(n, e *indexModel) bool {
 		}
 	}
 	return true
+}
+
+// unscannedDrop recommends dropping an index that no scan used since the
+// statistics reset and that no captured query would use.
+func unscannedDrop(t *tableModel, ix *indexModel, sel *selection, statsReset *time.Time, now time.Time) Recommendation {
+	r := Recommendation{
+		Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
+		Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
+	}
+	var since, caveat string
+	switch {
+	case statsReset == nil:
+		since = "since the statistics began (they were never reset)"
+	default:
+		since = "since the statistics reset at " + statsReset.UTC().Format("2006-01-02 15:04 UTC")
+		if age := now.Sub(*statsReset); age < minUnusedWindow {
+			r.Confidence = "low"
+			caveat = fmt.Sprintf(" The statistics were reset only %.0f hours ago: wait until they cover every periodic job before dropping.", age.Hours())
+		}
+	}
+	r.Reason = fmt.Sprintf("No index scan %s (pg_stat_user_indexes.idx_scan = 0), and no captured query would use it: it costs %s of index maintenance and %s for nothing. Check replicas' statistics too: their reads are not counted here.%s",
+		since, units(r.Benefit), bytesText(float64(r.SizeBytes)), caveat)
+	return r
 }
 
 // droppable reports whether an index may be dropped on its own.

@@ -58,11 +58,8 @@ func partitionAdvice(m *model, now time.Time) (recs, rejected []Recommendation) 
 			continue
 		}
 		if !t.stats || t.rows < partitionMinRows {
-			key := timeKey
-			if key == nil {
-				key = tenantKey
-			}
-			if key.prunedCalls/math.Max(key.readCalls, 1) >= partitionMinShare || len(key.retention) > 0 {
+			// Say so where a time key would otherwise make the case.
+			if key := timeKey; key != nil && (key.prunedCalls/math.Max(key.readCalls, 1) >= partitionMinShare || len(key.retention) > 0) {
 				size := "no statistics"
 				if t.stats {
 					size = groupThousands(int64(t.rows)) + " rows"
@@ -173,6 +170,9 @@ func bestTenantKey(t *tableModel) *partitionEvidence {
 		if c := t.column(col); c != nil && (strings.HasPrefix(c.Type, "timestamp") || c.Type == "boolean") {
 			continue
 		}
+		if !tenantLike(t, col) {
+			continue
+		}
 		if best == nil || counts[col] > best.prunedCalls {
 			best = &partitionEvidence{column: col, prunedCalls: counts[col], readCalls: reads}
 		}
@@ -189,6 +189,21 @@ func bestTenantKey(t *tableModel) *partitionEvidence {
 		}
 	}
 	return best
+}
+
+// tenantLike reports whether a column divides the table into a moderate
+// number of groups (tenants, accounts, regions): by its statistics, or
+// without them by its name.
+func tenantLike(t *tableModel, col string) bool {
+	if nd := t.distinct(col); nd > 0 {
+		return nd >= 2 && nd <= 10_000
+	}
+	for _, w := range []string{"tenant", "account", "org", "workspace", "company", "region", "shard"} {
+		if strings.Contains(col, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // rangePartition renders RANGE partitioning on a time column.

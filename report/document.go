@@ -49,6 +49,26 @@ type Advice struct {
 	MinBenefit        float64 `json:"min_benefit"`
 	BudgetBytes       float64 `json:"budget_bytes,omitempty"`
 	Evaluations       int     `json:"cost_evaluations"`
+	// Verification summarizes the planner check (--verify), when it ran.
+	Verification *VerificationSummary `json:"verification,omitempty"`
+}
+
+// VerificationSummary is what the planner said of the advice as a whole:
+// HypoPG hypothetical indexes, EXPLAIN before and after.
+type VerificationSummary struct {
+	// Status is "done", or "unavailable" with Note saying why (HypoPG
+	// missing, no connection): the advice is then the model's alone.
+	Status string `json:"status"`
+	Note   string `json:"note,omitempty"`
+	// PlannerCost and PlannerCostAfter sum calls × the planner's total
+	// cost of the explained queries without and with every verified index.
+	PlannerCost      float64  `json:"planner_cost"`
+	PlannerCostAfter float64  `json:"planner_cost_after"`
+	Verified         int      `json:"verified"`
+	NotUsed          int      `json:"not_used"`
+	Unverifiable     int      `json:"unverifiable"`
+	WhatIfCalls      int      `json:"what_if_calls"`
+	Pruned           []string `json:"pruned,omitempty"`
 }
 
 // Input says what was read.

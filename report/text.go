@@ -128,6 +128,14 @@ func writeAdvice(ew *errWriter, d *Document) {
 		fmt.Fprintf(ew, "estimated workload read cost: %s → %s (%.0f%% less), in planner cost units over all calls\n",
 			costText(a.WorkloadCost), costText(a.WorkloadCostAfter), 100*(1-a.WorkloadCostAfter/a.WorkloadCost))
 	}
+	if v := a.Verification; v != nil {
+		if v.Status == "done" {
+			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s; %d what-if calls\n",
+				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.WhatIfCalls)
+		} else {
+			fmt.Fprintf(ew, "planner check unavailable: %s\n", v.Note)
+		}
+	}
 	t := newTable(ew, "#", "what", "table", "benefit", "write cost", "size", "queries")
 	for i, r := range d.Recommendations {
 		what := r.Kind + " " + r.Index
@@ -139,6 +147,16 @@ func writeAdvice(ew *errWriter, d *Document) {
 	t.render()
 	for i, r := range d.Recommendations {
 		fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
+		if v := r.Verification; v != nil {
+			fmt.Fprintf(ew, "    planner: %s", v.Status)
+			if v.Status == "verified" || v.CostBefore > 0 {
+				fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
+			}
+			if v.Note != "" {
+				fmt.Fprintf(ew, ": %s", v.Note)
+			}
+			fmt.Fprintln(ew)
+		}
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []string{r.DDL}
@@ -159,6 +177,16 @@ func writeAdvice(ew *errWriter, d *Document) {
 		t.render()
 		for i, r := range d.Rejected {
 			fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
+		if v := r.Verification; v != nil {
+			fmt.Fprintf(ew, "    planner: %s", v.Status)
+			if v.Status == "verified" || v.CostBefore > 0 {
+				fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
+			}
+			if v.Note != "" {
+				fmt.Fprintf(ew, ": %s", v.Note)
+			}
+			fmt.Fprintln(ew)
+		}
 		}
 	}
 }

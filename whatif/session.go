@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/pgadvise/pgadvise/capture"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -62,19 +63,23 @@ func (p plan) uses(oid uint32) bool {
 	return false
 }
 
+// tag starts every statement Verify sends, so that the live
+// pg_stat_statements reader leaves pgadvise's own statements out.
+const tag = capture.SelfTag
+
 // open checks the server and HypoPG, clears the backend's hypothetical
 // indexes and makes sure the planner sees the ones to come.
 func (s *session) open(ctx context.Context, rep *Report) error {
 	s.scsOn = s.conn.PgConn().ParameterStatus("standard_conforming_strings") == "on"
 	var dbname string
 	if err := s.conn.QueryRow(ctx,
-		"SELECT current_setting('server_version_num')::int, current_setting('plan_cache_mode'), current_database()",
+		tag+"SELECT current_setting('server_version_num')::int, current_setting('plan_cache_mode'), current_database()",
 		pgx.QueryExecModeExec).Scan(&rep.ServerVersionNum, &s.origMode, &dbname); err != nil {
 		return fmt.Errorf("whatif: reading the server version: %w", err)
 	}
 	var schema string
 	err := s.conn.QueryRow(ctx,
-		`SELECT n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'`,
+		tag+`SELECT n.nspname, e.extversion FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname = 'hypopg'`,
 		pgx.QueryExecModeExec).Scan(&schema, &rep.HypoPGVersion)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return s.missing(ctx, rep.ServerVersionNum, dbname)
@@ -83,18 +88,18 @@ func (s *session) open(ctx context.Context, rep *Report) error {
 		return fmt.Errorf("whatif: looking for the hypopg extension: %w", err)
 	}
 	s.fn = pgx.Identifier{schema}.Sanitize() + "."
-	if _, err := s.conn.Exec(ctx, "SELECT "+s.fn+"hypopg_reset()"); err != nil {
+	if _, err := s.conn.Exec(ctx, tag+"SELECT "+s.fn+"hypopg_reset()"); err != nil {
 		return fmt.Errorf("whatif: hypopg_reset: %w", err)
 	}
 	// With hypopg.enabled off (a server may keep HypoPG's planner hook off),
 	// the planner ignores hypothetical indexes and every one would look
 	// unused. The library is loaded now, so the setting is known.
 	var enabled string
-	if err := s.conn.QueryRow(ctx, "SELECT coalesce(current_setting('hypopg.enabled', true), '')", pgx.QueryExecModeExec).Scan(&enabled); err != nil {
+	if err := s.conn.QueryRow(ctx, tag+"SELECT coalesce(current_setting('hypopg.enabled', true), '')", pgx.QueryExecModeExec).Scan(&enabled); err != nil {
 		return fmt.Errorf("whatif: reading hypopg.enabled: %w", err)
 	}
 	if enabled != "on" && enabled != "" {
-		if _, err := s.conn.Exec(ctx, "SET hypopg.enabled = on"); err != nil {
+		if _, err := s.conn.Exec(ctx, tag+"SET hypopg.enabled = on"); err != nil {
 			return fmt.Errorf("whatif: turning hypopg.enabled on: %w", err)
 		}
 		s.origEnabled = enabled
@@ -105,7 +110,7 @@ func (s *session) open(ctx context.Context, rep *Report) error {
 // missing is the error for a database without the hypopg extension.
 func (s *session) missing(ctx context.Context, versionNum int, dbname string) error {
 	var available bool
-	_ = s.conn.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')",
+	_ = s.conn.QueryRow(ctx, tag+"SELECT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = 'hypopg')",
 		pgx.QueryExecModeExec).Scan(&available)
 	return missingError(available, versionNum, dbname)
 }
@@ -132,16 +137,16 @@ func (s *session) close(ctx context.Context) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancel()
 	var errs []error
-	if _, err := s.conn.Exec(ctx, "SELECT "+s.fn+"hypopg_reset()"); err != nil {
+	if _, err := s.conn.Exec(ctx, tag+"SELECT "+s.fn+"hypopg_reset()"); err != nil {
 		errs = append(errs, fmt.Errorf("whatif: hypopg_reset: %w", err))
 	}
 	if s.mode != "" && s.mode != s.origMode {
-		if _, err := s.conn.Exec(ctx, "SELECT set_config('plan_cache_mode', $1, false)", pgx.QueryExecModeExec, s.origMode); err != nil {
+		if _, err := s.conn.Exec(ctx, tag+"SELECT set_config('plan_cache_mode', $1, false)", pgx.QueryExecModeExec, s.origMode); err != nil {
 			errs = append(errs, fmt.Errorf("whatif: restoring plan_cache_mode: %w", err))
 		}
 	}
 	if s.origEnabled != "" {
-		if _, err := s.conn.Exec(ctx, "SELECT set_config('hypopg.enabled', $1, false)", pgx.QueryExecModeExec, s.origEnabled); err != nil {
+		if _, err := s.conn.Exec(ctx, tag+"SELECT set_config('hypopg.enabled', $1, false)", pgx.QueryExecModeExec, s.origEnabled); err != nil {
 			errs = append(errs, fmt.Errorf("whatif: restoring hypopg.enabled: %w", err))
 		}
 	}
@@ -152,7 +157,7 @@ func (s *session) close(ctx context.Context) error {
 func (s *session) create(ctx context.Context, ddl string) (*hypoIndex, error) {
 	s.creations++
 	h := &hypoIndex{ddl: ddl}
-	err := s.conn.QueryRow(ctx, "SELECT indexrelid, indexname FROM "+s.fn+"hypopg_create_index($1)",
+	err := s.conn.QueryRow(ctx, tag+"SELECT indexrelid, indexname FROM "+s.fn+"hypopg_create_index($1)",
 		pgx.QueryExecModeExec, ddl).Scan(&h.oid, &h.name)
 	if err != nil {
 		return nil, err
@@ -162,7 +167,7 @@ func (s *session) create(ctx context.Context, ddl string) (*hypoIndex, error) {
 
 // drop removes a hypothetical index.
 func (s *session) drop(ctx context.Context, h *hypoIndex) error {
-	if _, err := s.conn.Exec(ctx, "SELECT "+s.fn+"hypopg_drop_index("+strconv.FormatUint(uint64(h.oid), 10)+")"); err != nil {
+	if _, err := s.conn.Exec(ctx, tag+"SELECT "+s.fn+"hypopg_drop_index("+strconv.FormatUint(uint64(h.oid), 10)+")"); err != nil {
 		return fmt.Errorf("whatif: hypopg_drop_index(%d): %w", h.oid, err)
 	}
 	return nil
@@ -172,7 +177,7 @@ func (s *session) drop(ctx context.Context, h *hypoIndex) error {
 // statement, no parameters): the server refuses a text of several commands,
 // so captured text can never smuggle a second statement in.
 func (s *session) run(ctx context.Context, sql string) (*pgconn.Result, error) {
-	res := s.conn.PgConn().ExecParams(ctx, sql, nil, nil, nil, nil).Read()
+	res := s.conn.PgConn().ExecParams(ctx, tag+sql, nil, nil, nil, nil).Read()
 	return res, res.Err
 }
 
@@ -181,7 +186,7 @@ func (s *session) setMode(ctx context.Context, mode string) error {
 	if s.mode == mode {
 		return nil
 	}
-	if _, err := s.conn.Exec(ctx, "SET plan_cache_mode = "+mode); err != nil {
+	if _, err := s.conn.Exec(ctx, tag+"SET plan_cache_mode = "+mode); err != nil {
 		return err
 	}
 	s.mode = mode

@@ -62,6 +62,7 @@ Examples:
   pgadvise analyze --schema schema.sql postgresql.log
   pgadvise analyze --format json -o report.json postgresql-*.csv.gz
   pgadvise analyze --schema schema.sql --budget 2GiB --min-benefit 1% postgresql.log
+  pgadvise analyze --dsn postgres://advisor@db/app --verify
   psql -c "\copy (select * from pg_stat_statements) to stdout csv header" | pgadvise analyze -
   pgadvise analyze --dsn postgres://pgadvise@db/shop       (live statistics and pg_stat_statements)
   pgadvise analyze --stats stats.json postgresql.log       (statistics from pgadvise snapshot)
@@ -166,6 +167,9 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	if code := x.check(inputs); code != exitOK {
 		return code
 	}
+	if code := lv.checkVerify(stderr); code != exitOK {
+		return code
+	}
 	inFormat, err := capture.ParseFormat(f.inputFormat)
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise analyze: --input-format: %v\n", err)
@@ -228,9 +232,12 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	if w.Records == 0 {
 		fmt.Fprintln(stderr, "pgadvise: no statements found in the input(s); is log_min_duration_statement (or log_statement) set?")
 	}
+	lv.advisorOptions(&opt)
 	advice := advisor.Advise(w, schemaInfo.Schema, opt)
 	lv.annotate(advice)
+	verified := lv.verifyAdvice(w, advice, stderr)
 	doc := report.Build(stats, schemaInfo, w, advice)
+	doc.Advice.Verification = verified
 	if code, done := x.apply(doc, w, stdout); done {
 		return code
 	}

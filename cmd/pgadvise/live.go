@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"sort"
@@ -22,6 +23,7 @@ import (
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/report"
+	"github.com/pgadvise/pgadvise/whatif"
 )
 
 // dsnFlag is a connection string flag that knows whether it was given, so
@@ -59,6 +61,8 @@ type liveSource struct {
 	facts statsFacts
 	// workload: no INPUT was given, the workload comes from here.
 	workload bool
+	// verify: check the advice with the planner (--verify).
+	verify bool
 }
 
 // statsFacts are what the report says about the statistics.
@@ -70,9 +74,10 @@ type statsFacts struct {
 	workloadSince *time.Time
 }
 
-// newLiveFlags registers --dsn, --stats and --statement-timeout on fs.
+// newLiveFlags registers --dsn, --stats, --statement-timeout and --verify on fs.
 func newLiveFlags(fs *flag.FlagSet) *liveSource {
 	lv := &liveSource{}
+	fs.BoolVar(&lv.verify, "verify", false, "with --dsn: check each recommended index with the planner (HypoPG hypothetical indexes + EXPLAIN; nothing is written) and drop those it would not use")
 	fs.Var(&lv.dsn, "dsn", dsnHelp+"; without INPUT, the workload is its pg_stat_statements")
 	fs.StringVar(&lv.stats, "stats", "", "read the schema and statistics from a snapshot `FILE` (pgadvise snapshot); without INPUT, the workload is the snapshot's")
 	fs.DurationVar(&lv.timeout, "statement-timeout", catalog.DefaultStatementTimeout, "with --dsn: the longest any query of pgadvise may run")
@@ -134,6 +139,34 @@ func (lv *liveSource) load(schemaFile string, noInputs bool, info *report.Schema
 	printIssues(stderr, lv.snap.Issues)
 	printStatsAge(stderr, lv.facts)
 	return exitOK
+}
+
+// checkVerify rejects --verify without a database to ask.
+func (lv *liveSource) checkVerify(stderr io.Writer) int {
+	if lv.verify && !lv.dsn.set {
+		fmt.Fprintln(stderr, "pgadvise analyze: --verify needs --dsn: the planner of the database itself is asked")
+		return exitUsage
+	}
+	return exitOK
+}
+
+// verifyAdvice asks the planner about each recommended index (--verify):
+// the ones it would not use move to the rejected list. Without HypoPG the
+// advice stays the model's, and the report says so.
+func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, stderr io.Writer) *report.VerificationSummary {
+	if !lv.verify || lv.conn == nil {
+		return nil
+	}
+	rep, err := whatif.Verify(lv.ctx, lv.conn, w, res, whatif.Options{Prune: true})
+	if err != nil {
+		fmt.Fprintf(stderr, "pgadvise: --verify: %v; the advice is the cost model's alone\n", err)
+		return &report.VerificationSummary{Status: "unavailable", Note: err.Error()}
+	}
+	return &report.VerificationSummary{
+		Status: "done", PlannerCost: math.Round(rep.WorkloadCost), PlannerCostAfter: math.Round(rep.WorkloadCostAfter),
+		Verified: rep.Verified, NotUsed: rep.NotUsed, Unverifiable: rep.Unverifiable,
+		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned,
+	}
 }
 
 // close ends the connection, if any.
@@ -207,6 +240,13 @@ func replaySnapshot(snap *catalog.Snapshot, name string, emit func(*capture.Stat
 			TotalMS: w.TotalMS, MaxMS: w.MaxMS, Rows: w.Rows, Line: line})
 	}
 	return st
+}
+
+// advisorOptions adds to opt what the statistics tell the advisor.
+func (lv *liveSource) advisorOptions(opt *advisor.Options) {
+	if lv.snap != nil {
+		opt.StatsReset = lv.facts.statsReset
+	}
 }
 
 // annotate adds to the advice what its statistics stand for: the window of

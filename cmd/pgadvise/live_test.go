@@ -34,7 +34,7 @@ func TestLive(t *testing.T) {
 		psql(t, c, db, "../../catalog/testdata/live_shop.sql")
 	}
 	setup := c.Connect(t, "shop")
-	for _, q := range []string{"CREATE EXTENSION pg_stat_statements", "SELECT pg_stat_statements_reset()", "SELECT pg_stat_reset()"} {
+	for _, q := range []string{"CREATE EXTENSION pg_stat_statements", "CREATE EXTENSION hypopg", "SELECT pg_stat_statements_reset()", "SELECT pg_stat_reset()"} {
 		if _, err := setup.Exec(ctx, q); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
@@ -85,6 +85,37 @@ func TestLive(t *testing.T) {
 		code, text, _ := runCLI(t, "", "analyze", "--dsn", dsn)
 		if code != exitOK || !strings.Contains(text, reset) {
 			t.Errorf("text report (exit %d) does not state %q", code, reset)
+		}
+	})
+
+	t.Run("analyze --dsn --verify", func(t *testing.T) {
+		code, out, errOut := runCLI(t, "", "analyze", "--dsn", dsn, "--verify", "--format", "json")
+		if code != exitOK {
+			t.Fatalf("exit %d:\n%s", code, errOut)
+		}
+		var doc report.Document
+		if err := json.Unmarshal([]byte(out), &doc); err != nil {
+			t.Fatal(err)
+		}
+		v := doc.Advice.Verification
+		if v == nil || v.Status != "done" || v.Verified == 0 || v.WhatIfCalls == 0 || v.PlannerCostAfter >= v.PlannerCost {
+			t.Fatalf("verification summary %+v", v)
+		}
+		for _, r := range doc.Recommendations {
+			if r.Kind != "create_index" {
+				continue
+			}
+			if r.Verification == nil || (r.Verification.Status != "verified" && r.Verification.Status != "unverifiable") {
+				t.Errorf("%s: verification %+v; the planner's unused indexes must move to rejected", r.Index, r.Verification)
+			}
+		}
+		// A database without HypoPG: the advice stays the model's, and says so.
+		code, out, errOut = runCLI(t, "", "analyze", "--dsn", strings.Replace(dsn, "/shop", "/nopgss", 1), "--verify", "--format", "json", "../../fixtures/workload.sql")
+		if code != exitOK || !strings.Contains(errOut, "hypopg") || !strings.Contains(out, `"status": "unavailable"`) {
+			t.Errorf("without HypoPG: exit %d, stderr %q", code, errOut)
+		}
+		if code, _, errOut := runCLI(t, "", "analyze", "--verify", "../../fixtures/workload.sql"); code != exitUsage || !strings.Contains(errOut, "--verify needs --dsn") {
+			t.Errorf("--verify without --dsn: exit %d, %q", code, errOut)
 		}
 	})
 

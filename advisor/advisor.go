@@ -317,20 +317,10 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 			}
 		}
 		m.shapeAccesses[s] = accs
-		// A join's outer side: the fewest rows any partner returns.
 		for _, am := range accs {
 			am.siblings = accs
-			for _, j := range am.acc.Joins {
-				for _, other := range accs {
-					if other != am && other.acc.Table == j.Other {
-						r := other.rowsOut()
-						if am.outer == 0 || r < am.outer {
-							am.outer = r
-						}
-					}
-				}
-			}
 		}
+		joinSizes(accs)
 	}
 	for _, t := range m.tables {
 		for _, a := range t.accesses {
@@ -339,6 +329,48 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 		}
 	}
 	return m
+}
+
+// joinSizes sets each access's outer side: the rows of the smallest partner
+// it joins, counting that partner's own filters and, one step further, the
+// filters that reach it through its other joins (supplier narrowed by the
+// nation it joins). A partner's narrowing that came through this access
+// itself is not counted back.
+func joinSizes(accs []*accessModel) {
+	partners := func(a *accessModel) []*accessModel {
+		var out []*accessModel
+		for _, j := range a.acc.Joins {
+			for _, b := range accs {
+				if b != a && b.acc.Table == j.Other {
+					out = append(out, b)
+				}
+			}
+		}
+		return out
+	}
+	own := func(b *accessModel) float64 { return b.rowsOut() / math.Max(b.t.rows, 1) }
+	// One step: each access narrowed by its most selective partner.
+	eff := map[*accessModel]float64{}
+	via := map[*accessModel]*accessModel{}
+	for _, a := range accs {
+		eff[a] = a.rowsOut()
+		for _, b := range partners(a) {
+			if e := a.rowsOut() * own(b); e < eff[a] {
+				eff[a], via[a] = math.Max(1, e), b
+			}
+		}
+	}
+	for _, a := range accs {
+		for _, b := range partners(a) {
+			rows := eff[b]
+			if via[b] == a {
+				rows = b.rowsOut()
+			}
+			if a.outer == 0 || rows < a.outer {
+				a.outer = math.Max(1, rows)
+			}
+		}
+	}
 }
 
 func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {

@@ -101,7 +101,28 @@ func (ix *indexModel) size() float64 {
 		// lexemes), compressed posting lists: about half the column's size.
 		return math.Max(2*pageSize, rows*ix.keyWidth()*0.5)
 	}
+	if nd := ix.distinctKeys(); nd > 0 && nd*2 <= rows && !ix.unique && len(ix.include) == 0 {
+		return btreeDedupSize(rows, nd, ix.keyWidth())
+	}
 	return btreeSize(rows, ix.keyWidth())
+}
+
+// distinctKeys estimates the number of distinct keys of a plain-column
+// btree from its columns' statistics (their product, capped by the rows),
+// or 0 when a column's count is unknown.
+func (ix *indexModel) distinctKeys() float64 {
+	nd := 1.0
+	for _, k := range ix.keys {
+		if k.column == "" || !ix.t.stats {
+			return 0
+		}
+		d := ix.t.distinct(k.column)
+		if d <= 0 {
+			return 0
+		}
+		nd *= d
+	}
+	return math.Min(nd, ix.t.rows*ix.predSel)
 }
 
 func (ix *indexModel) pages(t *tableModel) float64 { return ix.size() / pageSize }

@@ -173,6 +173,14 @@ func (w *walker) selectStmt(s *pg_query.SelectStmt, parent *scope) *scope {
 	w.targetList(s.GetTargetList(), sc)
 	w.groupBy(s.GetGroupClause(), sc)
 	w.subqueries(s.GetHavingClause(), sc)
+	if grouped(s) {
+		// ORDER BY and LIMIT apply to the groups, not to the table's rows:
+		// no index order can deliver them.
+		for _, sb := range s.GetSortClause() {
+			w.subqueries(sb, sc)
+		}
+		return sc
+	}
 	w.orderBy(s.GetSortClause(), sc)
 	if limit, ok := limitValue(s.GetLimitCount()); ok {
 		for _, r := range sc.rels {
@@ -1097,6 +1105,27 @@ func (w *walker) outputExpr(n *pg_query.Node, sc *scope, preferOutput bool) *pg_
 		}
 	}
 	return n
+}
+
+// grouped reports whether a query block aggregates or removes duplicates:
+// GROUP BY, DISTINCT, or an aggregate in its target list or HAVING.
+func grouped(s *pg_query.SelectStmt) bool {
+	if len(s.GetGroupClause()) > 0 || len(s.GetDistinctClause()) > 0 || s.GetHavingClause() != nil {
+		return true
+	}
+	agg := false
+	for _, t := range s.GetTargetList() {
+		visit(t, func(n *pg_query.Node) bool {
+			if n.GetSubLink() != nil {
+				return false
+			}
+			if f := n.GetFuncCall(); f != nil && isAggregate(f) {
+				agg = true
+			}
+			return !agg
+		})
+	}
+	return agg
 }
 
 // aggregateNames lists the built-in aggregate functions. The raw parse tree

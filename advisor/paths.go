@@ -370,6 +370,11 @@ func (a *accessModel) indexCost(ix *indexModel, probe string) float64 {
 			// Rows read in index order until limit rows pass the filters.
 			needed = limit * s / math.Max(allSel, 1e-12)
 		}
+		if probe != "" && a.acc.Semi && used == len(ix.keys) {
+			// An EXISTS probe stops at the first row that passes: with
+			// every condition in the index, that is the first it finds.
+			needed = 1
+		}
 		c := indexScanCost(t, ix, s, needed, a.coveredBy(ix), a.quals)
 		if !ordered && len(order) > 0 {
 			c += sortCost(rowsOut, limit)

@@ -128,4 +128,7 @@ type TableAccess struct {
 	InsertColumns []string `json:"insert_columns,omitempty"`
 	// ConflictColumns are the ON CONFLICT target columns of an INSERT.
 	ConflictColumns []string `json:"conflict_columns,omitempty"`
+	// Semi is set when the table is read by an EXISTS or IN (subquery): a
+	// semi-join, whose probes stop at the first matching row.
+	Semi bool `json:"semi,omitempty"`
 }

@@ -919,6 +919,15 @@ func limitValue(n *pg_query.Node) (int64, bool) {
 // scalar comparisons. "x IN (SELECT y FROM t)" is a semi-join of x and t.y.
 func (w *walker) subLink(s *pg_query.SubLink, sc *scope) {
 	inner := w.selectStmt(s.GetSubselect().GetSelectStmt(), sc)
+	if t := s.GetSubLinkType(); inner != nil && (t == pg_query.SubLinkType_EXISTS_SUBLINK || t == pg_query.SubLinkType_ANY_SUBLINK) {
+		// EXISTS and IN (subquery) are semi-joins: a probe of the inner
+		// table stops at its first match.
+		for _, r := range inner.rels {
+			if r.access != nil {
+				r.access.Semi = true
+			}
+		}
+	}
 	if s.GetSubLinkType() != pg_query.SubLinkType_ANY_SUBLINK || inner == nil || len(inner.targets) != 1 {
 		w.subqueries(s.GetTestexpr(), sc)
 		return

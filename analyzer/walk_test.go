@@ -111,6 +111,9 @@ func formatAccess(a *TableAccess) string {
 	if a.Write != "" {
 		parts = append(parts, string(a.Write))
 	}
+	if a.Semi {
+		parts = append(parts, "semi")
+	}
 	for _, p := range a.Predicates {
 		s := fmt.Sprintf("%s %s", p.Target.Key(), p.Op)
 		switch {

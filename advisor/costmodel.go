@@ -118,28 +118,32 @@ func sortCost(n float64, limit float64) float64 {
 	return n * math.Log2(n) * 2 * cpuOperatorCost
 }
 
-// indexScanCost is one index scan that matches fraction s of the table's
-// rows through the index, of which the access needs only `needed` rows (the
-// LIMIT cut-off when the index delivers the order; all of them otherwise).
-func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly bool, quals int) float64 {
+// indexScanCost is the cost of loops index scans (loops > 1: the inner side
+// of a nested loop) that each match fraction s of the table's rows through
+// the index, of which the access needs only `needed` rows (the LIMIT cut-off
+// when the index delivers the order; all of them otherwise). As cost_index
+// does with its loop count, pages read again by later loops are counted
+// once: across all loops no more than the index's and the table's pages.
+func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly bool, quals int, loops float64) float64 {
+	loops = math.Max(loops, 1)
 	matched := math.Max(1, s*t.rows)
 	fetched := math.Min(matched, math.Max(1, needed))
 	frac := fetched / matched
 	indexPages := math.Max(1, ix.pages(t))
 	descent := math.Ceil(math.Log2(math.Max(2, t.rows))) * cpuOperatorCost
-	indexIO := math.Max(1, math.Ceil(s*indexPages*frac)) * randomPageCost
+	indexIO := math.Min(loops*math.Max(1, math.Ceil(s*indexPages*frac)), math.Max(indexPages, 1)) * randomPageCost
 	cpu := fetched * (cpuIndexTupleCost + cpuTupleCost + float64(quals)*cpuOperatorCost)
 
 	// Heap I/O, as cost_index: uncorrelated rows are random page reads
 	// (capped at the table's pages), correlated ones read s·pages in order.
-	maxIO := math.Min(fetched, t.pages) * randomPageCost
-	minIO := randomPageCost + math.Max(0, math.Ceil(s*t.pages*frac)-1)*seqPageCost
+	maxIO := math.Min(loops*fetched, t.pages) * randomPageCost
+	minIO := randomPageCost + math.Max(0, math.Min(loops*math.Ceil(s*t.pages*frac), t.pages)-1)*seqPageCost
 	c2 := ix.correlation * ix.correlation
 	heapIO := maxIO + c2*(minIO-maxIO)
 	if indexOnly {
 		heapIO *= 1 - allVisibleFraction
 	}
-	return descent + indexIO + heapIO + cpu
+	return loops*(descent+cpu) + indexIO + heapIO
 }
 
 // indexInsertCost is the cost one new row adds to one btree.

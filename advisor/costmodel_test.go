@@ -113,11 +113,18 @@ func TestCostFormulas(t *testing.T) {
 	}
 	ix := &indexModel{t: big, method: "btree", keys: []indexKey{{key: "a", column: "a"}}}
 	ix.finish()
-	one := indexScanCost(big, ix, 1e-6, math.Inf(1), false, 1)
-	many := indexScanCost(big, ix, 0.1, math.Inf(1), false, 1)
-	only := indexScanCost(big, ix, 0.1, math.Inf(1), true, 1)
+	one := indexScanCost(big, ix, 1e-6, math.Inf(1), false, 1, 1)
+	many := indexScanCost(big, ix, 0.1, math.Inf(1), false, 1, 1)
+	only := indexScanCost(big, ix, 0.1, math.Inf(1), true, 1, 1)
 	if !(one < many && only < many) {
 		t.Errorf("index scan costs: 1 row %.1f, 10%% %.1f, 10%% index-only %.1f", one, many, only)
+	}
+	// Repeated probes read each page once: a thousand loops cost less than
+	// a thousand times one loop, and no more I/O than the table has pages.
+	loop := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1)
+	thousand := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1000)
+	if !(thousand < 1000*loop && thousand > loop) {
+		t.Errorf("1 loop %.0f, 1000 loops %.0f", loop, thousand)
 	}
 }
 

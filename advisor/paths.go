@@ -285,14 +285,14 @@ func (a *accessModel) cost(indexes []*indexModel) float64 {
 	}
 	best := a.seqCost()
 	for _, ix := range indexes {
-		if c := a.indexCost(ix, ""); c < best {
+		if c := a.indexCost(ix, "", 1); c < best {
 			best = c
 		}
 	}
 	if a.outer > 0 {
 		for _, j := range a.joins {
 			for _, ix := range indexes {
-				if c := a.outer * a.indexCost(ix, j); c < best {
+				if c := a.indexCost(ix, j, a.outer); c < best {
 					best = c
 				}
 			}
@@ -303,11 +303,11 @@ func (a *accessModel) cost(indexes []*indexModel) float64 {
 
 // indexCost is the cost of answering the access through ix alone, or +Inf
 // when ix cannot help it. probe names a join column to treat as an equality
-// (the inner side of a nested loop); it drops ORDER BY and LIMIT, which
-// apply to the join's result.
-func (a *accessModel) indexCost(ix *indexModel, probe string) float64 {
+// (the inner side of a nested loop, run loops times); it drops ORDER BY and
+// LIMIT, which apply to the join's result.
+func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) float64 {
 	inf := math.Inf(1)
-	if !a.implies(ix.predicate) {
+	if !a.implies(ix.predicate) || (probe != "" && ix.method != "btree" && ix.method != "") {
 		return inf
 	}
 	t := a.t
@@ -375,7 +375,7 @@ func (a *accessModel) indexCost(ix *indexModel, probe string) float64 {
 			// every condition in the index, that is the first it finds.
 			needed = 1
 		}
-		c := indexScanCost(t, ix, s, needed, a.coveredBy(ix), a.quals)
+		c := indexScanCost(t, ix, s, needed, a.coveredBy(ix), a.quals, loops)
 		if !ordered && len(order) > 0 {
 			c += sortCost(rowsOut, limit)
 		}
@@ -418,7 +418,7 @@ func (a *accessModel) indexCost(ix *indexModel, probe string) float64 {
 	case "hash":
 		for _, p := range a.preds {
 			if p.key == ix.keys[0].key && p.p.Op == analyzer.OpEq {
-				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals) + sortIf(order, rowsOut, limit)
+				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops) + sortIf(order, rowsOut, limit)
 			}
 		}
 	}

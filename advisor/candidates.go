@@ -181,6 +181,62 @@ func (t *tableModel) eqFrequency(key string) float64 {
 	return t.eqFreq[key]
 }
 
+// Limits of a merged covering index.
+const (
+	maxMergedInclude      = 6
+	maxMergedIncludeWidth = 64
+)
+
+// mergeCovering adds, for covering candidates that share their keys (and
+// predicate) but INCLUDE different columns, one candidate that INCLUDEs
+// them all: one index serving several queries by index-only scans instead
+// of near-duplicates, when it stays narrow.
+func mergeCovering(pool map[string]*indexModel) {
+	groups := map[string][]*indexModel{}
+	var order []string
+	for _, sig := range sortedKeysOf(pool) {
+		ix := pool[sig]
+		if ix.method != "btree" || len(ix.include) == 0 {
+			continue
+		}
+		k := ix.withoutInclude()
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], ix)
+	}
+	for _, k := range order {
+		g := groups[k]
+		if len(g) < 2 {
+			continue
+		}
+		var inc []string
+		width := 0.0
+		for _, ix := range g {
+			for _, c := range ix.include {
+				if !contains(inc, c) {
+					inc = append(inc, c)
+					width += ix.t.keyWidth(c)
+				}
+			}
+		}
+		if len(inc) > maxMergedInclude || width > maxMergedIncludeWidth {
+			continue
+		}
+		sort.Strings(inc)
+		base := g[0]
+		addCandidate(pool, &indexModel{t: base.t, method: "btree", keys: base.keys, include: inc,
+			predicate: base.predicate, predText: base.predText, opclass: base.opclass})
+	}
+}
+
+// withoutInclude is the signature of the index without its INCLUDE list.
+func (ix *indexModel) withoutInclude() string {
+	c := *ix
+	c.include = nil
+	return c.signature()
+}
+
 // addCandidate puts ix in the pool unless an equal one is there, and
 // returns the pooled one.
 func addCandidate(pool map[string]*indexModel, ix *indexModel) *indexModel {

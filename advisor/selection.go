@@ -62,6 +62,7 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 			candidatesFor(a, pool)
 		}
 	}
+	mergeCovering(pool)
 	sigs := make([]string, 0, len(pool))
 	for sig := range pool {
 		sigs = append(sigs, sig)

@@ -33,8 +33,6 @@ type step struct {
 	build bool
 }
 
-func (u *unit) noTx() bool { return anyNoTx(u.up) || anyNoTx(u.down) }
-
 func anyNoTx(steps []step) bool {
 	for _, s := range steps {
 		if s.noTx {

@@ -66,10 +66,7 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	for _, k := range kindOrder() {
 		known[k.kind] = true
 	}
-	var sections []struct{ kind, title string }
-	for _, k := range kindOrder() {
-		sections = append(sections, k)
-	}
+	sections := append([]struct{ kind, title string }{}, kindOrder()...)
 	for _, r := range d.Recommendations {
 		if !known[r.Kind] { // a kind this renderer does not know yet
 			known[r.Kind] = true

@@ -177,16 +177,16 @@ func writeAdvice(ew *errWriter, d *Document) {
 		t.render()
 		for i, r := range d.Rejected {
 			fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
-		if v := r.Verification; v != nil {
-			fmt.Fprintf(ew, "    planner: %s", v.Status)
-			if v.Status == "verified" || v.CostBefore > 0 {
-				fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
+			if v := r.Verification; v != nil {
+				fmt.Fprintf(ew, "    planner: %s", v.Status)
+				if v.Status == "verified" || v.CostBefore > 0 {
+					fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
+				}
+				if v.Note != "" {
+					fmt.Fprintf(ew, ": %s", v.Note)
+				}
+				fmt.Fprintln(ew)
 			}
-			if v.Note != "" {
-				fmt.Fprintf(ew, ": %s", v.Note)
-			}
-			fmt.Fprintln(ew)
-		}
 		}
 	}
 }

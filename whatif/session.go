@@ -10,8 +10,8 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/pgadvise/pgadvise/capture"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pgadvise/pgadvise/capture"
 )
 
 // stmtName is the prepared statement Verify uses for texts with placeholders.

@@ -7,6 +7,7 @@ import (
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -293,26 +294,6 @@ func wrap(s string, width int) []string {
 	return append(lines, s)
 }
 
-func num(x float64) string {
-	switch ax := max(x, -x); {
-	case ax >= 1e9:
-		return fmt.Sprintf("%.1fG", x/1e9)
-	case ax >= 1e6:
-		return fmt.Sprintf("%.1fM", x/1e6)
-	case ax >= 1e4:
-		return fmt.Sprintf("%.0fk", x/1e3)
-	}
-	return fmt.Sprintf("%.0f", x)
-}
+func num(x float64) string { return advisor.FormatCost(x) }
 
-func sizeText(b int64) string {
-	switch {
-	case b >= 1<<30:
-		return fmt.Sprintf("%.1f GiB", float64(b)/(1<<30))
-	case b >= 1<<20:
-		return fmt.Sprintf("%.1f MiB", float64(b)/(1<<20))
-	case b >= 1<<10:
-		return fmt.Sprintf("%d KiB", b>>10)
-	}
-	return fmt.Sprintf("%d B", b)
-}
+func sizeText(b int64) string { return advisor.FormatBytes(float64(b)) }

@@ -147,16 +147,7 @@ func writeAdvice(ew *errWriter, d *Document) {
 	t.render()
 	for i, r := range d.Recommendations {
 		fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
-		if v := r.Verification; v != nil {
-			fmt.Fprintf(ew, "    planner: %s", v.Status)
-			if v.Status == "verified" || v.CostBefore > 0 {
-				fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
-			}
-			if v.Note != "" {
-				fmt.Fprintf(ew, ": %s", v.Note)
-			}
-			fmt.Fprintln(ew)
-		}
+		writeVerification(ew, r.Verification)
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []string{r.DDL}
@@ -177,18 +168,24 @@ func writeAdvice(ew *errWriter, d *Document) {
 		t.render()
 		for i, r := range d.Rejected {
 			fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
-			if v := r.Verification; v != nil {
-				fmt.Fprintf(ew, "    planner: %s", v.Status)
-				if v.Status == "verified" || v.CostBefore > 0 {
-					fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
-				}
-				if v.Note != "" {
-					fmt.Fprintf(ew, ": %s", v.Note)
-				}
-				fmt.Fprintln(ew)
-			}
+			writeVerification(ew, r.Verification)
 		}
 	}
+}
+
+// writeVerification writes the planner's verdict on a recommendation.
+func writeVerification(ew *errWriter, v *Verification) {
+	if v == nil {
+		return
+	}
+	fmt.Fprintf(ew, "    planner: %s", v.Status)
+	if v.Status == "verified" || v.CostBefore > 0 {
+		fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
+	}
+	if v.Note != "" {
+		fmt.Fprintf(ew, ": %s", v.Note)
+	}
+	fmt.Fprintln(ew)
 }
 
 func costText(x float64) string { return advisor.FormatCost(x) }

@@ -1,4 +1,4 @@
--- pgadvise: 17 migration(s). Run with
+-- pgadvise: 18 migration(s). Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.up.sql
 -- psql runs each statement on its own (autocommit), as CONCURRENTLY requires: do not add
 -- --single-transaction or BEGIN. Undo with 0001_pgadvise.down.sql.
@@ -22,7 +22,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_where_deleted_at_idx ON 
 
 -- 3.
 -- pgadvise create_index: orders_user_id_created_at_idx on public.orders
--- Serves 1 query (41 calls): estimated read cost −726k against +251 of index maintenance.
+-- Serves 1 query (45 calls): estimated read cost −726k against +251 of index maintenance.
 -- estimated benefit 726k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -57,7 +57,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON publi
 
 -- 7.
 -- pgadvise create_index: order_items_order_id_incl_quantity_unit_price_idx on public.order_items
--- Serves 2 queries (44 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
+-- Serves 2 queries (54 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
 -- cost −232k against +166 of index maintenance.
 -- estimated benefit 232k, write cost 166 (planner cost units over the workload), size 38.5 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
@@ -92,9 +92,9 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_i
 
 -- 11.
 -- pgadvise create_index: orders_user_id_incl_id_idx on public.orders
--- Serves 1 query (41 calls) by index-only scans (INCLUDE id): estimated read cost −90k against
--- +251 of index maintenance.
--- estimated benefit 90k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
+-- Serves 2 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −126k
+-- against +251 of index maintenance.
+-- estimated benefit 126k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_incl_id_idx ON public.orders (user_id) INCLUDE (id);
@@ -116,27 +116,36 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (deleted_at);
 
 -- 14.
+-- pgadvise create_index: payments_created_at_brin_idx on public.payments
+-- Serves 1 query (2 calls) with a BRIN index: the table is append-mostly and the column follows
+-- insertion order: estimated read cost −57k against +5 of index maintenance.
+-- estimated benefit 57k, write cost 5 (planner cost units over the workload), size 24 KiB; serves 1 query; confidence high
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_brin_idx ON public.payments USING brin (created_at);
+
+-- 15.
 -- pgadvise drop_index: orders_tenant_id_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 
--- 15.
+-- 16.
 -- pgadvise drop_index: orders_tenant_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 
--- 16.
+-- 17.
 -- pgadvise drop_index: payments_provider_idx on public.payments
 -- Redundant: its keys (provider) are a leading prefix of payments_provider_provider_ref_key
 -- (provider, provider_ref), which serves the same lookups.
 -- frees 38.5 MiB and saves 97 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 
--- 17.
+-- 18.
 -- pgadvise drop_index: users_tenant_id_idx on public.users
 -- Redundant: its keys (tenant_id) are a leading prefix of users_tenant_id_email_key (tenant_id,
 -- email), which serves the same lookups.

@@ -155,12 +155,21 @@ type Options struct {
 	// Now dates the first partitions of a partitioning plan (zero: the
 	// current time).
 	Now time.Time
+	// WorkloadSpan is the time the captured workload covers (the log's first
+	// to last timestamp, or pg_stat_statements since its reset); 0 when
+	// unknown, when DefaultWorkloadSpan is assumed. It sets how many
+	// summary refreshes the workload pays for, and turns counts into rates.
+	WorkloadSpan time.Duration
 	// StatsReset is when the database's activity counters were last reset
 	// (pg_stat_database.stats_reset), when known: an index with no scans
 	// since then is dropped with confidence only if that is long enough ago
 	// to cover the periodic jobs. Nil with live statistics means never reset.
 	StatsReset *time.Time
 }
+
+// DefaultWorkloadSpan is the span assumed for a workload without
+// timestamps (a .sql file, a pg_stat_statements export).
+const DefaultWorkloadSpan = 24 * time.Hour
 
 // minUnusedWindow is how long an index must have gone unscanned to be
 // dropped with confidence: a week covers most periodic jobs.
@@ -217,6 +226,10 @@ type Result struct {
 // tables are then modelled from the queries alone, with default sizes).
 func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	m := buildModel(w, schema)
+	m.span, m.spanKnown = opt.WorkloadSpan, opt.WorkloadSpan > 0
+	if !m.spanKnown {
+		m.span = DefaultWorkloadSpan
+	}
 	res := &Result{}
 	res.Assumptions = m.assumptions()
 	for _, t := range m.sortedTables() {
@@ -267,6 +280,28 @@ type model struct {
 	schema        *catalog.Schema
 	noStats       int
 	assumedPK     int // tables given an assumed primary key on id
+	// span is the time the workload covers (DefaultWorkloadSpan when
+	// spanKnown is false).
+	span      time.Duration
+	spanKnown bool
+}
+
+// rate renders n events of the workload, and their rate where its span is
+// known and at least an hour: "1,200 calls (~50/h)".
+func (m *model) rate(n float64, noun string) string {
+	s := groupThousands(int64(math.Round(n))) + " " + noun
+	if !m.spanKnown || m.span < time.Hour {
+		return s // a rate over less than an hour is an extrapolation
+	}
+	h := m.span.Hours()
+	switch per := n / h; {
+	case h <= 0:
+	case per >= 10:
+		s += fmt.Sprintf(" (~%s/h)", groupThousands(int64(math.Round(per))))
+	default:
+		s += fmt.Sprintf(" (~%.1f/h)", per)
+	}
+	return s
 }
 
 func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
@@ -441,6 +476,9 @@ func (m *model) assumptions() []string {
 	var out []string
 	if m.schema == nil {
 		out = append(out, "no schema: tables, columns and existing indexes are unknown")
+	}
+	if !m.spanKnown {
+		out = append(out, fmt.Sprintf("the workload has no timestamps: it is taken to cover %s (for summary refresh costs)", m.span))
 	}
 	if m.assumedPK > 0 {
 		out = append(out, fmt.Sprintf("%d table(s) not in the schema: each assumed to have a primary key on id and no other index", m.assumedPK))

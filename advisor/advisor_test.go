@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the expected advice in testdata
 //	stats                       "table NAME rows=N [pages=N]",
 //	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [width=W]" and
 //	                            "index NAME scans=N [size=BYTES]"
-//	advise [stats-reset=DATE]    (the test's clock reads 2026-11-25)
+//	advise [stats-reset=DATE] [span=DURATION]  (the clock reads 2026-11-25; span: the workload's)
 //	workload                    one statement a line: "calls=N [ms=M] [rows=R] | SQL"
 //	advise [budget=B] [min-benefit=X]
 //	                            the expected advice, rewritten by -update
@@ -78,6 +78,14 @@ func runAdviceFile(t *testing.T, path string) {
 			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 			for _, kv := range fields[1:] {
 				k, v, _ := strings.Cut(kv, "=")
+				if k == "span" {
+					d, err := time.ParseDuration(v)
+					if err != nil {
+						t.Fatal(err)
+					}
+					opt.WorkloadSpan = d
+					continue
+				}
 				if k == "stats-reset" {
 					at, err := time.Parse("2006-01-02", v)
 					if err != nil {

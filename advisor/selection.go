@@ -361,7 +361,7 @@ func (s *selection) createReason(c *candidate, r Recommendation, queries int) st
 			calls += sa.a.calls
 		}
 	}
-	fmt.Fprintf(&b, "Serves %d %s (%s calls)", queries, plural(queries, "query", "queries"), groupThousands(int64(calls)))
+	fmt.Fprintf(&b, "Serves %d %s (%s)", queries, plural(queries, "query", "queries"), s.m.rate(calls, "calls"))
 	what := c.ix.purpose()
 	if what != "" {
 		b.WriteString(" " + what)
@@ -454,10 +454,19 @@ func (s *selection) rejectReason(c *candidate) string {
 			}
 		}
 		msg := fmt.Sprintf("Write cost wins: saves %s of reads but costs %s of index maintenance", units(c.gain), units(c.write))
+		var calls float64
+		seen := map[string]bool{}
+		for _, sa := range c.serves {
+			if !seen[sa.a.shape.Fingerprint] {
+				seen[sa.a.shape.Fingerprint] = true
+				calls += sa.a.calls
+			}
+		}
+		msg = fmt.Sprintf("Write cost wins: saves %s of reads for %s but costs %s of index maintenance", units(c.gain), s.m.rate(calls, "calls"), units(c.write))
 		if breaks > 0 {
-			msg += fmt.Sprintf(", and turns %s HOT updates into non-HOT ones", groupThousands(int64(breaks)))
+			msg += fmt.Sprintf(": it would turn %s into non-HOT ones", s.m.rate(breaks, "HOT updates"))
 		} else if updates > 0 {
-			msg += fmt.Sprintf(" (%s updated rows change its columns)", groupThousands(int64(updates)))
+			msg += fmt.Sprintf(" (%s change its columns)", s.m.rate(updates, "updated rows"))
 		}
 		return msg + "."
 	case c.over == "budget":

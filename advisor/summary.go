@@ -26,9 +26,6 @@ import (
 
 // Assumptions of the summary-table model.
 const (
-	// workloadHours is the time the captured workload is taken to span, to
-	// set refresh costs against read gains.
-	workloadHours = 24
 	// refreshMinutes is the proposed refresh period of a materialized view:
 	// the staleness dashboards usually bear.
 	refreshMinutes = 15
@@ -460,7 +457,7 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		fullCost += seqScanCost(t, 0)
 	}
 	fullCost += baseRows * cpuOperatorCost * float64(len(c.meas)+len(c.grain))
-	refreshes := float64(workloadHours * 60 / refreshMinutes)
+	refreshes := math.Max(1, math.Floor(m.span.Minutes()/refreshMinutes))
 	refreshCost := refreshes * fullCost
 
 	// Incremental maintenance: an upsert of the summary row per written
@@ -500,7 +497,7 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		case rec.WriteCost >= gain && strategy == "periodic" && !incremental && writes*10 < baseRows:
 			rec.Reason = fmt.Sprintf("Not worth it: a concurrent refresh every %d minutes re-aggregates %s rows (%s) against a read gain of %s, and the writes (%s rows) do not allow incremental upkeep of these aggregates.", refreshMinutes, groupThousands(int64(baseRows)), units(refreshCost), units(gain), groupThousands(int64(writes)))
 		case rec.WriteCost >= gain:
-			rec.Reason = fmt.Sprintf("Not worth it: writes dominate. Keeping a summary fresh costs %s (%s written rows; a refresh every %d minutes costs %s) against a read gain of %s.", units(rec.WriteCost), groupThousands(int64(writes)), refreshMinutes, units(refreshCost), units(gain))
+			rec.Reason = fmt.Sprintf("Not worth it: writes dominate. Keeping a summary fresh costs %s (%s; a refresh every %d minutes costs %s) against a read gain of %s.", units(rec.WriteCost), m.rate(writes, "written rows"), refreshMinutes, units(refreshCost), units(gain))
 		default:
 			rec.Reason = fmt.Sprintf("Gain too small: %s net for %s calls.", units(gain-rec.WriteCost), groupThousands(int64(calls)))
 		}

@@ -7,6 +7,8 @@
 // to skip, so that a damaged or noisy input still yields what it could read.
 package capture
 
+import "time"
+
 // Format names an input format.
 type Format string
 
@@ -104,6 +106,19 @@ type Stats struct {
 	Lines      int64                 // lines read
 	Statements int64                 // records passed to the callback
 	Skipped    map[Reason]*SkipCount // by reason
+	// First and Last are the timestamps of the first and last log records,
+	// when the log has them (log_line_prefix %m or %t, csvlog, jsonlog);
+	// zero otherwise. Their difference is the span the workload covers.
+	First, Last time.Time
+}
+
+// Span is the time between the first and the last record, or 0 when the
+// input has no timestamps.
+func (s *Stats) Span() time.Duration {
+	if s.First.IsZero() || s.Last.IsZero() || s.Last.Before(s.First) {
+		return 0
+	}
+	return s.Last.Sub(s.First)
 }
 
 // Skip records one skipped record of the given reason at line.

@@ -280,6 +280,7 @@ func readCSVLog(br *bufio.Reader, e *engine) error {
 			stmt:    stmt,
 			line:    c.first,
 			session: pidOf(f[csvProcessID]),
+			ts:      []byte(f[0]), // log_time
 		}
 		if err := e.wholeRecord(&r); err != nil {
 			return err

@@ -199,7 +199,8 @@ type record struct {
 	// cutOff: the input ended inside the record, without the line ending
 	// PostgreSQL always writes: the statement may be incomplete.
 	cutOff  bool
-	checked bool // the text was checked to be UTF-8 already
+	checked bool   // the text was checked to be UTF-8 already
+	ts      []byte // the record's timestamp as logged, or nil
 	// mayGetDetail: the next line was another session's, so the DETAIL of an
 	// extended-protocol execution may still come (stderr only).
 	mayGetDetail bool
@@ -235,6 +236,7 @@ type held struct {
 // duration, bounded by maxHeldSessions and maxHeldBytes.
 type engine struct {
 	st        *Stats
+	lastTS    []byte // the last record's timestamp text
 	emitFn    func(*Statement) error
 	stmt      Statement
 	sessions  map[uint64]*held
@@ -297,6 +299,9 @@ func paramsOf(detail []byte) []byte {
 //     nothing held): ReasonOtherMessage, like any other message (WARNING,
 //     checkpoints, connections, ...).
 func (e *engine) record(r *record) error {
+	if len(r.ts) > 0 {
+		e.noteTime(r.ts)
+	}
 	if r.level.sub() {
 		return e.orphan(r)
 	}
@@ -499,7 +504,24 @@ func (e *engine) recycle(h *held) {
 }
 
 // flush emits every held statement, oldest first: the input has ended.
+// noteTime keeps the first record's time and the last one's text; only
+// those two are parsed, so timestamps cost nothing per record.
+func (e *engine) noteTime(ts []byte) {
+	if e.st.First.IsZero() {
+		if t, ok := parseLogTime(ts); ok {
+			e.st.First = t
+		}
+		return
+	}
+	e.lastTS = append(e.lastTS[:0], ts...)
+}
+
 func (e *engine) flush() error {
+	if t, ok := parseLogTime(e.lastTS); ok {
+		e.st.Last = t
+	} else if !e.st.First.IsZero() && e.st.Last.IsZero() {
+		e.st.Last = e.st.First
+	}
 	for e.head != nil {
 		if err := e.release(e.head); err != nil {
 			return err

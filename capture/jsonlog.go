@@ -17,6 +17,7 @@ const jsonLineMax = 8 * MaxStatementBytes
 // own jsonlog, Cloud SQL's wrapper of a stderr line (textPayload) and
 // CloudNativePG's wrapper of csvlog fields (record).
 type jsonEntry struct {
+	Timestamp     string      `json:"timestamp"`
 	ErrorSeverity string      `json:"error_severity"`
 	Message       *string     `json:"message"`
 	Detail        string      `json:"detail"`
@@ -114,6 +115,7 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 			line:    n,
 			session: uint64(pid),
 			checked: true, // the whole line was
+			ts:      []byte(ent.Timestamp),
 		}
 		if err := e.wholeRecord(&r); err != nil {
 			return err

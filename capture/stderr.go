@@ -50,6 +50,7 @@ type assembler struct {
 	stmt      []byte
 	hasDetail bool
 	part      *[]byte // where continuation lines go; nil: dropped
+	ts        []byte  // the open record's timestamp
 	orphans   bool    // in a run of continuation lines with no record
 }
 
@@ -93,6 +94,8 @@ func (a *assembler) line(b []byte, n int64, cut bool) error {
 	}
 	a.open = true
 	a.rec = record{level: lv, line: n, session: session, tooLong: cut, badUTF8: !valid, checked: true}
+	a.ts = append(a.ts[:0], leadingTime(b[:start])...)
+	a.rec.ts = a.ts
 	a.msg, a.detail, a.stmt, a.hasDetail = a.msg[:0], a.detail[:0], a.stmt[:0], false
 	if lv.sub() {
 		a.attach(lv, text)

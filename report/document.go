@@ -9,6 +9,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -88,6 +89,31 @@ type Input struct {
 	SkippedByReason map[string]int64 `json:"skipped_by_reason"`
 	// SkippedWhere holds, per reason, "input:line" of the first few.
 	SkippedWhere map[string][]string `json:"skipped_where,omitempty"`
+	// Span is the time the workload covers, when the input says.
+	Span *Span `json:"span,omitempty"`
+}
+
+// Span is a period of time.
+type Span struct {
+	From    time.Time `json:"from"`
+	To      time.Time `json:"to"`
+	Seconds float64   `json:"seconds"`
+}
+
+// NewSpan returns the span from..to, or nil when either end is unknown.
+func NewSpan(from, to time.Time) *Span {
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return nil
+	}
+	return &Span{From: from.UTC(), To: to.UTC(), Seconds: to.Sub(from).Seconds()}
+}
+
+// Duration is the span's length.
+func (s *Span) Duration() time.Duration {
+	if s == nil {
+		return 0
+	}
+	return s.To.Sub(s.From)
 }
 
 // File is one input read.

@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -44,6 +45,9 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	in := d.Input
 	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes, %s skipped\n",
 		thousands(in.Statements), thousands(in.Records), len(in.Files), in.Shapes, thousands(in.Skipped))
+	if in.Span != nil {
+		fmt.Fprintf(ew, "span: %s to %s (%s)\n", in.Span.From.Format("2006-01-02 15:04:05"), in.Span.To.Format("2006-01-02 15:04:05 MST"), in.Span.Duration().Round(time.Second))
+	}
 	if in.Schema != "" {
 		fmt.Fprintf(ew, "schema: %s (%d relations)\n", in.Schema, in.SchemaTables)
 	} else {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -232,11 +233,14 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	if w.Records == 0 {
 		fmt.Fprintln(stderr, "pgadvise: no statements found in the input(s); is log_min_duration_statement (or log_statement) set?")
 	}
+	span := workloadSpan(stats, lv)
+	opt.WorkloadSpan = span.Duration()
 	lv.advisorOptions(&opt)
 	advice := advisor.Advise(w, schemaInfo.Schema, opt)
 	lv.annotate(advice)
 	verified := lv.verifyAdvice(w, advice, stderr)
 	doc := report.Build(stats, schemaInfo, w, advice)
+	doc.Input.Span = span
 	doc.Advice.Verification = verified
 	if code, done := x.apply(doc, w, stdout); done {
 		return code
@@ -273,6 +277,27 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		return exitError
 	}
 	return x.exitCode(doc)
+}
+
+// workloadSpan is the time the workload covers: from the first to the last
+// timestamp of the logs read, or pg_stat_statements since its reset.
+func workloadSpan(stats []*capture.Stats, lv *liveSource) *report.Span {
+	var from, to time.Time
+	for _, st := range stats {
+		if st.Span() == 0 {
+			continue
+		}
+		if from.IsZero() || st.First.Before(from) {
+			from = st.First
+		}
+		if st.Last.After(to) {
+			to = st.Last
+		}
+	}
+	if span := report.NewSpan(from, to); span != nil {
+		return span
+	}
+	return lv.workloadSpan()
 }
 
 // parseAmount reads "1500" (an absolute amount) or "0.5%" (a share).

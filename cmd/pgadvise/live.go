@@ -242,6 +242,20 @@ func replaySnapshot(snap *catalog.Snapshot, name string, emit func(*capture.Stat
 	return st
 }
 
+// workloadSpan is the period pg_stat_statements covered: from its reset to
+// the reading (live) or the snapshot; nil when the workload is not from here
+// or the reset time is unknown.
+func (lv *liveSource) workloadSpan() *report.Span {
+	if !lv.workload || lv.facts.workloadSince == nil {
+		return nil
+	}
+	until := lv.facts.readAt
+	if until.IsZero() {
+		until = time.Now()
+	}
+	return report.NewSpan(*lv.facts.workloadSince, until)
+}
+
 // advisorOptions adds to opt what the statistics tell the advisor.
 func (lv *liveSource) advisorOptions(opt *advisor.Options) {
 	if lv.snap != nil {

@@ -351,8 +351,8 @@ func (s *selection) recommendations() []Recommendation {
 	return out
 }
 
-func (s *selection) createReason(c *candidate, r Recommendation, queries int) string {
-	var b strings.Builder
+// calls counts the executions of the shapes the candidate could serve.
+func (c *candidate) calls() float64 {
 	calls := 0.0
 	seen := map[string]bool{}
 	for _, sa := range c.serves {
@@ -361,7 +361,12 @@ func (s *selection) createReason(c *candidate, r Recommendation, queries int) st
 			calls += sa.a.calls
 		}
 	}
-	fmt.Fprintf(&b, "Serves %d %s (%s)", queries, plural(queries, "query", "queries"), s.m.rate(calls, "calls"))
+	return calls
+}
+
+func (s *selection) createReason(c *candidate, r Recommendation, queries int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Serves %d %s (%s)", queries, plural(queries, "query", "queries"), s.m.rate(c.calls(), "calls"))
 	what := c.ix.purpose()
 	if what != "" {
 		b.WriteString(" " + what)
@@ -453,16 +458,7 @@ func (s *selection) rejectReason(c *candidate) string {
 				}
 			}
 		}
-		msg := fmt.Sprintf("Write cost wins: saves %s of reads but costs %s of index maintenance", units(c.gain), units(c.write))
-		var calls float64
-		seen := map[string]bool{}
-		for _, sa := range c.serves {
-			if !seen[sa.a.shape.Fingerprint] {
-				seen[sa.a.shape.Fingerprint] = true
-				calls += sa.a.calls
-			}
-		}
-		msg = fmt.Sprintf("Write cost wins: saves %s of reads for %s but costs %s of index maintenance", units(c.gain), s.m.rate(calls, "calls"), units(c.write))
+		msg := fmt.Sprintf("Write cost wins: saves %s of reads for %s but costs %s of index maintenance", units(c.gain), s.m.rate(c.calls(), "calls"), units(c.write))
 		if breaks > 0 {
 			msg += fmt.Sprintf(": it would turn %s into non-HOT ones", s.m.rate(breaks, "HOT updates"))
 		} else if updates > 0 {

@@ -3,6 +3,7 @@ package migrate
 import (
 	"encoding/json"
 	"flag"
+	goldenfile "github.com/pgadvise/pgadvise/internal/golden"
 	"os"
 	"path/filepath"
 	"slices"
@@ -97,23 +98,7 @@ func render(files []File) string {
 
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", name, diff)
-	}
+	goldenfile.Check(t, filepath.Join("testdata", name), got, *update)
 }
 
 // TestGolden writes the fixtures' recommendations in each tool's layout into

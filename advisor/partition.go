@@ -65,7 +65,7 @@ func partitionAdvice(m *model, now time.Time) (recs, rejected []Recommendation) 
 					size = groupThousands(int64(t.rows)) + " rows"
 				}
 				rejected = append(rejected, Recommendation{
-					Kind: KindPartition, Table: t.name, PartitionKey: key.column, Confidence: "high",
+					Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: key.column, Strategy: "range", Confidence: "high",
 					Reason: fmt.Sprintf("Too small to partition (%s; the threshold is %s rows): its filters on %s are served as well by an index, without the overhead of many partitions.", size, groupThousands(partitionMinRows), key.column),
 				})
 			}
@@ -210,7 +210,7 @@ func tenantLike(t *tableModel, col string) bool {
 func rangePartition(m *model, t *tableModel, ev *partitionEvidence, now time.Time) Recommendation {
 	unit := granularity(ev.windows)
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
-	rec := Recommendation{Kind: KindPartition, Table: t.name, PartitionKey: ev.column, Strategy: "range", PrunedShare: round(share), Confidence: "high"}
+	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "range", PrunedShare: round(share), Confidence: "high"}
 	// Reads that prune skip all but the partitions their window covers; a
 	// sequential scan shrinks in proportion (estimated: to 1/10 of the table).
 	for _, a := range t.accesses {
@@ -268,7 +268,7 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, now time.Tim
 // hashPartition renders HASH partitioning on a tenant-like key.
 func hashPartition(m *model, t *tableModel, ev *partitionEvidence) Recommendation {
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
-	rec := Recommendation{Kind: KindPartition, Table: t.name, PartitionKey: ev.column, Strategy: "hash", PrunedShare: round(share), Confidence: "high"}
+	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "hash", PrunedShare: round(share), Confidence: "high"}
 	for _, a := range t.accesses {
 		for _, p := range a.preds {
 			if p.key == ev.column && p.p.Op == analyzer.OpEq && a.base >= a.seqCost()*0.99 {
@@ -419,7 +419,7 @@ func citusAdvice(m *model) (Recommendation, bool) {
 		return Recommendation{}, false
 	}
 	ts := tablesWith[col]
-	rec := Recommendation{Kind: KindPartition, Table: ts[0].name, PartitionKey: col, Strategy: "citus_distributed", PrunedShare: round(share), Confidence: "low"}
+	rec := Recommendation{Kind: KindPartition, Table: ts[0].name, Index: "distributed by " + col, PartitionKey: col, Strategy: "citus_distributed", PrunedShare: round(share), Confidence: "low"}
 	var names []string
 	for i, t := range ts {
 		names = append(names, t.name.String())

@@ -20,7 +20,8 @@ func TestShapeKey(t *testing.T) {
 		{"params vs literals", "SELECT * FROM t WHERE id = $1", "SELECT * FROM t WHERE id = 7", true},
 		{"whitespace and comments", "SELECT  *\n\tFROM t -- hi\n WHERE /* c /* nested */ */ id = 1", "SELECT * FROM t WHERE id = 2", true},
 		{"in list length", "SELECT * FROM t WHERE id IN (1, 2, 3)", "SELECT * FROM t WHERE id IN (7)", true},
-		{"in list of params", "SELECT * FROM t WHERE id IN ($1, $2)", "SELECT * FROM t WHERE id in ($1)", false}, // "in" vs "IN": a different key, same fingerprint
+		{"in list of params", "SELECT * FROM t WHERE id IN ($1, $2)", "SELECT * FROM t WHERE id IN ($1)", true},
+		{"keyword case differs", "SELECT * FROM t WHERE id IN ($1)", "select * from t where id in ($1)", false}, // a different key, same fingerprint: one more parse, never a wrong grouping
 		{"dollar quoted", "SELECT $$a;b$$ FROM t", "SELECT $x$ q $x$ FROM t", true},
 		{"identifier digits stay", "SELECT * FROM t1", "SELECT * FROM t2", false},
 		{"quoted identifiers stay", `SELECT "a1" FROM t`, `SELECT "a2" FROM t`, false},

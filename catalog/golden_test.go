@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
-	"os"
+	"github.com/pgadvise/pgadvise/internal/golden"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")
@@ -56,18 +55,5 @@ func testGolden(t *testing.T, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := renderSchema(t, s, rep)
-	if *update {
-		if err := os.WriteFile(goldenPath, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(goldenPath)
-	if err != nil {
-		t.Fatalf("%v (run go test ./catalog -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", sqlPath, cmp.Diff(string(want), string(got)))
-	}
+	golden.Check(t, goldenPath, string(renderSchema(t, s, rep)), *update)
 }

@@ -28,7 +28,7 @@ func syntheticWorkload(tb testing.TB, tables, shapes int) (*analyzer.Workload, *
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for _, t := range schema.Tables {
+	for _, t := range schema.SortedTables() { // in name order: the same sizes every run
 		t.Stats = &catalog.TableStats{Rows: float64(10_000 + rng.Intn(50_000_000))}
 	}
 	cols := []string{"parent_id", "tenant_id", "status", "kind", "score", "name", "email", "created_at", "updated_at"}
@@ -107,4 +107,20 @@ func BenchmarkAdviseNoMinimum(b *testing.B) {
 	b.ReportMetric(float64(len(w.Shapes)), "shapes")
 	b.ReportMetric(float64(len(res.Recommendations)), "recommendations")
 	b.ReportMetric(float64(res.WhatIfEvaluations), "cost-evaluations")
+}
+
+// TestAdviseIsDeterministic: the same workload gives the same advice, run
+// after run (map iteration must never leak into the output).
+func TestAdviseIsDeterministic(t *testing.T) {
+	w, schema := syntheticWorkload(t, 30, 800)
+	first := Advise(w, schema, Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true})
+	for i := 0; i < 3; i++ {
+		again := Advise(w, schema, Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true})
+		if fmt.Sprint(again) != fmt.Sprint(first) {
+			t.Fatalf("run %d advises differently:\n%v\nvs\n%v", i+2, again.Recommendations, first.Recommendations)
+		}
+	}
+	if len(first.Recommendations) == 0 {
+		t.Fatal("no recommendations: the test would prove nothing")
+	}
 }

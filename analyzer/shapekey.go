@@ -145,7 +145,10 @@ func scanShape(dst, q []byte, spans *[]literalSpan) []byte {
 			for j < n && q[j] >= '0' && q[j] <= '9' {
 				j++
 			}
-			if j > i+1 && (j == n || !isIdentByte(q[j])) {
+			// The lexer ends a parameter at its last digit: "$1abc" is $1
+			// followed by the alias abc, so a parameter is blanked whatever
+			// comes next (a number scan of "0B" after "$" would be wrong).
+			if j > i+1 {
 				mark(i, j, 'p')
 				i = j
 				break

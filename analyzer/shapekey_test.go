@@ -56,6 +56,8 @@ var keyCorpus = []string{
 	"SELECT * FROM t WHERE a = 'x'\n'y'",
 	"WITH r AS (SELECT * FROM t WHERE a > 3) SELECT count(*) FROM r WHERE b LIKE 'abc%'",
 	"SELECT * FROM t WHERE (a, b) > (1, 2) ORDER BY a, b LIMIT 50 OFFSET 100",
+	// The lexer ends a parameter at its digits: $1 then the alias abc.
+	"SELECT $1abc, $0B FROM t",
 }
 
 // TestShapeKeyMatchesFingerprint checks the rule the cache depends on: two

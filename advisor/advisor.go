@@ -165,7 +165,14 @@ type Options struct {
 	// since then is dropped with confidence only if that is long enough ago
 	// to cover the periodic jobs. Nil with live statistics means never reset.
 	StatsReset *time.Time
+	// MaxStaleness is how old the data a summary table serves may be: a
+	// materialized view is refreshed this often (0: DefaultMaxStaleness).
+	MaxStaleness time.Duration
 }
+
+// DefaultMaxStaleness is the refresh period proposed for a materialized
+// view unless told otherwise: the staleness dashboards usually bear.
+const DefaultMaxStaleness = 15 * time.Minute
 
 // DefaultWorkloadSpan is the span assumed for a workload without
 // timestamps (a .sql file, a pg_stat_statements export).
@@ -230,6 +237,10 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	if !m.spanKnown {
 		m.span = DefaultWorkloadSpan
 	}
+	m.staleness = opt.MaxStaleness
+	if m.staleness <= 0 {
+		m.staleness = DefaultMaxStaleness
+	}
 	res := &Result{}
 	res.Assumptions = m.assumptions()
 	for _, t := range m.sortedTables() {
@@ -284,6 +295,8 @@ type model struct {
 	// spanKnown is false).
 	span      time.Duration
 	spanKnown bool
+	// staleness is the refresh period of a materialized view.
+	staleness time.Duration
 }
 
 // rate renders n events of the workload, and their rate where its span is

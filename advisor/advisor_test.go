@@ -28,7 +28,7 @@ var update = flag.Bool("update", false, "rewrite the expected advice in testdata
 //	stats                       "table NAME rows=N [pages=N]",
 //	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [width=W]" and
 //	                            "index NAME scans=N [size=BYTES]"
-//	advise [stats-reset=DATE] [span=DURATION]  (the clock reads 2026-11-25; span: the workload's)
+//	advise [stats-reset=DATE] [span=DURATION] [staleness=DURATION]  (the clock reads 2026-11-25; span: the workload's)
 //	workload                    one statement a line: "calls=N [ms=M] [rows=R] | SQL"
 //	advise [budget=B] [min-benefit=X]
 //	                            the expected advice, rewritten by -update
@@ -78,12 +78,16 @@ func runAdviceFile(t *testing.T, path string) {
 			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 			for _, kv := range fields[1:] {
 				k, v, _ := strings.Cut(kv, "=")
-				if k == "span" {
+				if k == "span" || k == "staleness" {
 					d, err := time.ParseDuration(v)
 					if err != nil {
 						t.Fatal(err)
 					}
-					opt.WorkloadSpan = d
+					if k == "span" {
+						opt.WorkloadSpan = d
+					} else {
+						opt.MaxStaleness = d
+					}
 					continue
 				}
 				if k == "stats-reset" {

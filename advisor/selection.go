@@ -297,6 +297,7 @@ func (s *selection) recommendations() []Recommendation {
 		}
 		var qs []q
 		byShape := map[string]float64{}
+		servedCalls := 0.0 // executions of the shapes that gain, each counted once
 		for _, a := range t.accesses {
 			if a.readless {
 				continue
@@ -306,6 +307,9 @@ func (s *selection) recommendations() []Recommendation {
 			if after < before {
 				g := a.calls * (before - after)
 				gain += g
+				if _, seen := byShape[a.shape.Fingerprint]; !seen {
+					servedCalls += a.calls
+				}
 				byShape[a.shape.Fingerprint] += g
 				if a.shape.TimedCalls > 0 {
 					// The shape's observed time, in proportion to the
@@ -338,7 +342,7 @@ func (s *selection) recommendations() []Recommendation {
 		for _, x := range qs {
 			r.Queries = append(r.Queries, x.fp)
 		}
-		r.Reason = s.createReason(c, r, len(qs))
+		r.Reason = s.createReason(c, r, len(qs), servedCalls)
 		out = append(out, r)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
@@ -364,9 +368,11 @@ func (c *candidate) calls() float64 {
 	return calls
 }
 
-func (s *selection) createReason(c *candidate, r Recommendation, queries int) string {
+// createReason says what a chosen index does: the queries that gain from it
+// in the final set, with their calls, and the cost against the gain.
+func (s *selection) createReason(c *candidate, r Recommendation, queries int, calls float64) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Serves %d %s (%s)", queries, plural(queries, "query", "queries"), s.m.rate(c.calls(), "calls"))
+	fmt.Fprintf(&b, "Serves %d %s (%s)", queries, plural(queries, "query", "queries"), s.m.rate(calls, "calls"))
 	what := c.ix.purpose()
 	if what != "" {
 		b.WriteString(" " + what)

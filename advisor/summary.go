@@ -17,6 +17,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
@@ -26,9 +27,6 @@ import (
 
 // Assumptions of the summary-table model.
 const (
-	// refreshMinutes is the proposed refresh period of a materialized view:
-	// the staleness dashboards usually bear.
-	refreshMinutes = 15
 	// summaryMinCalls is the fewest calls a summary must serve.
 	summaryMinCalls = 10
 )
@@ -84,6 +82,14 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 			continue
 		}
 		if as.why != "" {
+			if s.Calls >= summaryMinCalls && len(as.tables) > 0 {
+				rejected = append(rejected, Recommendation{
+					Kind: KindSummaryTable, Table: as.tables[0].name,
+					Index:   nameWord(strings.Join(tableNames(as.tables), "_")) + "_summary",
+					Queries: []string{s.Fingerprint}, Confidence: "high",
+					Reason: fmt.Sprintf("Cannot serve from a summary (%s): %s calls of an aggregate query left to indexes.", as.why, groupThousands(s.Calls)),
+				})
+			}
 			continue
 		}
 		c := byFrom[as.from]
@@ -172,6 +178,18 @@ func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
 		}
 	}
 	as.build(m)
+	if as.why == "" {
+		// Serve only a query that reads from the summary alone. One may
+		// output a column it neither groups by nor aggregates (PostgreSQL
+		// allows it when the GROUP BY holds the primary key), which the
+		// summary does not keep. Merging shapes only adds keys, so a shape
+		// that rewrites alone rewrites in any merged candidate.
+		alone := &summaryCandidate{from: as.from, tables: as.tables, shapes: []*aggShape{as}}
+		alone.merge()
+		if _, err := alone.rewrite(as, catalog.QualifiedName{Name: "summary"}); err != nil {
+			as.why = err.Error()
+		}
+	}
 	return as
 }
 
@@ -227,7 +245,7 @@ func (as *aggShape) build(m *model) {
 	}
 	text, err := deparseStmt(as.version, from)
 	if err != nil {
-		as.why = "cannot render its FROM clause"
+		as.why = "a FROM clause pgadvise cannot render"
 		return
 	}
 	as.from = strings.TrimPrefix(text, "SELECT 1 FROM ")
@@ -291,7 +309,7 @@ func (as *aggShape) build(m *model) {
 func (as *aggShape) addGrain(n *pg_query.Node, alias, unit string) {
 	sql, err := analyzer.DeparseExpr(as.version, n)
 	if err != nil {
-		as.why = "an expression it cannot render"
+		as.why = "an expression pgadvise cannot render"
 		return
 	}
 	key := normalizeExpr(sql)
@@ -434,11 +452,11 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		}
 		summaryRows *= nd
 	}
-	if !known || summaryRows > baseRows/10 {
+	switch {
+	case !known:
 		summaryRows = math.Min(math.Max(baseRows/100, 1), baseRows)
-		if known {
-			summaryRows = baseRows / 10
-		}
+	case summaryRows > baseRows:
+		summaryRows = baseRows
 	}
 	summaryPages := math.Max(1, summaryRows*float64(24+8*len(c.grain)+8*len(c.meas))/pageSize)
 	summary := &tableModel{rows: summaryRows, pages: summaryPages}
@@ -450,14 +468,15 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 	}
 	gain := baseCost - readCost
 
-	// Refresh: a full re-aggregation every refreshMinutes over the
-	// workload's span.
+	// Refresh: a full re-aggregation every m.staleness over the workload's
+	// span.
 	fullCost := 0.0
 	for _, t := range c.tables {
 		fullCost += seqScanCost(t, 0)
 	}
 	fullCost += baseRows * cpuOperatorCost * float64(len(c.meas)+len(c.grain))
-	refreshes := math.Max(1, math.Floor(m.span.Minutes()/refreshMinutes))
+	refreshes := math.Max(1, math.Floor(float64(m.span)/float64(m.staleness)))
+	every := formatPeriod(m.staleness)
 	refreshCost := refreshes * fullCost
 
 	// Incremental maintenance: an upsert of the summary row per written
@@ -489,24 +508,29 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		strategy = "incremental"
 		rec.WriteCost = round(incrementalCost)
 	}
-	if calls < summaryMinCalls || gain-rec.WriteCost <= minBenefit || gain <= 0 {
+	// A grain that holds a key of the data (an order id) aggregates
+	// nothing: the summary would be a copy to keep fresh.
+	asFine := known && summaryRows*2 >= baseRows
+	if asFine || calls < summaryMinCalls || gain-rec.WriteCost <= minBenefit || gain <= 0 {
 		writes := writtenRows + changedRows
 		switch {
+		case asFine:
+			rec.Reason = fmt.Sprintf("Not worth it: its grain (%s) is nearly as fine as the data, about %s summary rows for %s base rows.", strings.Join(grainNames(c), ", "), groupThousands(int64(summaryRows)), groupThousands(int64(baseRows)))
 		case gain <= 0:
 			rec.Reason = fmt.Sprintf("Not worth it: these %d %s already read little (estimated %s), a summary would not be cheaper.", len(c.shapes), plural(len(c.shapes), "query", "queries"), units(baseCost))
 		case rec.WriteCost >= gain && strategy == "periodic" && !incremental && writes*10 < baseRows:
-			rec.Reason = fmt.Sprintf("Not worth it: a concurrent refresh every %d minutes re-aggregates %s rows (%s) against a read gain of %s, and the writes (%s rows) do not allow incremental upkeep of these aggregates.", refreshMinutes, groupThousands(int64(baseRows)), units(refreshCost), units(gain), groupThousands(int64(writes)))
+			rec.Reason = fmt.Sprintf("Not worth it: a concurrent refresh every %s re-aggregates %s rows (%s) against a read gain of %s, and the writes (%s rows) do not allow incremental upkeep of these aggregates.", every, groupThousands(int64(baseRows)), units(refreshCost), units(gain), groupThousands(int64(writes)))
 		case rec.WriteCost >= gain:
-			rec.Reason = fmt.Sprintf("Not worth it: writes dominate. Keeping a summary fresh costs %s (%s; a refresh every %d minutes costs %s) against a read gain of %s.", units(rec.WriteCost), m.rate(writes, "written rows"), refreshMinutes, units(refreshCost), units(gain))
+			rec.Reason = fmt.Sprintf("Not worth it: writes dominate. Keeping a summary fresh costs %s (%s; a refresh every %s costs %s) against a read gain of %s.", units(rec.WriteCost), m.rate(writes, "written rows"), every, units(refreshCost), units(gain))
 		default:
 			rec.Reason = fmt.Sprintf("Gain too small: %s net for %s calls.", units(gain-rec.WriteCost), groupThousands(int64(calls)))
 		}
 		why := rec.Reason
-		c.render(&rec, name, strategy)
+		c.render(&rec, name, strategy, every)
 		rec.Reason = why
 		return rec, false
 	}
-	c.render(&rec, name, strategy)
+	c.render(&rec, name, strategy, every)
 	return rec, true
 }
 
@@ -520,7 +544,7 @@ func onlySumsAndCounts(ms []measure) bool {
 }
 
 // render writes the DDL, the steps and the rewritten queries.
-func (c *summaryCandidate) render(rec *Recommendation, name, strategy string) {
+func (c *summaryCandidate) render(rec *Recommendation, name, strategy, every string) {
 	schema := c.tables[0].name.Schema
 	q := catalog.QualifiedName{Schema: schema, Name: name}
 	var cols, groups, keyCols []string
@@ -541,13 +565,13 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy string) {
 		rec.Steps = []string{
 			rec.DDL,
 			fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s);", catalog.QuoteIdent(name+"_key"), q, strings.Join(keyCols, ", ")),
-			fmt.Sprintf("-- refresh every %d minutes (the unique index lets readers go on during it):", refreshMinutes),
+			fmt.Sprintf("-- refresh every %s (the unique index lets readers go on during it):", every),
 			fmt.Sprintf("REFRESH MATERIALIZED VIEW CONCURRENTLY %s;", q),
 		}
 		rec.DownDDL = fmt.Sprintf("DROP MATERIALIZED VIEW IF EXISTS %s;", q)
-		rec.Reason = fmt.Sprintf("Serves %d aggregate %s (%s calls) from a materialized view at the grain (%s): estimated read cost −%s against %s for a concurrent refresh every %d minutes (queries see data up to %d minutes old).",
+		rec.Reason = fmt.Sprintf("Serves %d aggregate %s (%s calls) from a materialized view at the grain (%s): estimated read cost −%s against %s for a concurrent refresh every %s (queries see data up to %s old).",
 			len(c.shapes), plural(len(c.shapes), "query", "queries"), groupThousands(int64(totalCalls(c))), strings.Join(grainNames(c), ", "),
-			units(rec.Benefit), units(rec.WriteCost), refreshMinutes, refreshMinutes)
+			units(rec.Benefit), units(rec.WriteCost), every, every)
 	} else {
 		rec.DDL = fmt.Sprintf("CREATE TABLE %s AS %s;", q, query)
 		rec.Steps = []string{
@@ -580,6 +604,23 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy string) {
 		}
 		rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{Fingerprint: s.shape.Fingerprint, Original: s.shape.Query, Rewritten: rw, sample: raw})
 	}
+}
+
+// formatPeriod renders a refresh period as people say it: "15 minutes",
+// "1 hour", "90 seconds".
+func formatPeriod(d time.Duration) string {
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		n := int(d / time.Hour)
+		return fmt.Sprintf("%d %s", n, plural(n, "hour", "hours"))
+	case d >= time.Minute && d%time.Minute == 0:
+		n := int(d / time.Minute)
+		return fmt.Sprintf("%d %s", n, plural(n, "minute", "minutes"))
+	case d%time.Second == 0:
+		n := int(d / time.Second)
+		return fmt.Sprintf("%d %s", n, plural(n, "second", "seconds"))
+	}
+	return d.String()
 }
 
 func totalCalls(c *summaryCandidate) float64 {
@@ -649,7 +690,7 @@ func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string
 				return false
 			}
 			if x.GetColumnRef() != nil {
-				err = fmt.Errorf("column %s is not in the summary", sql)
+				err = fmt.Errorf("column %s is neither grouped nor aggregated, so not in the summary", sql)
 			}
 			return true
 		})

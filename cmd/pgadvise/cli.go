@@ -122,6 +122,7 @@ type analyzeFlags struct {
 	top         int
 	budget      string
 	minBenefit  string
+	staleness   time.Duration
 }
 
 func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -143,6 +144,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists")
 	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%)")
 	fs.StringVar(&f.minBenefit, "min-benefit", "0.5%", "minimum net benefit of an index: planner cost units over the workload, or a share of the workload's estimated cost (0.5%)")
+	fs.DurationVar(&f.staleness, "max-staleness", advisor.DefaultMaxStaleness, "how old the data a summary table serves may be: a materialized view is refreshed this often (`DURATION` like 15m, 1h)")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), analyzeUsage)
 		fs.PrintDefaults()
@@ -187,6 +189,11 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		fmt.Fprintf(stderr, "pgadvise analyze: --min-benefit: %v\n", err)
 		return exitUsage
 	}
+	if f.staleness < time.Second {
+		fmt.Fprintf(stderr, "pgadvise analyze: --max-staleness %s: want a period of at least a second, like 15m or 1h\n", f.staleness)
+		return exitUsage
+	}
+	opt.MaxStaleness = f.staleness
 
 	var schemaInfo report.SchemaInfo
 	if code := lv.load(f.schema, len(inputs) == 0, &schemaInfo, stderr); code != exitOK {

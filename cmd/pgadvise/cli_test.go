@@ -132,6 +132,8 @@ func TestCommandLineErrors(t *testing.T) {
 		{"missing input", []string{"analyze", "/nonexistent/slow.log"}, exitError, "/nonexistent/slow.log"},
 		{"missing schema", []string{"analyze", "--schema", "/nonexistent/schema.sql", "../../fixtures/slow.log"}, exitError, "/nonexistent/schema.sql"},
 		{"unknown flag", []string{"analyze", "--frob", "x.log"}, exitUsage, "flag provided but not defined"},
+		{"zero staleness", []string{"analyze", "--max-staleness", "0s", "x.log"}, exitUsage, "--max-staleness 0s"},
+		{"staleness without unit", []string{"analyze", "--max-staleness", "15", "x.log"}, exitUsage, "max-staleness"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,6 +142,28 @@ func TestCommandLineErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, errOut, tt.code, tt.inStderr)
 			}
 		})
+	}
+}
+
+// TestMaxStaleness checks that --max-staleness reaches the summary advice:
+// the fixture's dashboard summaries are priced and described with the
+// period asked for.
+func TestMaxStaleness(t *testing.T) {
+	for _, tt := range []struct{ flag, want string }{{"", "every 15 minutes"}, {"2h", "every 2 hours"}} {
+		args := []string{"analyze", "--schema", "../../fixtures/schema.sql", "../../fixtures/slow.log"}
+		if tt.flag != "" {
+			args = append(args, "--max-staleness", tt.flag)
+		}
+		code, out, errOut := runCLI(t, "", args...)
+		if code != exitOK {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		if !strings.Contains(out, tt.want) {
+			t.Errorf("--max-staleness %q: no %q in the report", tt.flag, tt.want)
+		}
+		if tt.flag != "" && strings.Contains(out, "every 15 minutes") {
+			t.Errorf("--max-staleness %q: the report still says every 15 minutes", tt.flag)
+		}
 	}
 }
 

@@ -1,6 +1,6 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: orders_tenant_id_status_idx on public.orders
--- Serves 6 queries (162 calls): estimated read cost −1.8M against +251 of index maintenance.
+-- Serves 6 queries (115 calls): estimated read cost −1.8M against +251 of index maintenance.
 -- estimated benefit 1.8M, write cost 251 (planner cost units over the workload), size 47.0 MiB; serves 6 queries; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this

@@ -1,6 +1,6 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
--- Serves 2 queries (162 calls): estimated read cost −301k against +251 of index maintenance.
+-- Serves 2 queries (15 calls): estimated read cost −301k against +251 of index maintenance.
 -- estimated benefit 301k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this

@@ -1,6 +1,6 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: orders_user_id_incl_id_idx on public.orders
--- Serves 2 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −126k
+-- Serves 2 queries (9 calls) by index-only scans (INCLUDE id): estimated read cost −126k
 -- against +251 of index maintenance.
 -- estimated benefit 126k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a

@@ -1,6 +1,6 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: users_deleted_at_idx on public.users
--- Serves 1 query (253 calls): estimated read cost −77k against +69 of index maintenance.
+-- Serves 1 query (2 calls): estimated read cost −77k against +69 of index maintenance.
 -- estimated benefit 77k, write cost 69 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this

@@ -1,5 +1,5 @@
 -- pgadvise create_index: orders_user_id_incl_id_idx on public.orders
--- Serves 2 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −126k
+-- Serves 2 queries (9 calls) by index-only scans (INCLUDE id): estimated read cost −126k
 -- against +251 of index maintenance.
 -- estimated benefit 126k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V11__create_orders_user_id_incl_id_idx.sql.conf

@@ -1,5 +1,5 @@
 -- pgadvise create_index: orders_tenant_id_status_idx on public.orders
--- Serves 6 queries (162 calls): estimated read cost −1.8M against +251 of index maintenance.
+-- Serves 6 queries (115 calls): estimated read cost −1.8M against +251 of index maintenance.
 -- estimated benefit 1.8M, write cost 251 (planner cost units over the workload), size 47.0 MiB; serves 6 queries; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V1__create_orders_tenant_id_status_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.

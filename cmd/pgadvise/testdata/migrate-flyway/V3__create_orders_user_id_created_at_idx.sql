@@ -1,5 +1,5 @@
 -- pgadvise create_index: orders_user_id_created_at_idx on public.orders
--- Serves 1 query (45 calls): estimated read cost −726k against +251 of index maintenance.
+-- Serves 1 query (36 calls): estimated read cost −726k against +251 of index maintenance.
 -- estimated benefit 726k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V3__create_orders_user_id_created_at_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.

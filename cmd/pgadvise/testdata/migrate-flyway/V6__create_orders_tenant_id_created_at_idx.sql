@@ -1,5 +1,5 @@
 -- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
--- Serves 2 queries (162 calls): estimated read cost −301k against +251 of index maintenance.
+-- Serves 2 queries (15 calls): estimated read cost −301k against +251 of index maintenance.
 -- estimated benefit 301k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V6__create_orders_tenant_id_created_at_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.

@@ -1,5 +1,5 @@
 -- pgadvise create_index: order_items_order_id_incl_quantity_unit_price_idx on public.order_items
--- Serves 2 queries (54 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
+-- Serves 2 queries (13 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
 -- cost −232k against +166 of index maintenance.
 -- estimated benefit 232k, write cost 166 (planner cost units over the workload), size 38.5 MiB; serves 2 queries; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V7__create_order_items_order_id_incl_quantity_unit_price_idx.sql.conf

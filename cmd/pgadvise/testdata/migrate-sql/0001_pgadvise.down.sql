@@ -1,20 +1,17 @@
 -- Undo of 0001_pgadvise.up.sql, in reverse order. Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.down.sql
 
--- 19. undo drop_users_tenant_id_idx
+-- 18. undo drop_users_tenant_id_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_idx ON public.users USING btree (tenant_id);
 
--- 18. undo drop_payments_provider_idx
+-- 17. undo drop_payments_provider_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_provider_idx ON public.payments USING btree (provider);
 
--- 17. undo drop_orders_tenant_idx
+-- 16. undo drop_orders_tenant_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_idx ON public.orders USING btree (tenant_id);
 
--- 16. undo drop_orders_tenant_id_idx
+-- 15. undo drop_orders_tenant_id_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_idx ON public.orders USING btree (tenant_id);
-
--- 15. undo summary_orders_users_order_items_by_id_email_tenant_id_created_at_d
-DROP MATERIALIZED VIEW IF EXISTS public.orders_users_order_items_by_id_email_tenant_id_created_at_d;
 
 -- 14. undo create_payments_created_at_brin_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_created_at_brin_idx;

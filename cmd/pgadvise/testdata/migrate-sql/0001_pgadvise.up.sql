@@ -1,11 +1,11 @@
--- pgadvise: 19 migration(s). Run with
+-- pgadvise: 18 migration(s). Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.up.sql
 -- psql runs each statement on its own (autocommit), as CONCURRENTLY requires: do not add
 -- --single-transaction or BEGIN. Undo with 0001_pgadvise.down.sql.
 
 -- 1.
 -- pgadvise create_index: orders_tenant_id_status_idx on public.orders
--- Serves 6 queries (162 calls): estimated read cost −1.8M against +251 of index maintenance.
+-- Serves 6 queries (115 calls): estimated read cost −1.8M against +251 of index maintenance.
 -- estimated benefit 1.8M, write cost 251 (planner cost units over the workload), size 47.0 MiB; serves 6 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -22,7 +22,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_where_deleted_at_idx ON 
 
 -- 3.
 -- pgadvise create_index: orders_user_id_created_at_idx on public.orders
--- Serves 1 query (45 calls): estimated read cost −726k against +251 of index maintenance.
+-- Serves 1 query (36 calls): estimated read cost −726k against +251 of index maintenance.
 -- estimated benefit 726k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -30,7 +30,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_idx ON public.
 
 -- 4.
 -- pgadvise create_index: products_tenant_id_active_name_incl_id_price_sku_idx on public.products
--- Serves 2 queries (189 calls) by index-only scans (INCLUDE id, price, sku): estimated read cost
+-- Serves 2 queries (29 calls) by index-only scans (INCLUDE id, price, sku): estimated read cost
 -- −359k against +267 of index maintenance; widens products_tenant_id_active_idx.
 -- estimated benefit 359k, write cost 267 (planner cost units over the workload), size 99.3 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
@@ -39,7 +39,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_p
 
 -- 5.
 -- pgadvise create_index: products_tenant_id_category_where_active_true_idx on public.products
--- Serves 2 queries (57 calls) with a partial index on the rows it always asks for (active =
+-- Serves 2 queries (37 calls) with a partial index on the rows it always asks for (active =
 -- true): estimated read cost −305k against +73 of index maintenance; widens
 -- products_tenant_id_where_active_true_idx.
 -- estimated benefit 305k, write cost 73 (planner cost units over the workload), size 23.5 MiB; serves 2 queries; confidence high
@@ -49,7 +49,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_category_where_active
 
 -- 6.
 -- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
--- Serves 2 queries (162 calls): estimated read cost −301k against +251 of index maintenance.
+-- Serves 2 queries (15 calls): estimated read cost −301k against +251 of index maintenance.
 -- estimated benefit 301k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -57,7 +57,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON publi
 
 -- 7.
 -- pgadvise create_index: order_items_order_id_incl_quantity_unit_price_idx on public.order_items
--- Serves 2 queries (54 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
+-- Serves 2 queries (13 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
 -- cost −232k against +166 of index maintenance.
 -- estimated benefit 232k, write cost 166 (planner cost units over the workload), size 38.5 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
@@ -92,7 +92,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_i
 
 -- 11.
 -- pgadvise create_index: orders_user_id_incl_id_idx on public.orders
--- Serves 2 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −126k
+-- Serves 2 queries (9 calls) by index-only scans (INCLUDE id): estimated read cost −126k
 -- against +251 of index maintenance.
 -- estimated benefit 126k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
@@ -101,7 +101,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_incl_id_idx ON public.ord
 
 -- 12.
 -- pgadvise create_index: users_lower_email_idx on public.users
--- Serves 1 query (55 calls): estimated read cost −86k against +69 of index maintenance.
+-- Serves 1 query (9 calls): estimated read cost −86k against +69 of index maintenance.
 -- estimated benefit 86k, write cost 69 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -109,7 +109,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((
 
 -- 13.
 -- pgadvise create_index: users_deleted_at_idx on public.users
--- Serves 1 query (253 calls): estimated read cost −77k against +69 of index maintenance.
+-- Serves 1 query (2 calls): estimated read cost −77k against +69 of index maintenance.
 -- estimated benefit 77k, write cost 69 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -125,48 +125,27 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (de
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_brin_idx ON public.payments USING brin (created_at);
 
 -- 15.
--- pgadvise summary_table: orders_users_order_items_by_id_email_tenant_id_created_at_d on public.orders
--- Serves 1 aggregate query (10 calls) from a materialized view at the grain (id, email,
--- tenant_id, created_at_day): estimated read cost −172k against 80k for a concurrent refresh
--- every 15 minutes (queries see data up to 15 minutes old). Filters on o.created_at are answered
--- per day: exact when their bounds fall on day boundaries.
--- estimated benefit 172k, write cost 80k (planner cost units over the workload), size 812 KiB; serves 1 query; confidence high
---
--- A multi-step plan of 3 statements, run in order. Review it, and try it on a copy of
--- the database first: it changes how the table is stored and read.
---   1. CREATE MATERIALIZED VIEW public.orders_users_order_items_by_id_email_tenant_id_created_at…
---   2. CREATE UNIQUE INDEX orders_users_order_items_by_id_email_tenant_id_created_at_d_key ON pu…
---   3. REFRESH MATERIALIZED VIEW CONCURRENTLY public.orders_users_order_items_by_id_email_tenant…
--- step 1
-CREATE MATERIALIZED VIEW public.orders_users_order_items_by_id_email_tenant_id_created_at_d AS SELECT o.id AS id, u.email AS email, o.tenant_id AS tenant_id, date_trunc('day', o.created_at) AS created_at_day, count(*) AS count_all FROM orders o JOIN users u ON u.id = o.user_id JOIN order_items oi ON oi.order_id = o.id GROUP BY o.id, u.email, o.tenant_id, date_trunc('day', o.created_at);
--- step 2
-CREATE UNIQUE INDEX orders_users_order_items_by_id_email_tenant_id_created_at_d_key ON public.orders_users_order_items_by_id_email_tenant_id_created_at_d (id, email, tenant_id, created_at_day);
--- refresh every 15 minutes (the unique index lets readers go on during it):
--- step 3
-REFRESH MATERIALIZED VIEW CONCURRENTLY public.orders_users_order_items_by_id_email_tenant_id_created_at_d;
-
--- 16.
 -- pgadvise drop_index: orders_tenant_id_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 
--- 17.
+-- 16.
 -- pgadvise drop_index: orders_tenant_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 
--- 18.
+-- 17.
 -- pgadvise drop_index: payments_provider_idx on public.payments
 -- Redundant: its keys (provider) are a leading prefix of payments_provider_provider_ref_key
 -- (provider, provider_ref), which serves the same lookups.
 -- frees 38.5 MiB and saves 97 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 
--- 19.
+-- 18.
 -- pgadvise drop_index: users_tenant_id_idx on public.users
 -- Redundant: its keys (tenant_id) are a leading prefix of users_tenant_id_email_key (tenant_id,
 -- email), which serves the same lookups.

@@ -1,3 +1,0 @@
--- Undo of V15__summary_orders_users_order_items_by_id_email_tenant_id_created_at_d.sql.
-
-DROP MATERIALIZED VIEW IF EXISTS public.orders_users_order_items_by_id_email_tenant_id_created_at_d;

@@ -228,6 +228,50 @@ func mergeCovering(pool map[string]*indexModel) {
 		addCandidate(pool, &indexModel{t: base.t, method: "btree", keys: base.keys, include: inc,
 			predicate: base.predicate, predText: base.predText, opclass: base.opclass})
 	}
+	extendCovering(pool)
+}
+
+// extendCovering adds, for a covering candidate whose keys lead another
+// btree candidate's keys (user_id INCLUDE (id) and (user_id, created_at)),
+// the longer one INCLUDing what the covering one stores: the longer index
+// serves the covering one's lookups by the same index-only scans, so one
+// index can do the work of two.
+func extendCovering(pool map[string]*indexModel) {
+	byTable := map[*tableModel][]*indexModel{}
+	for _, sig := range sortedKeysOf(pool) {
+		if ix := pool[sig]; ix.method == "btree" {
+			byTable[ix.t] = append(byTable[ix.t], ix)
+		}
+	}
+	for _, list := range byTable {
+		for _, short := range list {
+			if len(short.include) == 0 {
+				continue
+			}
+			for _, long := range list {
+				if len(long.keys) <= len(short.keys) || !keysLead(short, long) {
+					continue
+				}
+				inc := append([]string(nil), long.include...)
+				width, grew := 0.0, false
+				for _, c := range short.include {
+					if !long.stored[c] && !contains(inc, c) {
+						inc = append(inc, c)
+						grew = true
+					}
+				}
+				for _, c := range inc {
+					width += long.t.keyWidth(c)
+				}
+				if !grew || len(inc) > maxMergedInclude || width > maxMergedIncludeWidth {
+					continue
+				}
+				sort.Strings(inc)
+				addCandidate(pool, &indexModel{t: long.t, method: "btree", keys: long.keys, include: inc,
+					predicate: long.predicate, predText: long.predText, opclass: long.opclass})
+			}
+		}
+	}
 }
 
 // withoutInclude is the signature of the index without its INCLUDE list.

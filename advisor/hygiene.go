@@ -112,22 +112,32 @@ func hygiene(m *model, sel *selection, statsReset *time.Time, now time.Time) []R
 }
 
 // supersedes reports whether the new btree n does all that the existing
-// index e does: same method, predicate and opclass, e's keys a leading
-// prefix of n's (or the same keys), and e's INCLUDE columns stored in n.
+// index e does: e's keys lead n's (or are the same keys), and e's INCLUDE
+// columns are stored in n.
 func supersedes(n, e *indexModel) bool {
-	if n.method != "btree" || e.method != "btree" || len(e.keys) > len(n.keys) {
+	if !keysLead(e, n) {
 		return false
-	}
-	if predicateKey(n.predicate) != predicateKey(e.predicate) || n.opclass != e.opclass {
-		return false
-	}
-	for i, k := range e.keys {
-		if n.keys[i].key != k.key || n.keys[i].desc != k.desc {
-			return false
-		}
 	}
 	for _, c := range e.include {
 		if !n.stored[c] {
+			return false
+		}
+	}
+	return true
+}
+
+// keysLead reports whether btree a's keys are a leading part of btree b's
+// (or all of them), with the same directions, predicate and opclass: b can
+// then do any lookup a does.
+func keysLead(a, b *indexModel) bool {
+	if a.method != "btree" || b.method != "btree" || len(a.keys) > len(b.keys) {
+		return false
+	}
+	if predicateKey(a.predicate) != predicateKey(b.predicate) || a.opclass != b.opclass {
+		return false
+	}
+	for i, k := range a.keys {
+		if b.keys[i].key != k.key || b.keys[i].desc != k.desc {
 			return false
 		}
 	}
@@ -185,23 +195,7 @@ func (ix *indexModel) signatureNoTable() string {
 // btree b's, with the same directions, predicate and opclass, and a's
 // INCLUDE columns stored in b.
 func prefixOf(a, b *indexModel) bool {
-	if a.method != "btree" || b.method != "btree" || len(a.keys) >= len(b.keys) {
-		return false
-	}
-	if predicateKey(a.predicate) != predicateKey(b.predicate) || a.opclass != b.opclass {
-		return false
-	}
-	for i, k := range a.keys {
-		if b.keys[i].key != k.key || b.keys[i].desc != k.desc {
-			return false
-		}
-	}
-	for _, c := range a.include {
-		if !b.stored[c] {
-			return false
-		}
-	}
-	return true
+	return len(a.keys) < len(b.keys) && supersedes(b, a)
 }
 
 // usedBy reports whether any access of the workload is cheapest through ix

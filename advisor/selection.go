@@ -378,9 +378,8 @@ func (s *selection) createReason(c *candidate, r Recommendation, queries int, ca
 		b.WriteString(" " + what)
 	}
 	fmt.Fprintf(&b, ": estimated read cost −%s against +%s of index maintenance", units(r.Benefit), units(r.WriteCost))
-	if c.replaced != nil {
-		fmt.Fprintf(&b, "; widens %s", c.replaced.ix.indexName())
-	}
+	// A widened choice does not name the narrower index it grew from: that
+	// one is a candidate the reader never sees, not an index to look up.
 	b.WriteString(".")
 	return b.String()
 }

@@ -1,7 +1,6 @@
 -- pgadvise create_index: products_tenant_id_category_where_active_true_idx on public.products
 -- Serves 2 queries (37 calls) with a partial index on the rows it always asks for (active =
--- true): estimated read cost −305k against +73 of index maintenance; widens
--- products_tenant_id_where_active_true_idx.
+-- true): estimated read cost −305k against +73 of index maintenance.
 -- estimated benefit 305k, write cost 73 (planner cost units over the workload), size 23.5 MiB; serves 2 queries; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V5__create_products_tenant_id_category_where_active_true_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.

@@ -1,4 +1,4 @@
--- pgadvise: 18 migration(s). Run with
+-- pgadvise: 17 migration(s). Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.up.sql
 -- psql runs each statement on its own (autocommit), as CONCURRENTLY requires: do not add
 -- --single-transaction or BEGIN. Undo with 0001_pgadvise.down.sql.
@@ -21,17 +21,18 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_status_idx ON public.or
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_where_deleted_at_idx ON public.users (tenant_id) WHERE deleted_at IS NULL;
 
 -- 3.
--- pgadvise create_index: orders_user_id_created_at_idx on public.orders
--- Serves 1 query (36 calls): estimated read cost −726k against +251 of index maintenance.
--- estimated benefit 726k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
+-- pgadvise create_index: orders_user_id_created_at_incl_id_idx on public.orders
+-- Serves 3 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −1.1M
+-- against +251 of index maintenance.
+-- estimated benefit 1.1M, write cost 251 (planner cost units over the workload), size 38.5 MiB; serves 3 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_idx ON public.orders (user_id, created_at);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_incl_id_idx ON public.orders (user_id, created_at) INCLUDE (id);
 
 -- 4.
 -- pgadvise create_index: products_tenant_id_active_name_incl_id_price_sku_idx on public.products
 -- Serves 2 queries (29 calls) by index-only scans (INCLUDE id, price, sku): estimated read cost
--- −359k against +267 of index maintenance; widens products_tenant_id_active_idx.
+-- −359k against +267 of index maintenance.
 -- estimated benefit 359k, write cost 267 (planner cost units over the workload), size 99.3 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -40,8 +41,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_p
 -- 5.
 -- pgadvise create_index: products_tenant_id_category_where_active_true_idx on public.products
 -- Serves 2 queries (37 calls) with a partial index on the rows it always asks for (active =
--- true): estimated read cost −305k against +73 of index maintenance; widens
--- products_tenant_id_where_active_true_idx.
+-- true): estimated read cost −305k against +73 of index maintenance.
 -- estimated benefit 305k, write cost 73 (planner cost units over the workload), size 23.5 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
@@ -91,15 +91,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_order_id_idx ON public.payments
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_idx ON public.orders (created_at) WHERE status = 'pending';
 
 -- 11.
--- pgadvise create_index: orders_user_id_incl_id_idx on public.orders
--- Serves 2 queries (9 calls) by index-only scans (INCLUDE id): estimated read cost −126k
--- against +251 of index maintenance.
--- estimated benefit 126k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
--- If the build fails, it leaves an INVALID index behind: drop it before retrying
--- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_incl_id_idx ON public.orders (user_id) INCLUDE (id);
-
--- 12.
 -- pgadvise create_index: users_lower_email_idx on public.users
 -- Serves 1 query (9 calls): estimated read cost −86k against +69 of index maintenance.
 -- estimated benefit 86k, write cost 69 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
@@ -107,7 +98,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_incl_id_idx ON public.ord
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((lower(email)));
 
--- 13.
+-- 12.
 -- pgadvise create_index: users_deleted_at_idx on public.users
 -- Serves 1 query (2 calls): estimated read cost −77k against +69 of index maintenance.
 -- estimated benefit 77k, write cost 69 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
@@ -115,7 +106,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (deleted_at);
 
--- 14.
+-- 13.
 -- pgadvise create_index: payments_created_at_brin_idx on public.payments
 -- Serves 1 query (2 calls) with a BRIN index: the table is append-mostly and the column follows
 -- insertion order: estimated read cost −57k against +5 of index maintenance.
@@ -124,28 +115,28 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (de
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_brin_idx ON public.payments USING brin (created_at);
 
--- 15.
+-- 14.
 -- pgadvise drop_index: orders_tenant_id_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 
--- 16.
+-- 15.
 -- pgadvise drop_index: orders_tenant_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 
--- 17.
+-- 16.
 -- pgadvise drop_index: payments_provider_idx on public.payments
 -- Redundant: its keys (provider) are a leading prefix of payments_provider_provider_ref_key
 -- (provider, provider_ref), which serves the same lookups.
 -- frees 38.5 MiB and saves 97 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 
--- 18.
+-- 17.
 -- pgadvise drop_index: users_tenant_id_idx on public.users
 -- Redundant: its keys (tenant_id) are a leading prefix of users_tenant_id_email_key (tenant_id,
 -- email), which serves the same lookups.

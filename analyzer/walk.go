@@ -227,15 +227,8 @@ func (w *walker) insertStmt(s *pg_query.InsertStmt, parent *scope) {
 }
 
 func (w *walker) updateStmt(s *pg_query.UpdateStmt, parent *scope) {
-	sc := &scope{parent: parent}
-	w.with(s.GetWithClause(), sc)
-	target := w.rangeVar(s.GetRelation(), sc)
-	for _, f := range s.GetFromClause() {
-		w.fromItem(f, sc)
-	}
-	if a := target.access; a != nil {
-		a.Read = false
-		a.Write = KindUpdate
+	sc, a := w.writeTarget(s.GetWithClause(), s.GetRelation(), s.GetFromClause(), KindUpdate, parent)
+	if a != nil {
 		for _, t := range s.GetTargetList() {
 			a.SetColumns = appendUnique(a.SetColumns, t.GetResTarget().GetName())
 		}
@@ -248,18 +241,28 @@ func (w *walker) updateStmt(s *pg_query.UpdateStmt, parent *scope) {
 }
 
 func (w *walker) deleteStmt(s *pg_query.DeleteStmt, parent *scope) {
-	sc := &scope{parent: parent}
-	w.with(s.GetWithClause(), sc)
-	target := w.rangeVar(s.GetRelation(), sc)
-	for _, f := range s.GetUsingClause() {
-		w.fromItem(f, sc)
-	}
-	if a := target.access; a != nil {
-		a.Read = false
-		a.Write = KindDelete
-	}
+	sc, _ := w.writeTarget(s.GetWithClause(), s.GetRelation(), s.GetUsingClause(), KindDelete, parent)
 	w.predicates(s.GetWhereClause(), sc, predCtx{})
 	w.returning(s.GetReturningList(), sc)
+}
+
+// writeTarget walks what UPDATE and DELETE share before their WHERE clause:
+// the WITH list, the target table (written, not read) and the other tables
+// of FROM or USING. It returns the statement's scope and the target's
+// access (nil for a table pgadvise ignores).
+func (w *walker) writeTarget(with *pg_query.WithClause, target *pg_query.RangeVar, others []*pg_query.Node, kind StatementKind, parent *scope) (*scope, *TableAccess) {
+	sc := &scope{parent: parent}
+	w.with(with, sc)
+	t := w.rangeVar(target, sc)
+	for _, f := range others {
+		w.fromItem(f, sc)
+	}
+	a := t.access
+	if a != nil {
+		a.Read = false
+		a.Write = kind
+	}
+	return sc, a
 }
 
 func (w *walker) mergeStmt(s *pg_query.MergeStmt, parent *scope) {

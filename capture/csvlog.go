@@ -202,6 +202,20 @@ func (c *csvReader) fields(st *Stats) (fields []string, ok bool) {
 	return rec, true
 }
 
+// record reads the next record and parses its fields. ok is false for a
+// record that was skipped (and counted on st); err is io.EOF at the end.
+func (c *csvReader) record(st *Stats) (fields []string, ok bool, err error) {
+	status, err := c.next(st)
+	if err != nil {
+		return nil, false, err
+	}
+	if c.skipStatus(st, status) {
+		return nil, false, nil
+	}
+	fields, ok = c.fields(st)
+	return fields, ok, nil
+}
+
 // skipStatus counts a record that did not end well; it reports whether there
 // was something to skip.
 func (c *csvReader) skipStatus(st *Stats, s csvStatus) bool {
@@ -252,17 +266,13 @@ func readCSVLog(br *bufio.Reader, e *engine) error {
 	var r record
 	var msg, detail, stmt []byte
 	for {
-		status, err := c.next(e.st)
+		f, ok, err := c.record(e.st)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
 		}
-		if c.skipStatus(e.st, status) {
-			continue
-		}
-		f, ok := c.fields(e.st)
 		if !ok {
 			continue
 		}

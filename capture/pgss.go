@@ -51,17 +51,13 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 	haveHeader, goodHeader := false, false
 	var query []byte
 	for {
-		status, err := c.next(e.st)
+		f, ok, err := c.record(e.st)
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
 		}
-		if c.skipStatus(e.st, status) {
-			continue
-		}
-		f, ok := c.fields(e.st)
 		if !ok {
 			continue
 		}

@@ -273,7 +273,7 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	res.Recommendations = append(res.Recommendations, hygiene(m, sel, opt.StatsReset, now)...)
 	sums, sumRejected := summaries(m, w, sel.cur, minBenefit)
 	res.Recommendations = append(res.Recommendations, sums...)
-	parts, partRejected := partitionAdvice(m, now)
+	parts, partRejected := partitionAdvice(m, sel.cur, minBenefit, now)
 	res.Recommendations = append(res.Recommendations, parts...)
 	max := opt.MaxRejected
 	if max == 0 {

@@ -30,6 +30,12 @@ const (
 	tenantMinShare = 0.8
 	// hashPartitions is the modulus proposed for HASH partitioning.
 	hashPartitions = 16
+	// prunedScanShare is the share of a table a read that prunes still
+	// scans: the partitions its window covers.
+	prunedScanShare = 0.1
+	// defaultRangePartitions is the number of RANGE partitions assumed to
+	// hold data when no retention window says (a year of months).
+	defaultRangePartitions = 12
 )
 
 // partitionEvidence gathers what the workload does with one candidate key.
@@ -37,14 +43,17 @@ type partitionEvidence struct {
 	column                 string
 	prunedCalls, readCalls float64
 	prunedMS, readMS       float64
-	retention              []*writeModel // DELETEs bounded by the column
-	retentionCost          float64
-	unpruned               []string // fingerprints of reads that scan every partition
+	retention              []*writeModel  // DELETEs bounded by the column
+	retentionRuns          []*accessModel // their accesses, to price them
+	unpruned               []string       // fingerprints of reads that scan every partition
 	windows                []time.Duration
 }
 
-// partitionAdvice proposes partitioning for each table of the model.
-func partitionAdvice(m *model, now time.Time) (recs, rejected []Recommendation) {
+// partitionAdvice proposes partitioning for each table of the model. Its
+// gains are priced against cur, the access costs with the chosen indexes:
+// pruning saves only what those indexes leave to scan, and a partitioning
+// that gains less than minBenefit is rejected.
+func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64, now time.Time) (recs, rejected []Recommendation) {
 	for _, t := range m.sortedTables() {
 		if t.table == nil || t.table.PartitionBy != nil || t.table.PartitionOf != nil || t.table.Kind != catalog.KindTable {
 			continue
@@ -71,12 +80,21 @@ func partitionAdvice(m *model, now time.Time) (recs, rejected []Recommendation) 
 			}
 			continue
 		}
+		var rec Recommendation
 		switch {
 		case timeKey != nil && (len(timeKey.retention) > 0 || timeKey.prunedCalls/math.Max(timeKey.readCalls, 1) >= partitionMinShare):
-			recs = append(recs, rangePartition(m, t, timeKey, now))
+			rec = rangePartition(m, t, timeKey, cur, now)
 		case tenantKey != nil:
-			recs = append(recs, hashPartition(m, t, tenantKey))
+			rec = hashPartition(m, t, tenantKey, cur)
+		default:
+			continue
 		}
+		if rec.Benefit <= minBenefit {
+			rec.Reason = fmt.Sprintf("Not worth it: with the recommended indexes, the reads that filter on %s no longer scan the table, so pruning saves little: %s net over the workload, below the minimum of %s.", rec.PartitionKey, units(rec.Benefit), units(minBenefit))
+			rejected = append(rejected, rec)
+			continue
+		}
+		recs = append(recs, rec)
 	}
 	if r, ok := citusAdvice(m); ok {
 		recs = append(recs, r)
@@ -120,7 +138,7 @@ func bestTimeKey(t *tableModel) *partitionEvidence {
 				for _, w := range t.writes {
 					if w.shape == a.shape {
 						ev.retention = append(ev.retention, w)
-						ev.retentionCost += a.calls * (a.base + w.rows*(randomPageCost+float64(len(t.existing))*vacuumCostPerRow))
+						ev.retentionRuns = append(ev.retentionRuns, a)
 					}
 				}
 				ev.windows = append(ev.windows, intervalsIn(a.shape.SampleQuery)...)
@@ -207,28 +225,42 @@ func tenantLike(t *tableModel, col string) bool {
 }
 
 // rangePartition renders RANGE partitioning on a time column.
-func rangePartition(m *model, t *tableModel, ev *partitionEvidence, now time.Time) Recommendation {
+func rangePartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*accessModel]float64, now time.Time) Recommendation {
 	unit := granularity(ev.windows)
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
 	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "range", PrunedShare: round(share), Confidence: "high"}
-	// Reads that prune skip all but the partitions their window covers; a
-	// sequential scan shrinks in proportion (estimated: to 1/10 of the table).
+	// Reads that prune skip all but the partitions their window covers: a
+	// read the indexes leave to scan the table scans prunedScanShare of it.
+	// Reads without the key probe each partition's index where they used
+	// one index: one more descent per partition.
+	parts := livePartitions(ev.windows, unit)
+	var probeCost float64
 	for _, a := range t.accesses {
 		if a.readless || a.acc.Write != "" {
 			continue
 		}
+		pruned := false
 		for _, p := range a.preds {
 			if p.key == ev.column && (p.p.Op == analyzer.OpRange || p.p.Op == analyzer.OpBetween || p.p.Op == analyzer.OpEq) {
-				seq := a.seqCost()
-				if a.base >= seq*0.99 {
-					rec.Benefit += a.calls * seq * 0.9
-				}
-				rec.Queries = appendUnique(rec.Queries, a.shape.Fingerprint)
+				pruned = true
 				break
 			}
 		}
+		switch seq := a.seqCost(); {
+		case pruned:
+			rec.Benefit += a.calls * math.Max(0, cur[a]-seq*prunedScanShare)
+			rec.Queries = appendUnique(rec.Queries, a.shape.Fingerprint)
+		case cur[a] < seq*0.99:
+			probeCost += a.calls * (parts - 1) * randomPageCost
+		}
 	}
-	rec.Benefit = round(rec.Benefit + ev.retentionCost)
+	// Retention: each DELETE run (its scan and, per row, a heap page and
+	// the index entries VACUUM removes) becomes a DROP of a partition.
+	for i, w := range ev.retention {
+		a := ev.retentionRuns[i]
+		rec.Benefit += a.calls * (cur[a] + w.rows*(randomPageCost+float64(len(t.existing))*vacuumCostPerRow))
+	}
+	rec.Benefit = round(rec.Benefit - probeCost)
 	for _, w := range ev.retention {
 		rec.Queries = appendUnique(rec.Queries, w.shape.Fingerprint)
 	}
@@ -257,7 +289,10 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, now time.Tim
 		fmt.Fprintf(&b, "; %d retention %s (%s rows a run) become DROP PARTITION", len(ev.retention), plural(len(ev.retention), "DELETE", "DELETEs"), groupThousands(int64(ev.retention[0].rows)))
 	}
 	if len(ev.unpruned) > 0 {
-		fmt.Fprintf(&b, "; %d %s without a filter on %s would scan every partition", len(ev.unpruned), plural(len(ev.unpruned), "query", "queries"), ev.column)
+		fmt.Fprintf(&b, "; %d %s without a filter on %s would read every partition", len(ev.unpruned), plural(len(ev.unpruned), "query", "queries"), ev.column)
+		if probeCost > 0 {
+			fmt.Fprintf(&b, " (about %.0f, an index descent each: +%s, counted)", parts, units(probeCost))
+		}
 	}
 	b.WriteString(". ")
 	b.WriteString(constraintsNote(m, t, ev.column))
@@ -266,13 +301,13 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, now time.Tim
 }
 
 // hashPartition renders HASH partitioning on a tenant-like key.
-func hashPartition(m *model, t *tableModel, ev *partitionEvidence) Recommendation {
+func hashPartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*accessModel]float64) Recommendation {
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
 	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "hash", PrunedShare: round(share), Confidence: "high"}
 	for _, a := range t.accesses {
 		for _, p := range a.preds {
-			if p.key == ev.column && p.p.Op == analyzer.OpEq && a.base >= a.seqCost()*0.99 {
-				rec.Benefit += a.calls * a.seqCost() * (1 - 1.0/hashPartitions)
+			if p.key == ev.column && p.p.Op == analyzer.OpEq && cur[a] >= a.seqCost()*0.99 {
+				rec.Benefit += a.calls * cur[a] * (1 - 1.0/hashPartitions)
 				rec.Queries = appendUnique(rec.Queries, a.shape.Fingerprint)
 				break
 			}
@@ -465,6 +500,20 @@ func intervalsIn(sql string) []time.Duration {
 // granularity picks partitions a day, a week or a month long: no longer
 // than the shortest window the workload reads or keeps, so that a query
 // reads few partitions and retention drops whole ones.
+// livePartitions estimates how many RANGE partitions of unit hold data:
+// the longest window the workload reads or keeps, else a year of months.
+func livePartitions(windows []time.Duration, unit string) float64 {
+	longest := time.Duration(0)
+	for _, w := range windows {
+		longest = max(longest, w)
+	}
+	if longest == 0 {
+		return defaultRangePartitions
+	}
+	per := map[string]time.Duration{"day": 24 * time.Hour, "week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour}[unit]
+	return math.Min(math.Max(math.Ceil(float64(longest)/float64(per))+1, 2), 1000)
+}
+
 func granularity(windows []time.Duration) string {
 	if len(windows) == 0 {
 		return "month"

@@ -649,15 +649,18 @@ type columnStatsRow struct {
 	Correlation *float32  `db:"correlation"`
 	MCV         []string  `db:"mcv"`
 	MCF         []float32 `db:"mcf"`
+	Histogram   []string  `db:"hist"`
 }
 
 func (l *liveReader) columnStats(ctx context.Context) error {
 	// A partitioned table has only inherited statistics (over all its
 	// partitions); a plain table's own are inherited = false.
-	// most_common_vals is anyarray: through text to text[].
+	// most_common_vals and histogram_bounds are anyarray: through text to
+	// text[].
 	rows, err := collect[columnStatsRow](ctx, l.conn, selfTag+`SELECT c.oid, s.attname::text,
 		s.null_frac, s.avg_width, s.n_distinct, s.correlation,
-		s.most_common_vals::text::text[] AS mcv, s.most_common_freqs AS mcf
+		s.most_common_vals::text::text[] AS mcv, s.most_common_freqs AS mcf,
+		s.histogram_bounds::text::text[] AS hist
 	FROM pg_catalog.pg_stats s
 	JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname
 	JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
@@ -692,6 +695,7 @@ func (l *liveReader) columnStats(ctx context.Context) error {
 				cs.MostCommonFreqs[i] = f32(&f)
 			}
 		}
+		cs.HistogramBounds = row.Histogram
 		c.Stats = cs
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -219,6 +220,13 @@ func TestReadLiveShop(t *testing.T) {
 	}
 	if cs := orders.Column("created_at").Stats; cs == nil || cs.Correlation == nil || *cs.Correlation < 0.99 || cs.NDistinct != -1 || cs.AvgWidth != 8 {
 		t.Errorf("orders.created_at stats %+v", cs)
+	} else if h := cs.HistogramBounds; len(h) != 101 || !sort.StringsAreSorted(h) || !strings.Contains(h[0], "2024-01-0") {
+		// A unique column: the default statistics target's 100 buckets,
+		// timestamps in one offset, so in text order too.
+		t.Errorf("orders.created_at histogram: %d bounds %q … %q", len(h), h[0:min(len(h), 1)], h[max(len(h)-1, 0):])
+	}
+	if cs := orders.Column("status").Stats; cs != nil && len(cs.HistogramBounds) != 0 {
+		t.Errorf("orders.status: every value is most common, yet a histogram %q", cs.HistogramBounds)
 	}
 	if cs := orders.Column("note").Stats; cs == nil || cs.NullFrac != 0.98 {
 		t.Errorf("orders.note stats %+v", cs)

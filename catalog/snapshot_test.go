@@ -21,7 +21,8 @@ func sampleSnapshot(t testing.TB) *Snapshot {
 	users.Stats = &TableStats{Rows: 1e6, Pages: 12000, Inserts: 5, Updates: 7, HOTUpdates: 3, IdxScans: 9}
 	corr := 0.25
 	users.Column("status").Stats = &ColumnStats{NDistinct: 3, NullFrac: 0.01, AvgWidth: 7, Correlation: &corr,
-		MostCommon: []string{"active", "closed", "we \"quote\" <html> & ünïcode"}, MostCommonFreqs: []float64{0.9, 0.05, 0.04}}
+		MostCommon: []string{"active", "closed", "we \"quote\" <html> & ünïcode"}, MostCommonFreqs: []float64{0.9, 0.05, 0.04},
+		HistogramBounds: []string{"archived", "blocked", "pending"}}
 	users.Indexes[0].Stats = &IndexStats{Scans: 0, SizeBytes: 8192}
 	reset := time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("X", 3600))
 	return &Snapshot{

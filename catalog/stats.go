@@ -31,6 +31,10 @@ type ColumnStats struct {
 	// their frequencies.
 	MostCommon      []string  `json:"most_common,omitempty"`
 	MostCommonFreqs []float64 `json:"most_common_freqs,omitempty"`
+	// HistogramBounds are pg_stats' histogram_bounds (as text, in the
+	// column's order): they divide the values that are not most common into
+	// groups of equal population, from which a range's share is read.
+	HistogramBounds []string `json:"histogram_bounds,omitempty"`
 }
 
 // IndexStats are pg_stat_user_indexes' figures for one index.

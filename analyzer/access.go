@@ -74,10 +74,19 @@ type Predicate struct {
 	// alone cannot serve the query (a BitmapOr might).
 	InOr bool `json:"in_or,omitempty"`
 
+	// Sample is what the sample execution compared against where Value is
+	// not a fixed condition (it varied between executions, or came as $n
+	// parameters): a representative value, as SQL literals like Value, to
+	// estimate how many rows a range keeps from the column's histogram.
+	// Logged data, so never serialized.
+	Sample string `json:"-"`
+
 	// lits are the ordinals, among the sample text's constants, of the
 	// constants that make up Value: the analyzer clears Value when another
-	// execution of the shape carried a different one.
-	lits []int
+	// execution of the shape carried a different one. params are the
+	// numbers of the $n parameters that make it up, in order.
+	lits   []int
+	params []int
 }
 
 // Join is an equality between a column of this table and one of another.

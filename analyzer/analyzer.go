@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
@@ -278,11 +279,16 @@ func (a *Analyzer) shapeOf(text string, lits [][]byte) *QueryShape {
 // settleConstants turns the constants that varied between executions into
 // what they are to an index: a value supplied per call, like a parameter.
 // Only a constant every execution carried (status = 'pending' written into
-// the query) is a fixed condition, the stuff of partial indexes.
+// the query) is a fixed condition, the stuff of partial indexes. The sample
+// execution's value is kept as the predicate's Sample, as are the values
+// bound to its parameters.
 func (q *QueryShape) settleConstants() {
 	for _, acc := range q.Access {
 		for i := range acc.Predicates {
 			p := &acc.Predicates[i]
+			if p.Sample == "" && len(p.params) > 0 {
+				p.Sample = q.boundValue(p.params)
+			}
 			if p.Value == "" || p.Value == "NULL" {
 				continue
 			}
@@ -293,10 +299,27 @@ func (q *QueryShape) settleConstants() {
 				}
 			}
 			if varied {
+				p.Sample = p.Value
 				p.Value, p.Param = "", true
 			}
 		}
 	}
+}
+
+// boundValue writes the sample's values of parameters ns the way Value
+// writes constants: one value, or a list "(a, b)"; "" when one is unknown.
+func (q *QueryShape) boundValue(ns []int) string {
+	var vals []string
+	for _, n := range ns {
+		if n < 1 || n > len(q.SampleParams) || q.SampleParams[n-1] == "NULL" {
+			return ""
+		}
+		vals = append(vals, q.SampleParams[n-1])
+	}
+	if len(vals) == 1 {
+		return vals[0]
+	}
+	return "(" + strings.Join(vals, ", ") + ")"
 }
 
 // Result returns the workload seen so far. The Analyzer can go on adding.

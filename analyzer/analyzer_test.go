@@ -167,6 +167,62 @@ func TestConstantsThatVary(t *testing.T) {
 	}
 }
 
+// TestPredicateSamples checks the representative value kept for a
+// predicate whose value is not fixed: the sample execution's constant, or
+// its bound parameters.
+func TestPredicateSamples(t *testing.T) {
+	tests := []struct {
+		name       string
+		stmts      []capture.Statement
+		column     string
+		wantValue  string
+		wantSample string
+	}{
+		{"fixed constant: a value, no sample", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at >= '2024-01-01' AND id = 1")},
+			{Query: []byte("SELECT * FROM orders WHERE created_at >= '2024-01-01' AND id = 2")},
+		}, "created_at", "'2024-01-01'", ""},
+		{"varying constant: the first execution's", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at >= '2024-01-01'")},
+			{Query: []byte("SELECT * FROM orders WHERE created_at >= '2024-03-01'")},
+		}, "created_at", "", "'2024-01-01'"},
+		{"bound parameter", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE total > $2 AND id = $1"), Params: []byte("$1 = '7', $2 = '99.5'")},
+		}, "total", "", "'99.5'"},
+		{"BETWEEN two parameters", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at BETWEEN $1 AND $2"), Params: []byte("$1 = '2024-01-01', $2 = '2024-02-01'")},
+		}, "created_at", "", "('2024-01-01', '2024-02-01')"},
+		{"NULL parameter: no sample", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE total > $1"), Params: []byte("$1 = NULL")},
+		}, "total", "", ""},
+		{"parameter without its values", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE total > $1")},
+		}, "total", "", ""},
+		{"expression over a parameter", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at > now() - $1::interval"), Params: []byte("$1 = '7 days'")},
+		}, "created_at", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := New(nil)
+			for i := range tt.stmts {
+				st := tt.stmts[i]
+				st.Calls = 1
+				a.Add(&st)
+			}
+			for _, p := range a.Result().Shapes[0].Access[0].Predicates {
+				if p.Target.Column == tt.column {
+					if p.Value != tt.wantValue || p.Sample != tt.wantSample {
+						t.Errorf("value %q sample %q; want %q and %q", p.Value, p.Sample, tt.wantValue, tt.wantSample)
+					}
+					return
+				}
+			}
+			t.Fatalf("no predicate on %s", tt.column)
+		})
+	}
+}
+
 // FuzzAnalyze feeds arbitrary statement text through the whole analyzer
 // (shape key, fingerprint, parse, walk, profiles): it must never panic, and
 // every statement is either a shape's call or a counted parse error.

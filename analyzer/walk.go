@@ -662,6 +662,9 @@ func (w *walker) simple(lhs, rhs *pg_query.Node, op Op, name string, sc *scope, 
 func (w *walker) predicate(ref ColumnRef, name string, value *pg_query.Node, ctx predCtx) Predicate {
 	p := Predicate{Target: ref, Operator: name, Op: operatorKind(name), Negated: ctx.negated, InOr: ctx.inOr}
 	p.Value, p.Param = constantText(value)
+	if p.Param {
+		p.params = paramNumbers(value)
+	}
 	if p.Value != "" && w.literalAt != nil {
 		visit(value, func(x *pg_query.Node) bool {
 			if c := x.GetAConst(); c != nil {
@@ -678,6 +681,29 @@ func (w *walker) predicate(ref ColumnRef, name string, value *pg_query.Node, ctx
 		})
 	}
 	return p
+}
+
+// paramNumbers lists the $n of a value that is a parameter or a list of
+// parameters (BETWEEN $1 AND $2, IN ($1, $2)); nil for anything else, such
+// as an expression over parameters.
+func paramNumbers(n *pg_query.Node) []int {
+	switch v := n.GetNode().(type) {
+	case *pg_query.Node_ParamRef:
+		return []int{int(v.ParamRef.GetNumber())}
+	case *pg_query.Node_TypeCast:
+		return paramNumbers(v.TypeCast.GetArg())
+	case *pg_query.Node_List:
+		var out []int
+		for _, item := range v.List.GetItems() {
+			ns := paramNumbers(item)
+			if len(ns) != 1 {
+				return nil
+			}
+			out = append(out, ns[0])
+		}
+		return out
+	}
+	return nil
 }
 
 func operatorKind(name string) Op {

@@ -26,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the expected advice in testdata
 //
 //	schema                      DDL, as pg_dump -s prints it
 //	stats                       "table NAME rows=N [pages=N]",
-//	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [width=W]" and
+//	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [hist=b|b|b] [width=W]" and
 //	                            "index NAME scans=N [size=BYTES]"
 //	advise [stats-reset=DATE] [span=DURATION] [staleness=DURATION]  (the clock reads 2026-11-25; span: the workload's)
 //	workload                    one statement a line: "calls=N [ms=M] [rows=R] | SQL"
@@ -207,6 +207,9 @@ func applyStats(t *testing.T, schema *catalog.Schema, lines []string) {
 			if v, ok := kv["correlation"]; ok {
 				c, _ := strconv.ParseFloat(v, 64)
 				cs.Correlation = &c
+			}
+			if v := kv["hist"]; v != "" {
+				cs.HistogramBounds = strings.Split(v, "|")
 			}
 			if v := kv["mcv"]; v != "" {
 				for _, pair := range strings.Split(v, ",") {

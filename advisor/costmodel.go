@@ -28,7 +28,9 @@ package advisor
 //     loop costs outer_rows × (one index probe), against one hash-join scan
 //     of the table; the cheaper is taken.
 // Selectivities come from pg_stats when the catalog has them (n_distinct,
-// null_frac, most common values) and otherwise from PostgreSQL's own
+// null_frac, most common values, and for ranges the histogram against the
+// query's constant or the sample execution's value: histogram.go) and
+// otherwise from PostgreSQL's own
 // defaults for an unknown column (DEFAULT_EQ_SEL 0.005, DEFAULT_INEQ_SEL
 // 1/3, DEFAULT_RANGE_INEQ_SEL 0.005, DEFAULT_MATCH_SEL 0.005). A primary key
 // or unique column matches one row. Table sizes come from pg_class; without

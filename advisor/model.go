@@ -192,10 +192,14 @@ func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
 			return 1 - c.Stats.NullFrac
 		}
 		return defaultNotNullSel
-	case analyzer.OpRange:
+	case analyzer.OpRange, analyzer.OpBetween:
+		if sel, ok := t.statsRangeSel(p); ok {
+			return sel
+		}
+		if p.Op == analyzer.OpBetween {
+			return defaultRangeIneqSel
+		}
 		return defaultIneqSel
-	case analyzer.OpBetween:
-		return defaultRangeIneqSel
 	case analyzer.OpLikePrefix, analyzer.OpJSONContain, analyzer.OpJSONExists,
 		analyzer.OpArrayOverlap, analyzer.OpArrayContain, analyzer.OpFullText, analyzer.OpLike:
 		return defaultMatchSel
@@ -203,6 +207,32 @@ func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
 		return 1 - t.eqSel(col, key, p.Value)
 	}
 	return defaultIneqSel
+}
+
+// statsRangeSel estimates a range or BETWEEN on a plain column from its
+// histogram (histogram.go), with the query's constant or, where it varies
+// or is bound, the sample execution's value. A negated one (NOT (x > 5))
+// is left to the defaults.
+func (t *tableModel) statsRangeSel(p analyzer.Predicate) (float64, bool) {
+	c := t.column(p.Target.Column)
+	if p.Target.Column == "" || c == nil || c.Stats == nil || p.Negated {
+		return 0, false
+	}
+	v := p.Value
+	if v == "" {
+		v = p.Sample
+	}
+	var sel float64
+	var ok bool
+	if p.Op == analyzer.OpBetween {
+		sel, ok = betweenSel(c.Stats, v)
+	} else {
+		sel, ok = rangeSel(c.Stats, p.Operator, v)
+	}
+	if !ok {
+		return 0, false
+	}
+	return math.Min(1, math.Max(sel, 1/math.Max(t.rows, 1))), true
 }
 
 // eqSel is the selectivity of "key = value": one row of a unique column, the

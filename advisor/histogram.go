@@ -1,0 +1,174 @@
+package advisor
+
+// Range selectivity from pg_stats, in outline as PostgreSQL's scalarineqsel
+// does it: the most common values below the bound count with their
+// frequencies; the other non-null rows are spread evenly over the
+// histogram's buckets (equal population by construction), and a bound
+// inside a bucket takes the part of it below: interpolated linearly for
+// numbers, dates and timestamps (PostgreSQL's convert_to_scalar does the
+// same), half a bucket for anything else. The value is the query's constant,
+// or the sample execution's where it varies or is bound; without one, or
+// without statistics, the planner's defaults stand.
+
+import (
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/pgadvise/pgadvise/catalog"
+)
+
+// rangeSel is the share of rows for which "column op value" holds (op one
+// of < <= > >=), and false when the statistics cannot place the value.
+func rangeSel(cs *catalog.ColumnStats, op, value string) (float64, bool) {
+	below, ok := shareBelow(cs, unquoteLiteral(value))
+	if !ok {
+		return 0, false
+	}
+	switch op {
+	case "<", "<=":
+		return below, true
+	case ">", ">=":
+		return math.Max(0, 1-cs.NullFrac-below), true
+	}
+	return 0, false
+}
+
+// betweenSel is the share of rows in [lo, hi], from a value "(lo, hi)".
+func betweenSel(cs *catalog.ColumnStats, list string) (float64, bool) {
+	parts := splitLiteralList(list)
+	if len(parts) != 2 {
+		return 0, false
+	}
+	lo, ok1 := shareBelow(cs, unquoteLiteral(parts[0]))
+	hi, ok2 := shareBelow(cs, unquoteLiteral(parts[1]))
+	if !ok1 || !ok2 {
+		return 0, false
+	}
+	return math.Max(0, hi-lo), true
+}
+
+// shareBelow is the share of all rows (nulls included in the whole) whose
+// value sorts below v.
+func shareBelow(cs *catalog.ColumnStats, v string) (float64, bool) {
+	if cs == nil || v == "" {
+		return 0, false
+	}
+	vs, vScalar := scalarOf(v)
+	// The value must be of the column's kind: a number or a time against
+	// numbers or times, text against text.
+	first := ""
+	if len(cs.HistogramBounds) > 0 {
+		first = cs.HistogramBounds[0]
+	} else if len(cs.MostCommon) > 0 {
+		first = cs.MostCommon[0]
+	}
+	if _, ok := scalarOf(first); first == "" || ok != vScalar {
+		return 0, false
+	}
+	less := func(x string) bool {
+		if xs, ok := scalarOf(x); ok && vScalar {
+			return xs < vs
+		}
+		return x < v
+	}
+	mcvBelow, mcvAll := 0.0, 0.0
+	for i, m := range cs.MostCommon {
+		if i >= len(cs.MostCommonFreqs) {
+			break
+		}
+		mcvAll += cs.MostCommonFreqs[i]
+		if less(m) {
+			mcvBelow += cs.MostCommonFreqs[i]
+		}
+	}
+	rest := math.Max(0, 1-cs.NullFrac-mcvAll)
+	b := cs.HistogramBounds
+	if len(b) < 2 {
+		// Without a histogram only most common values that cover the
+		// column can place a value.
+		if mcvAll > 0 && rest < 0.01 {
+			return mcvBelow, true
+		}
+		return 0, false
+	}
+	n := len(b)
+	i := sort.Search(n, func(k int) bool { return !less(b[k]) }) // bounds below v
+	var frac float64
+	switch i {
+	case 0:
+		frac = 0
+	case n:
+		frac = 1
+	default:
+		inner := 0.5
+		lo, okLo := scalarOf(b[i-1])
+		hi, okHi := scalarOf(b[i])
+		if vScalar && okLo && okHi && hi > lo {
+			inner = math.Min(1, math.Max(0, (vs-lo)/(hi-lo)))
+		}
+		frac = (float64(i-1) + inner) / float64(n-1)
+	}
+	return mcvBelow + rest*frac, true
+}
+
+// timeLayouts are the forms of dates and timestamps in pg_stats' text and in
+// queries.
+var timeLayouts = []string{
+	"2006-01-02 15:04:05.999999999-07",
+	"2006-01-02 15:04:05.999999999-07:00",
+	"2006-01-02 15:04:05.999999999",
+	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
+	"2006-01-02",
+}
+
+// scalarOf reads a value as a number, or a date or timestamp as seconds, so
+// that values of one column compare and interpolate as PostgreSQL's would.
+func scalarOf(s string) (float64, bool) {
+	if x, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
+		return x, true
+	}
+	if len(s) < 10 || s[4] != '-' {
+		return 0, false
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.Parse(l, s); err == nil {
+			return float64(t.Unix()) + float64(t.Nanosecond())/1e9, true
+		}
+	}
+	return 0, false
+}
+
+// unquoteLiteral turns an SQL literal ('a''b', 42, E'x' is left alone) into
+// its value.
+func unquoteLiteral(s string) string {
+	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
+		return strings.ReplaceAll(s[1:len(s)-1], "''", "'")
+	}
+	return s
+}
+
+// splitLiteralList splits "(a, 'b, c')" into its literals, minding quotes.
+func splitLiteralList(s string) []string {
+	if len(s) < 2 || s[0] != '(' || s[len(s)-1] != ')' {
+		return nil
+	}
+	s = s[1 : len(s)-1]
+	var out []string
+	start, quoted := 0, false
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\'':
+			quoted = !quoted // a doubled quote flips twice
+		case ',':
+			if !quoted {
+				out = append(out, strings.TrimSpace(s[start:i]))
+				start = i + 1
+			}
+		}
+	}
+	return append(out, strings.TrimSpace(s[start:]))
+}

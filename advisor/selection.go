@@ -123,13 +123,7 @@ func (s *selection) gainOf(c *candidate, without *indexModel) float64 {
 }
 
 func (s *selection) configWithout(t *tableModel, ix *indexModel) []*indexModel {
-	var out []*indexModel
-	for _, x := range s.config[t] {
-		if x != ix {
-			out = append(out, x)
-		}
-	}
-	return out
+	return removeIndex(s.config[t], ix)
 }
 
 // option is one way to add a candidate: alone, or widening (replacing) a
@@ -210,6 +204,7 @@ func (s *selection) run() {
 		}
 		if best == nil {
 			s.prune()
+			s.consolidate()
 			return
 		}
 		s.choose(best, bestOpt)
@@ -270,6 +265,91 @@ func (s *selection) prune() {
 			changed = true
 		}
 	}
+}
+
+// consolidate replaces chosen btrees that differ only in what they
+// INCLUDE with the one candidate that INCLUDEs it all, where that loses
+// less than the minimum benefit: the greedy adds one index at a time, and
+// may add a near-duplicate where widening the first was the better deal
+// taken as a whole (one index to store and to maintain on every write).
+func (s *selection) consolidate() {
+	bySig := map[string]*candidate{}
+	for _, c := range s.pool {
+		bySig[c.ix.signature()] = c
+	}
+	groups := map[string][]*candidate{}
+	var order []string
+	for _, c := range s.chosen {
+		if c.ix.method != "btree" {
+			continue
+		}
+		k := c.ix.withoutInclude()
+		if groups[k] == nil {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], c)
+	}
+	for _, k := range order {
+		g := groups[k]
+		if len(g) < 2 {
+			continue
+		}
+		var inc []string
+		for _, c := range g {
+			for _, col := range c.ix.include {
+				if !contains(inc, col) {
+					inc = append(inc, col)
+				}
+			}
+		}
+		sort.Strings(inc)
+		merged := *g[0].ix
+		merged.include = inc
+		m := bySig[merged.signature()]
+		if m == nil || m.chosen {
+			continue
+		}
+		t := m.ix.t
+		rest := s.config[t]
+		for _, c := range g {
+			rest = removeIndex(rest, c.ix)
+		}
+		next := append(append([]*indexModel{}, rest...), m.ix)
+		loss := 0.0
+		for _, a := range t.accesses {
+			if !a.readless {
+				loss += a.calls * (a.cost(next) - s.cur[a])
+				s.evaluations++
+			}
+		}
+		for _, c := range g {
+			loss -= writeCost(c.ix, t, s.configWithout(t, c.ix))
+		}
+		loss += writeCost(m.ix, t, rest)
+		if loss > s.minBenefit {
+			continue
+		}
+		for _, c := range g {
+			c.chosen = false
+			s.chosen = removeCandidate(s.chosen, c)
+			s.spent -= c.ix.size()
+		}
+		m.chosen, m.replaced = true, nil
+		s.chosen = append(s.chosen, m)
+		s.spent += m.ix.size()
+		s.config[t] = next
+		s.refresh(t)
+	}
+}
+
+func removeIndex(list []*indexModel, ix *indexModel) []*indexModel {
+	var out []*indexModel
+	for _, x := range list {
+		if x != ix {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func removeCandidate(list []*candidate, c *candidate) []*candidate {

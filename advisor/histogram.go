@@ -142,7 +142,7 @@ func scalarOf(s string) (float64, bool) {
 	return 0, false
 }
 
-// unquoteLiteral turns an SQL literal ('a''b', 42, E'x' is left alone) into
+// unquoteLiteral turns an SQL literal ('a”b', 42, E'x' is left alone) into
 // its value.
 func unquoteLiteral(s string) string {
 	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {

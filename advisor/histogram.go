@@ -142,8 +142,8 @@ func scalarOf(s string) (float64, bool) {
 	return 0, false
 }
 
-// unquoteLiteral turns an SQL literal ('a”b', 42, E'x' is left alone) into
-// its value.
+// unquoteLiteral turns a quoted SQL literal into its value (a doubled
+// quote inside becomes one); anything else (42, E'x') is left alone.
 func unquoteLiteral(s string) string {
 	if len(s) >= 2 && s[0] == '\'' && s[len(s)-1] == '\'' {
 		return strings.ReplaceAll(s[1:len(s)-1], "''", "'")

@@ -198,6 +198,27 @@ func TestPredicateSamples(t *testing.T) {
 		{"parameter without its values", []capture.Statement{
 			{Query: []byte("SELECT * FROM orders WHERE total > $1")},
 		}, "total", "", ""},
+		{"folded: a date minus an interval of days", []capture.Statement{
+			{Query: []byte("SELECT * FROM lineitem WHERE l_shipdate <= date '1998-12-01' - interval '90' day")},
+		}, "l_shipdate", "", "'1998-09-02'"},
+		{"folded: a year and a month, clamped to the month's end as PostgreSQL does", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at < date '1994-01-31' + interval '1' year + '1 month'::interval")},
+		}, "created_at", "", "'1995-02-28'"},
+		{"folded: a timestamp plus hours", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at >= '2024-01-01 22:00:00'::timestamp + interval '3 hours'")},
+		}, "created_at", "", "'2024-01-02 01:00:00'"},
+		{"folded: numbers in a BETWEEN", []capture.Statement{
+			{Query: []byte("SELECT * FROM lineitem WHERE l_discount BETWEEN .06 - 0.01 AND .06 + 0.01")},
+		}, "l_discount", "", "(0.05, 0.07)"},
+		{"not folded: now()", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at > now() - interval '7 days'")},
+		}, "created_at", "", ""},
+		{"not folded: milliseconds", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE created_at > date '2024-01-01' + interval '5 ms'")},
+		}, "created_at", "", ""},
+		{"not folded: an untyped string plus a number", []capture.Statement{
+			{Query: []byte("SELECT * FROM orders WHERE total > '5' + 1")},
+		}, "total", "", ""},
 		{"expression over a parameter", []capture.Statement{
 			{Query: []byte("SELECT * FROM orders WHERE created_at > now() - $1::interval"), Params: []byte("$1 = '7 days'")},
 		}, "created_at", "", ""},

@@ -23,15 +23,13 @@ import (
 // rangeSel is the share of rows for which "column op value" holds (op one
 // of < <= > >=), and false when the statistics cannot place the value.
 func rangeSel(cs *catalog.ColumnStats, op, value string) (float64, bool) {
-	below, ok := shareBelow(cs, unquoteLiteral(value))
-	if !ok {
-		return 0, false
-	}
+	v := unquoteLiteral(value)
 	switch op {
 	case "<", "<=":
-		return below, true
+		return shareBelow(cs, v, op == "<=")
 	case ">", ">=":
-		return math.Max(0, 1-cs.NullFrac-below), true
+		below, ok := shareBelow(cs, v, op == ">")
+		return math.Max(0, 1-cs.NullFrac-below), ok
 	}
 	return 0, false
 }
@@ -42,8 +40,8 @@ func betweenSel(cs *catalog.ColumnStats, list string) (float64, bool) {
 	if len(parts) != 2 {
 		return 0, false
 	}
-	lo, ok1 := shareBelow(cs, unquoteLiteral(parts[0]))
-	hi, ok2 := shareBelow(cs, unquoteLiteral(parts[1]))
+	lo, ok1 := shareBelow(cs, unquoteLiteral(parts[0]), false)
+	hi, ok2 := shareBelow(cs, unquoteLiteral(parts[1]), true)
 	if !ok1 || !ok2 {
 		return 0, false
 	}
@@ -51,8 +49,10 @@ func betweenSel(cs *catalog.ColumnStats, list string) (float64, bool) {
 }
 
 // shareBelow is the share of all rows (nulls included in the whole) whose
-// value sorts below v.
-func shareBelow(cs *catalog.ColumnStats, v string) (float64, bool) {
+// value sorts below v, or at v too when inclusive: it matters for a most
+// common value (BETWEEN 0.05 AND 0.07 keeps the rows of 0.07), not inside a
+// histogram's buckets.
+func shareBelow(cs *catalog.ColumnStats, v string, inclusive bool) (float64, bool) {
 	if cs == nil || v == "" {
 		return 0, false
 	}
@@ -68,19 +68,26 @@ func shareBelow(cs *catalog.ColumnStats, v string) (float64, bool) {
 	if _, ok := scalarOf(first); first == "" || ok != vScalar {
 		return 0, false
 	}
-	less := func(x string) bool {
+	cmp := func(x string) int { // x against v
 		if xs, ok := scalarOf(x); ok && vScalar {
-			return xs < vs
+			switch {
+			case xs < vs:
+				return -1
+			case xs > vs:
+				return 1
+			}
+			return 0
 		}
-		return x < v
+		return strings.Compare(x, v)
 	}
+	less := func(x string) bool { return cmp(x) < 0 }
 	mcvBelow, mcvAll := 0.0, 0.0
 	for i, m := range cs.MostCommon {
 		if i >= len(cs.MostCommonFreqs) {
 			break
 		}
 		mcvAll += cs.MostCommonFreqs[i]
-		if less(m) {
+		if c := cmp(m); c < 0 || inclusive && c == 0 {
 			mcvBelow += cs.MostCommonFreqs[i]
 		}
 	}

@@ -40,6 +40,9 @@ func TestRangeSelectivity(t *testing.T) {
 		{"RFC 3339 from an application", months, "<", "'2024-03-01T00:00:00Z'", 0.5, true},
 		{"text: half a bucket", words, "<", "'banana'", 0.25, true},
 		{"only most common values", statuses, "<", "'pending'", 0.2, true},
+		{"only most common values, at most", statuses, "<=", "'pending'", 0.3, true},
+		{"only most common values, above", statuses, ">", "'pending'", 0.7, true},
+		{"only most common values, at least", statuses, ">=", "'pending'", 0.8, true},
 		{"no statistics", nil, "<", "5", 0, false},
 		{"no value", tenths, "<", "", 0, false},
 		{"no histogram, few most common values", &catalog.ColumnStats{MostCommon: []string{"a"}, MostCommonFreqs: []float64{0.1}}, "<", "'b'", 0, false},
@@ -70,6 +73,14 @@ func TestBetweenSelectivity(t *testing.T) {
 		{"(20)", 0, false},
 		{"20, 40", 0, false},
 		{"(x, 40)", 0, false},
+	}
+	// Eleven discounts, all most common: both ends are kept.
+	discounts := &catalog.ColumnStats{MostCommon: strings.Split("0|0.01|0.02|0.03|0.04|0.05|0.06|0.07|0.08|0.09|0.1", "|")}
+	for range discounts.MostCommon {
+		discounts.MostCommonFreqs = append(discounts.MostCommonFreqs, 1.0/11)
+	}
+	if got, ok := betweenSel(discounts, "(0.05, 0.07)"); !ok || math.Abs(got-3.0/11) > 1e-9 {
+		t.Errorf("BETWEEN 0.05 AND 0.07 of eleven discounts = %v, %v; want 3/11", got, ok)
 	}
 	for _, tt := range tests {
 		got, ok := betweenSel(tenths, tt.list)

@@ -203,9 +203,11 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 			continue
 		}
 		key := refKey(p.Target)
-		sel := t.selectivity(p)
-		m.preds = append(m.preds, predInfo{key: key, p: p, sel: sel})
-		m.allSel *= sel
+		m.preds = append(m.preds, predInfo{key: key, p: p, sel: t.selectivity(p)})
+	}
+	pairRanges(m.preds)
+	for _, p := range m.preds {
+		m.allSel *= p.sel
 	}
 	for _, c := range a.Projected {
 		if c == "*" {
@@ -243,6 +245,33 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 		m.needsAll = true // the heap tuple is rewritten or removed
 	}
 	return m
+}
+
+// pairRanges estimates a lower and an upper bound on one column together,
+// as PostgreSQL's clauselist_selectivity does: x >= a AND x < b keeps
+// P(x >= a) + P(x < b) - 1 of the rows, not their product (a year of
+// seven is a seventh, where the product of the two halves would say more).
+// When either bound is the planner's default, so is the pair's estimate.
+// The lower bound carries the pair's selectivity, the upper one 1.
+func pairRanges(preds []predInfo) {
+	for i := range preds {
+		lo := &preds[i]
+		if lo.p.Op != analyzer.OpRange || (lo.p.Operator != ">" && lo.p.Operator != ">=") {
+			continue
+		}
+		for j := range preds {
+			hi := &preds[j]
+			if hi.key != lo.key || hi.p.Op != analyzer.OpRange || (hi.p.Operator != "<" && hi.p.Operator != "<=") || hi.sel == 1 {
+				continue
+			}
+			pair := lo.sel + hi.sel - 1
+			if lo.sel == defaultIneqSel || hi.sel == defaultIneqSel {
+				pair = defaultRangeIneqSel
+			}
+			lo.sel, hi.sel = math.Max(pair, 1e-6), 1
+			break
+		}
+	}
 }
 
 func refKey(r analyzer.ColumnRef) string {

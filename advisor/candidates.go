@@ -192,43 +192,66 @@ const (
 // them all: one index serving several queries by index-only scans instead
 // of near-duplicates, when it stays narrow.
 func mergeCovering(pool map[string]*indexModel) {
-	groups := map[string][]*indexModel{}
-	var order []string
+	var covering []*indexModel
 	for _, sig := range sortedKeysOf(pool) {
-		ix := pool[sig]
-		if ix.method != "btree" || len(ix.include) == 0 {
-			continue
+		if ix := pool[sig]; ix.method == "btree" && len(ix.include) > 0 {
+			covering = append(covering, ix)
 		}
-		k := ix.withoutInclude()
-		if groups[k] == nil {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], ix)
 	}
-	for _, k := range order {
-		g := groups[k]
+	for _, g := range sameKeyGroups(covering) {
 		if len(g) < 2 {
 			continue
 		}
-		var inc []string
+		inc := includeUnion(g)
 		width := 0.0
-		for _, ix := range g {
-			for _, c := range ix.include {
-				if !contains(inc, c) {
-					inc = append(inc, c)
-					width += ix.t.keyWidth(c)
-				}
-			}
+		for _, c := range inc {
+			width += g[0].t.keyWidth(c)
 		}
 		if len(inc) > maxMergedInclude || width > maxMergedIncludeWidth {
 			continue
 		}
-		sort.Strings(inc)
-		base := g[0]
-		addCandidate(pool, &indexModel{t: base.t, method: "btree", keys: base.keys, include: inc,
-			predicate: base.predicate, predText: base.predText, opclass: base.opclass})
+		addCandidate(pool, g[0].withInclude(inc))
 	}
 	extendCovering(pool)
+}
+
+// sameKeyGroups groups btrees that differ only in what they INCLUDE, in
+// the order of each group's first member.
+func sameKeyGroups(list []*indexModel) [][]*indexModel {
+	at := map[string]int{}
+	var groups [][]*indexModel
+	for _, ix := range list {
+		k := ix.withoutInclude()
+		i, ok := at[k]
+		if !ok {
+			i = len(groups)
+			at[k] = i
+			groups = append(groups, nil)
+		}
+		groups[i] = append(groups[i], ix)
+	}
+	return groups
+}
+
+// includeUnion lists, sorted, every column the indexes INCLUDE.
+func includeUnion(list []*indexModel) []string {
+	var inc []string
+	for _, ix := range list {
+		for _, c := range ix.include {
+			if !contains(inc, c) {
+				inc = append(inc, c)
+			}
+		}
+	}
+	sort.Strings(inc)
+	return inc
+}
+
+// withInclude is a candidate with ix's keys, method and predicate and the
+// INCLUDE list inc.
+func (ix *indexModel) withInclude(inc []string) *indexModel {
+	return &indexModel{t: ix.t, method: ix.method, keys: ix.keys, include: inc,
+		predicate: ix.predicate, predText: ix.predText, opclass: ix.opclass}
 }
 
 // extendCovering adds, for a covering candidate whose keys lead another
@@ -267,8 +290,7 @@ func extendCovering(pool map[string]*indexModel) {
 					continue
 				}
 				sort.Strings(inc)
-				addCandidate(pool, &indexModel{t: long.t, method: "btree", keys: long.keys, include: inc,
-					predicate: long.predicate, predText: long.predText, opclass: long.opclass})
+				addCandidate(pool, long.withInclude(inc))
 			}
 		}
 	}

@@ -123,7 +123,7 @@ func (s *selection) gainOf(c *candidate, without *indexModel) float64 {
 }
 
 func (s *selection) configWithout(t *tableModel, ix *indexModel) []*indexModel {
-	return removeIndex(s.config[t], ix)
+	return dropFrom(s.config[t], ix)
 }
 
 // option is one way to add a candidate: alone, or widening (replacing) a
@@ -218,7 +218,7 @@ func (s *selection) choose(c *candidate, o option) {
 		s.config[t] = s.configWithout(t, o.repl.ix)
 		o.repl.chosen = false
 		c.replaced = o.repl
-		s.chosen = removeCandidate(s.chosen, o.repl)
+		s.chosen = dropFrom(s.chosen, o.repl)
 	}
 	s.config[t] = append(s.config[t], c.ix)
 	c.chosen = true
@@ -258,7 +258,7 @@ func (s *selection) prune() {
 				continue
 			}
 			c.chosen, c.gain, c.write = false, gain, writeCost(c.ix, t, without)
-			s.chosen = removeCandidate(s.chosen, c)
+			s.chosen = dropFrom(s.chosen, c)
 			s.config[t] = without
 			s.spent -= c.ix.size()
 			s.refresh(t)
@@ -277,34 +277,23 @@ func (s *selection) consolidate() {
 	for _, c := range s.pool {
 		bySig[c.ix.signature()] = c
 	}
-	groups := map[string][]*candidate{}
-	var order []string
+	var chosen []*indexModel
+	byIndex := map[*indexModel]*candidate{}
 	for _, c := range s.chosen {
-		if c.ix.method != "btree" {
-			continue
+		if c.ix.method == "btree" {
+			chosen = append(chosen, c.ix)
+			byIndex[c.ix] = c
 		}
-		k := c.ix.withoutInclude()
-		if groups[k] == nil {
-			order = append(order, k)
-		}
-		groups[k] = append(groups[k], c)
 	}
-	for _, k := range order {
-		g := groups[k]
-		if len(g) < 2 {
+	for _, ixs := range sameKeyGroups(chosen) {
+		if len(ixs) < 2 {
 			continue
 		}
-		var inc []string
-		for _, c := range g {
-			for _, col := range c.ix.include {
-				if !contains(inc, col) {
-					inc = append(inc, col)
-				}
-			}
+		var g []*candidate
+		for _, ix := range ixs {
+			g = append(g, byIndex[ix])
 		}
-		sort.Strings(inc)
-		merged := *g[0].ix
-		merged.include = inc
+		merged := ixs[0].withInclude(includeUnion(ixs))
 		m := bySig[merged.signature()]
 		if m == nil || m.chosen {
 			continue
@@ -312,7 +301,7 @@ func (s *selection) consolidate() {
 		t := m.ix.t
 		rest := s.config[t]
 		for _, c := range g {
-			rest = removeIndex(rest, c.ix)
+			rest = dropFrom(rest, c.ix)
 		}
 		next := append(append([]*indexModel{}, rest...), m.ix)
 		loss := 0.0
@@ -331,7 +320,7 @@ func (s *selection) consolidate() {
 		}
 		for _, c := range g {
 			c.chosen = false
-			s.chosen = removeCandidate(s.chosen, c)
+			s.chosen = dropFrom(s.chosen, c)
 			s.spent -= c.ix.size()
 		}
 		m.chosen, m.replaced = true, nil
@@ -342,21 +331,12 @@ func (s *selection) consolidate() {
 	}
 }
 
-func removeIndex(list []*indexModel, ix *indexModel) []*indexModel {
-	var out []*indexModel
-	for _, x := range list {
-		if x != ix {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
-func removeCandidate(list []*candidate, c *candidate) []*candidate {
-	var out []*candidate
-	for _, x := range list {
-		if x != c {
-			out = append(out, x)
+// dropFrom returns a new list of the elements of list but x.
+func dropFrom[T comparable](list []T, x T) []T {
+	var out []T
+	for _, y := range list {
+		if y != x {
+			out = append(out, y)
 		}
 	}
 	return out

@@ -272,7 +272,10 @@ func extendCovering(pool map[string]*indexModel) {
 				continue
 			}
 			for _, long := range list {
-				if len(long.keys) <= len(short.keys) || !keysLead(short, long) {
+				// Only into a plain longer candidate: its covering
+				// variants are merged with their own kind already, and
+				// every pair of covering ones would double the pool.
+				if len(long.include) > 0 || len(long.keys) <= len(short.keys) || !keysLead(short, long) {
 					continue
 				}
 				inc := append([]string(nil), long.include...)

@@ -1,6 +1,10 @@
 package analyzer
 
-import "github.com/pgadvise/pgadvise/catalog"
+import (
+	"time"
+
+	"github.com/pgadvise/pgadvise/catalog"
+)
 
 // StatementKind is what a statement does.
 type StatementKind string
@@ -80,6 +84,10 @@ type Predicate struct {
 	// estimate how many rows a range keeps from the column's histogram.
 	// Logged data, so never serialized.
 	Sample string `json:"-"`
+	// FromNow is set for a value relative to the statement's time: the
+	// offset of now() - interval '30 days' (-720h), months counted as 30
+	// days. A retention DELETE's window, a dashboard's recent rows.
+	FromNow *time.Duration `json:"-"`
 
 	// lits are the ordinals, among the sample text's constants, of the
 	// constants that make up Value: the analyzer clears Value when another

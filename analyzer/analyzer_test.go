@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/pgadvise/pgadvise/capture"
@@ -241,6 +242,37 @@ func TestPredicateSamples(t *testing.T) {
 			}
 			t.Fatalf("no predicate on %s", tt.column)
 		})
+	}
+}
+
+// TestRelativeToNow checks the offsets kept for values relative to the
+// statement's time.
+func TestRelativeToNow(t *testing.T) {
+	day := 24 * time.Hour
+	tests := []struct {
+		where string
+		want  time.Duration
+		ok    bool
+	}{
+		{"created_at > now() - interval '7 days'", -7 * day, true},
+		{"created_at < CURRENT_TIMESTAMP - '30 days'::interval", -30 * day, true},
+		{"created_at >= now()", 0, true},
+		{"created_at > now() - interval '1' month", -30 * day, true},
+		{"created_at < pg_catalog.now() + interval '2 hours'", 2 * time.Hour, true},
+		{"created_at > current_date - 3 * interval '1 day'", 0, false},
+		{"created_at > now() - $1::interval", 0, false},
+		{"created_at > date '2024-01-01'", 0, false},
+	}
+	for _, tt := range tests {
+		a := New(nil)
+		add(a, "SELECT * FROM orders WHERE "+tt.where, 1, 1)
+		p := a.Result().Shapes[0].Access[0].Predicates[0]
+		switch {
+		case tt.ok && (p.FromNow == nil || *p.FromNow != tt.want):
+			t.Errorf("%s: offset %v, want %v", tt.where, p.FromNow, tt.want)
+		case !tt.ok && p.FromNow != nil:
+			t.Errorf("%s: offset %v, want none", tt.where, *p.FromNow)
+		}
 	}
 }
 

@@ -17,9 +17,10 @@ import (
 )
 
 // constValue is a folded constant: a number, a point in time, an interval,
-// or text whose type the query did not say.
+// a time relative to the statement's (now() - interval '7 days'), or text
+// whose type the query did not say.
 type constValue struct {
-	kind   byte // 'n' number, 't' time, 'i' interval, 's' text
+	kind   byte // 'n' number, 't' time, 'i' interval, 'r' relative to now, 's' text
 	num    float64
 	at     time.Time
 	months int
@@ -59,6 +60,16 @@ func foldConstant(n *pg_query.Node) string {
 	return ""
 }
 
+// relativeToNow returns the offset from the current time of a value like
+// now() - interval '7 days' (-168h), and false for anything else.
+func relativeToNow(n *pg_query.Node) (time.Duration, bool) {
+	v, ok := evalConst(n)
+	if !ok || v.kind != 'r' {
+		return 0, false
+	}
+	return v.dur, true
+}
+
 // evalConst evaluates the constant expressions foldConstant knows.
 func evalConst(n *pg_query.Node) (constValue, bool) {
 	switch x := n.GetNode().(type) {
@@ -79,6 +90,24 @@ func evalConst(n *pg_query.Node) (constValue, bool) {
 			return arg, false
 		}
 		return castConst(arg, x.TypeCast.GetTypeName())
+	case *pg_query.Node_FuncCall:
+		// The current time, as the statement sees it; clock_timestamp()
+		// too, near enough for a filter's window.
+		f := x.FuncCall
+		names := f.GetFuncname()
+		if len(f.GetArgs()) == 0 && len(names) > 0 {
+			switch names[len(names)-1].GetString_().GetSval() {
+			case "now", "transaction_timestamp", "statement_timestamp", "clock_timestamp":
+				return constValue{kind: 'r'}, true
+			}
+		}
+	case *pg_query.Node_SqlvalueFunction:
+		switch x.SqlvalueFunction.GetOp() {
+		case pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_CURRENT_TIMESTAMP_N,
+			pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP, pg_query.SQLValueFunctionOp_SVFOP_LOCALTIMESTAMP_N,
+			pg_query.SQLValueFunctionOp_SVFOP_CURRENT_DATE:
+			return constValue{kind: 'r'}, true
+		}
 	case *pg_query.Node_AExpr:
 		e := x.AExpr
 		if e.GetKind() != pg_query.A_Expr_Kind_AEXPR_OP || len(e.GetName()) != 1 || e.GetLexpr() == nil {
@@ -152,6 +181,13 @@ func addConst(l, r constValue, minus bool) (constValue, bool) {
 		at := addMonths(l.at, sign*r.months).AddDate(0, 0, sign*r.days).Add(time.Duration(sign) * r.dur)
 		return constValue{kind: 't', at: at}, true
 	case l.kind == 'i' && r.kind == 't' && !minus:
+		return addConst(r, l, false)
+	case l.kind == 'r' && r.kind == 'i':
+		// Kept as an offset: months as 30 days, as PostgreSQL's interval
+		// comparisons count them.
+		off := l.dur + time.Duration(sign)*(time.Duration(r.months)*30*24*time.Hour+time.Duration(r.days)*24*time.Hour+r.dur)
+		return constValue{kind: 'r', dur: off}, true
+	case l.kind == 'i' && r.kind == 'r' && !minus:
 		return addConst(r, l, false)
 	}
 	return constValue{}, false

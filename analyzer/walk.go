@@ -665,7 +665,11 @@ func (w *walker) predicate(ref ColumnRef, name string, value *pg_query.Node, ctx
 	if p.Param {
 		p.params = paramNumbers(value)
 	} else if p.Value == "" {
-		p.Sample = foldConstant(value) // date '1998-12-01' - interval '90' day
+		if off, ok := relativeToNow(value); ok {
+			p.FromNow = &off // now() - interval '7 days'
+		} else {
+			p.Sample = foldConstant(value) // date '1998-12-01' - interval '90' day
+		}
 	}
 	if p.Value != "" && w.literalAt != nil {
 		visit(value, func(x *pg_query.Node) bool {

@@ -241,6 +241,7 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	if m.staleness <= 0 {
 		m.staleness = DefaultMaxStaleness
 	}
+	m.boundRetention()
 	res := &Result{}
 	res.Assumptions = m.assumptions()
 	for _, t := range m.sortedTables() {
@@ -422,7 +423,7 @@ func joinSizes(accs []*accessModel) {
 }
 
 func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {
-	w := &writeModel{shape: s, kind: a.acc.Write, calls: float64(s.Calls), setCols: a.acc.SetColumns}
+	w := &writeModel{shape: s, acc: a, kind: a.acc.Write, calls: float64(s.Calls), setCols: a.acc.SetColumns}
 	switch {
 	case s.Rows > 0 && s.Calls > 0:
 		w.rows = float64(s.Rows) / float64(s.Calls)
@@ -434,6 +435,32 @@ func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {
 		w.rows = math.Min(a.rowsOut(), a.t.rows)
 	}
 	return w
+}
+
+// boundRetention estimates the rows of a retention DELETE (WHERE
+// created_at < now() - interval '30 days') whose rows the capture does not
+// give. A table kept to a window W by a DELETE run every T (the workload's
+// span over its calls) holds W of data and loses T of it a run: T/W of its
+// rows, where the filter's selectivity alone (a third of the table without
+// statistics) would empty it every few runs.
+func (m *model) boundRetention() {
+	for _, t := range m.tables {
+		for _, w := range t.writes {
+			if w.kind != analyzer.KindDelete || w.shape.Rows > 0 || w.calls <= 0 {
+				continue
+			}
+			for _, p := range w.acc.preds {
+				off := p.p.FromNow
+				if off == nil || *off >= 0 || p.p.Op != analyzer.OpRange || (p.p.Operator != "<" && p.p.Operator != "<=") {
+					continue
+				}
+				every := m.span.Seconds() / w.calls
+				share := math.Min(1, every/(-off.Seconds()))
+				w.rows = math.Max(1, math.Min(w.rows, t.rows*share))
+				break
+			}
+		}
+	}
 }
 
 // existingIndex models an index of the catalog.

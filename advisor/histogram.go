@@ -121,6 +121,24 @@ func shareBelow(cs *catalog.ColumnStats, v string, inclusive bool) (float64, boo
 	return mcvBelow + rest*frac, true
 }
 
+// nowInStats places a time relative to now (now() - interval '7 days') in
+// a time column's statistics: "now" is taken as the newest value they know,
+// the last histogram bound, which for the append-mostly columns such
+// filters read is the time statistics were last gathered. "" when the
+// column holds no times.
+func nowInStats(cs *catalog.ColumnStats, offset time.Duration) string {
+	b := cs.HistogramBounds
+	if len(b) < 2 {
+		return ""
+	}
+	last, ok := scalarOf(b[len(b)-1])
+	if _, first := scalarOf(b[0]); !ok || !first || !strings.Contains(b[len(b)-1], "-") {
+		return ""
+	}
+	sec := last + offset.Seconds()
+	return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339)
+}
+
 // timeLayouts are the forms of dates and timestamps in pg_stats' text and in
 // queries.
 var timeLayouts = []string{

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pgadvise/pgadvise/catalog"
 )
@@ -98,5 +99,23 @@ func TestSplitLiteralList(t *testing.T) {
 	}
 	if unquoteLiteral(got[1]) != "it's" {
 		t.Errorf("unquote %q = %q", got[1], unquoteLiteral(got[1]))
+	}
+}
+
+func TestNowInStats(t *testing.T) {
+	months := &catalog.ColumnStats{HistogramBounds: []string{
+		"2024-01-01 00:00:00+00", "2024-02-01 00:00:00+00", "2024-03-01 00:00:00+00", "2024-04-01 00:00:00+00", "2024-05-01 00:00:00+00",
+	}}
+	// now() - interval '30 days', now being the newest value: April.
+	v := nowInStats(months, -30*24*time.Hour)
+	if got, ok := rangeSel(months, ">", v); !ok || math.Abs(got-0.25) > 1e-9 {
+		t.Errorf("the last 30 days = %v, %v (value %q); want 0.25", got, ok, v)
+	}
+	numbers := &catalog.ColumnStats{HistogramBounds: []string{"1", "5", "9"}}
+	if v := nowInStats(numbers, -time.Hour); v != "" {
+		t.Errorf("a time in a column of numbers: %q", v)
+	}
+	if v := nowInStats(&catalog.ColumnStats{}, -time.Hour); v != "" {
+		t.Errorf("a time without a histogram: %q", v)
 	}
 }

@@ -222,6 +222,9 @@ func (t *tableModel) statsRangeSel(p analyzer.Predicate) (float64, bool) {
 	if v == "" {
 		v = p.Sample
 	}
+	if v == "" && p.FromNow != nil {
+		v = nowInStats(c.Stats, *p.FromNow)
+	}
 	var sel float64
 	var ok bool
 	if p.Op == analyzer.OpBetween {

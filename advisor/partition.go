@@ -30,9 +30,14 @@ const (
 	tenantMinShare = 0.8
 	// hashPartitions is the modulus proposed for HASH partitioning.
 	hashPartitions = 16
-	// prunedScanShare is the share of a table a read that prunes still
-	// scans: the partitions its window covers.
+	// prunedScanShare is the share of a table a read that prunes is taken
+	// to scan when no statistics tell what its window covers.
 	prunedScanShare = 0.1
+	// partitionMinGainShare is the least share of a table's read cost
+	// (after the recommended indexes) that partitioning must save, besides
+	// the minimum benefit: it moves every row of the table, a bigger step
+	// than an index, and is not worth it for a few percent.
+	partitionMinGainShare = 0.1
 	// defaultRangePartitions is the number of RANGE partitions assumed to
 	// hold data when no retention window says (a year of months).
 	defaultRangePartitions = 12
@@ -89,8 +94,18 @@ func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64,
 		default:
 			continue
 		}
-		if rec.Benefit <= minBenefit {
-			rec.Reason = fmt.Sprintf("Not worth it: with the recommended indexes, the reads that filter on %s no longer scan the table, so pruning saves little: %s net over the workload, below the minimum of %s.", rec.PartitionKey, units(rec.Benefit), units(minBenefit))
+		// Retention DELETEs make the case on their own: the rows they
+		// remove are bloat and VACUUM work that a partition drop avoids,
+		// whatever the reads gain.
+		readCost := 0.0
+		for _, a := range t.accesses {
+			if !a.readless && a.acc.Write == "" {
+				readCost += a.calls * cur[a]
+			}
+		}
+		least := math.Max(minBenefit, partitionMinGainShare*readCost)
+		if rec.Benefit <= least && (timeKey == nil || rec.Strategy != "range" || len(timeKey.retention) == 0) {
+			rec.Reason = fmt.Sprintf("Not worth it: with the recommended indexes, pruning by %s would save %s over the workload, less than %s (a tenth of what reading %s costs, or the minimum benefit): the indexes already keep most reads from scanning the table.", rec.PartitionKey, units(rec.Benefit), units(least), t.name.Name)
 			rejected = append(rejected, rec)
 			continue
 		}
@@ -233,22 +248,28 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*acc
 	// read the indexes leave to scan the table scans prunedScanShare of it.
 	// Reads without the key probe each partition's index where they used
 	// one index: one more descent per partition.
-	parts := livePartitions(ev.windows, unit)
+	parts := livePartitions(t, ev, unit)
 	var probeCost float64
 	for _, a := range t.accesses {
 		if a.readless || a.acc.Write != "" {
 			continue
 		}
-		pruned := false
+		pruned, keySel := false, 1.0
 		for _, p := range a.preds {
 			if p.key == ev.column && (p.p.Op == analyzer.OpRange || p.p.Op == analyzer.OpBetween || p.p.Op == analyzer.OpEq) {
 				pruned = true
-				break
+				keySel *= p.sel
 			}
 		}
 		switch seq := a.seqCost(); {
 		case pruned:
-			rec.Benefit += a.calls * math.Max(0, cur[a]-seq*prunedScanShare)
+			// The partitions its window covers, and part of one more
+			// at each edge; at most prunedScanShare without statistics.
+			share := math.Min(1, keySel+1/parts)
+			if !t.stats {
+				share = math.Min(share, prunedScanShare)
+			}
+			rec.Benefit += a.calls * math.Max(0, cur[a]-seq*share)
 			rec.Queries = appendUnique(rec.Queries, a.shape.Fingerprint)
 		case cur[a] < seq*0.99:
 			probeCost += a.calls * (parts - 1) * randomPageCost
@@ -501,17 +522,28 @@ func intervalsIn(sql string) []time.Duration {
 // than the shortest window the workload reads or keeps, so that a query
 // reads few partitions and retention drops whole ones.
 // livePartitions estimates how many RANGE partitions of unit hold data:
-// the longest window the workload reads or keeps, else a year of months.
-func livePartitions(windows []time.Duration, unit string) float64 {
-	longest := time.Duration(0)
-	for _, w := range windows {
-		longest = max(longest, w)
+// the retention window where DELETEs keep one, else the time the column's
+// histogram spans, else a year of months.
+func livePartitions(t *tableModel, ev *partitionEvidence, unit string) float64 {
+	var held time.Duration
+	if len(ev.retention) > 0 {
+		for _, w := range ev.windows {
+			held = max(held, w)
+		}
 	}
-	if longest == 0 {
+	if c := t.column(ev.column); held == 0 && c != nil && c.Stats != nil && len(c.Stats.HistogramBounds) >= 2 {
+		b := c.Stats.HistogramBounds
+		first, ok1 := scalarOf(b[0])
+		last, ok2 := scalarOf(b[len(b)-1])
+		if ok1 && ok2 && last > first {
+			held = time.Duration((last - first) * float64(time.Second))
+		}
+	}
+	if held <= 0 {
 		return defaultRangePartitions
 	}
 	per := map[string]time.Duration{"day": 24 * time.Hour, "week": 7 * 24 * time.Hour, "month": 30 * 24 * time.Hour}[unit]
-	return math.Min(math.Max(math.Ceil(float64(longest)/float64(per))+1, 2), 1000)
+	return math.Min(math.Max(math.Ceil(float64(held)/float64(per))+1, 2), 1000)
 }
 
 func granularity(windows []time.Duration) string {

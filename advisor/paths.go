@@ -529,6 +529,7 @@ func (a *accessModel) implies(conds []analyzer.Predicate) bool {
 // writeModel is one write shape's effect on a table.
 type writeModel struct {
 	shape   *analyzer.QueryShape
+	acc     *accessModel
 	kind    analyzer.StatementKind
 	calls   float64
 	rows    float64 // per call

@@ -1,6 +1,8 @@
 package analyzer
 
 import (
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -242,6 +244,19 @@ func TestPredicateSamples(t *testing.T) {
 			}
 			t.Fatalf("no predicate on %s", tt.column)
 		})
+	}
+}
+
+// TestSamplesNeverSerialized: a predicate's sample is a logged value
+// (customer data), and reports carry normalized texts only.
+func TestSamplesNeverSerialized(t *testing.T) {
+	off := -time.Hour
+	b, err := json.Marshal(Predicate{Op: OpRange, Operator: ">", Sample: "'alice@example.com'", FromNow: &off})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "alice") || strings.Contains(string(b), "sample") {
+		t.Errorf("a predicate's JSON carries its sample: %s", b)
 	}
 }
 

@@ -380,20 +380,27 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 	return m
 }
 
-// joinSizes sets each access's outer side: the rows of the smallest partner
-// it joins, counting that partner's own filters and, one step further, the
-// filters that reach it through its other joins (supplier narrowed by the
-// nation it joins). A partner's narrowing that came through this access
-// itself is not counted back.
+// joinSizes sets, for each join column of each access, its outer side: the
+// rows of the smallest partner joined on that column, counting that
+// partner's own filters and, one step further, the filters that reach it
+// through its other joins (supplier narrowed by the nation it joins). A
+// partner's narrowing that came through this access itself is not counted
+// back. Each column has its own: lineitem probed by l_suppkey runs once per
+// supplier row, by l_orderkey once per order.
 func joinSizes(accs []*accessModel) {
+	partnersOn := func(a *accessModel, j analyzer.Join) []*accessModel {
+		var out []*accessModel
+		for _, b := range accs {
+			if b != a && b.acc.Table == j.Other {
+				out = append(out, b)
+			}
+		}
+		return out
+	}
 	partners := func(a *accessModel) []*accessModel {
 		var out []*accessModel
 		for _, j := range a.acc.Joins {
-			for _, b := range accs {
-				if b != a && b.acc.Table == j.Other {
-					out = append(out, b)
-				}
-			}
+			out = append(out, partnersOn(a, j)...)
 		}
 		return out
 	}
@@ -409,14 +416,22 @@ func joinSizes(accs []*accessModel) {
 			}
 		}
 	}
+	// Per join column: the rows that drive its probes, and the partner's
+	// own rows the planner amortizes them over.
 	for _, a := range accs {
-		for _, b := range partners(a) {
-			rows := eff[b]
-			if via[b] == a {
-				rows = b.rowsOut()
-			}
-			if a.outer == 0 || rows < a.outer {
-				a.outer = math.Max(1, rows)
+		a.outer, a.loopBase = map[string]float64{}, map[string]float64{}
+		for _, j := range a.acc.Joins {
+			for _, b := range partnersOn(a, j) {
+				rows := eff[b]
+				if via[b] == a {
+					rows = b.rowsOut()
+				}
+				if o := a.outer[j.Column]; o == 0 || rows < o {
+					a.outer[j.Column] = math.Max(1, rows)
+				}
+				if l := a.loopBase[j.Column]; l == 0 || b.rowsOut() < l {
+					a.loopBase[j.Column] = math.Max(1, b.rowsOut())
+				}
 			}
 		}
 	}

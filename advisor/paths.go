@@ -170,7 +170,13 @@ type accessModel struct {
 	order    []analyzer.SortKey
 	limit    float64
 	joins    []string
-	outer    float64 // estimated rows of the other side of its joins
+	// outer holds, per join column, the estimated rows of the other side
+	// of that join: how many probes a nested loop runs.
+	outer map[string]float64
+	// loopBase holds, per join column, the count PostgreSQL spreads a
+	// nested-loop probe's page reads over (get_loop_count): the partner's
+	// rows after its own filters, not narrowed by its other joins as outer.
+	loopBase map[string]float64
 	base     float64 // per-execution cost with the existing indexes
 	baseSeq  float64 // per-execution cost with no index at all
 	readless bool    // an INSERT or COPY: nothing to find
@@ -318,12 +324,19 @@ func (a *accessModel) cost(indexes []*indexModel) float64 {
 			best = c
 		}
 	}
-	if a.outer > 0 {
-		for _, j := range a.joins {
-			for _, ix := range indexes {
-				if c := a.indexCost(ix, j, a.outer); c < best {
-					best = c
-				}
+	for _, j := range a.joins {
+		outer := a.outer[j]
+		if outer == 0 {
+			continue
+		}
+		// outer probes, each priced as cost_index prices one of loopBase
+		// loops: the planner amortizes page reads over the partner's own
+		// row estimate, so its nested loop is as cheap as that, and it is
+		// the planner's choice an index must win.
+		loops := math.Max(outer, a.loopBase[j])
+		for _, ix := range indexes {
+			if c := a.indexCost(ix, j, loops) * outer / loops; c < best {
+				best = c
 			}
 		}
 	}

@@ -475,12 +475,27 @@ func (s *selection) rejected(max int) []Recommendation {
 		return list[i].ix.signature() < list[j].ix.signature()
 	})
 	var out []Recommendation
+	var listed []*candidate
+	variants := map[int]int{} // index in out → narrower variants left out
 	for _, c := range list {
-		if len(out) == max {
-			break
-		}
 		// A candidate a chosen index serves needs no entry of its own.
 		if e := served(c.ix, s.config[c.ix.t]); e != nil && e.existing == nil {
+			continue
+		}
+		// Nor does a variant of a listed rejection (same leading keys,
+		// more or fewer columns) rejected for the same kind of reason: it
+		// is counted on that one.
+		reason := s.rejectReason(c)
+		kind, _, _ := strings.Cut(reason, ":")
+		variant := false
+		for i, l := range listed {
+			if lk, _, _ := strings.Cut(out[i].Reason, ":"); lk == kind && (supersedes(l.ix, c.ix) || supersedes(c.ix, l.ix)) {
+				variants[i]++
+				variant = true
+				break
+			}
+		}
+		if variant || len(out) == max {
 			continue
 		}
 		name := c.ix.indexName()
@@ -496,8 +511,12 @@ func (s *selection) rejected(max int) []Recommendation {
 			}
 		}
 		sort.Strings(r.Queries)
-		r.Reason = s.rejectReason(c)
+		r.Reason = reason
 		out = append(out, r)
+		listed = append(listed, c)
+	}
+	for i, n := range variants {
+		out[i].Reason += fmt.Sprintf(" Also rejected, not listed: %d %s with the same leading keys.", n, plural(n, "variant", "variants"))
 	}
 	return out
 }

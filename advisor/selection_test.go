@@ -71,3 +71,41 @@ func findCandidate(s *selection, name string) *candidate {
 	}
 	return nil
 }
+
+// TestRejectedListsEachIdeaOnce: of rejected candidates with the same
+// leading keys and the same kind of reason, one is listed and the others
+// are counted on it.
+func TestRejectedListsEachIdeaOnce(t *testing.T) {
+	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.orders (id bigint NOT NULL, tenant_id integer NOT NULL, status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamp with time zone NOT NULL);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := analyzer.New(schema)
+	for _, line := range []string{
+		"calls=5 | SELECT id, total, status FROM orders WHERE tenant_id = $1 AND created_at > $2 ORDER BY created_at LIMIT 20",
+		"calls=5 | SELECT id, total FROM orders WHERE tenant_id = $1 AND status = $2",
+	} {
+		addWorkloadLine(t, an, line)
+	}
+	m := buildModel(an.Result(), schema)
+	s := newSelection(m, 0, 1e15) // nothing is worth it
+	s.run()
+	rejected := s.rejected(100)
+	counted := 0
+	for i, r := range rejected {
+		counted += strings.Count(r.Reason, "Also rejected, not listed")
+		for j, o := range rejected {
+			a, b := findCandidate(s, r.Index), findCandidate(s, o.Index)
+			if i != j && a != nil && b != nil && supersedes(a.ix, b.ix) {
+				ka, _, _ := strings.Cut(r.Reason, ":")
+				kb, _, _ := strings.Cut(o.Reason, ":")
+				if ka == kb {
+					t.Errorf("both listed, %s does all that %s does: %q / %q", r.Index, o.Index, r.Reason, o.Reason)
+				}
+			}
+		}
+	}
+	if len(rejected) == 0 || counted == 0 {
+		t.Fatalf("%d rejected, %d with variants counted: the workload should give variants", len(rejected), counted)
+	}
+}

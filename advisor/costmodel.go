@@ -26,7 +26,10 @@ package advisor
 //     order, the scan stops after k matching rows;
 //   - a join column is a parameterized lookup: the inner side of a nested
 //     loop costs outer_rows × (one index probe), against one hash-join scan
-//     of the table; the cheaper is taken.
+//     of the table; the cheaper is taken. outer_rows is that column's
+//     partner's rows (its own filters, and those that reach it through its
+//     other joins); a probe's page reads are spread, as cost_index does with
+//     get_loop_count, over the partner's rows after its own filters only.
 // Selectivities come from pg_stats when the catalog has them (n_distinct,
 // null_frac, most common values, and for ranges the histogram against the
 // query's constant or the sample execution's value: histogram.go) and

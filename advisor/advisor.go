@@ -474,8 +474,25 @@ func (m *model) boundRetention() {
 				w.rows = math.Max(1, math.Min(w.rows, t.rows*share))
 				break
 			}
+			// A batched DELETE … WHERE id IN (SELECT id … LIMIT n) removes
+			// at most n rows a run.
+			for _, b := range w.acc.siblings {
+				if b != w.acc && b.acc.Semi && b.limit > 0 && joinsTo(w.acc, b) {
+					w.rows = math.Max(1, math.Min(w.rows, b.limit))
+				}
+			}
 		}
 	}
+}
+
+// joinsTo reports whether access a joins access b's table.
+func joinsTo(a, b *accessModel) bool {
+	for _, j := range a.acc.Joins {
+		if j.Other == b.acc.Table {
+			return true
+		}
+	}
+	return false
 }
 
 // existingIndex models an index of the catalog.

@@ -1,4 +1,4 @@
--- pgadvise: 17 migration(s). Run with
+-- pgadvise: 18 migration(s). Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.up.sql
 -- psql runs each statement on its own (autocommit), as CONCURRENTLY requires: do not add
 -- --single-transaction or BEGIN. Undo with 0001_pgadvise.down.sql.
@@ -65,13 +65,12 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON publi
 CREATE INDEX CONCURRENTLY IF NOT EXISTS order_items_order_id_incl_quantity_unit_price_idx ON public.order_items (order_id) INCLUDE (quantity, unit_price);
 
 -- 8.
--- pgadvise create_index: events_created_at_brin_idx on public.events
--- Serves 4 queries (23 calls) with a BRIN index: the table is append-mostly and the column
--- follows insertion order: estimated read cost −223k against +625 of index maintenance.
--- estimated benefit 223k, write cost 625 (planner cost units over the workload), size 24 KiB; serves 4 queries; confidence high
+-- pgadvise create_index: events_tenant_id_user_id_idx on public.events
+-- Serves 1 query (15 calls): estimated read cost −225k against +13k of index maintenance.
+-- estimated benefit 225k, write cost 13k (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS events_created_at_brin_idx ON public.events USING brin (created_at);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS events_tenant_id_user_id_idx ON public.events (tenant_id, user_id);
 
 -- 9.
 -- pgadvise create_index: payments_order_id_idx on public.payments
@@ -91,6 +90,15 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_order_id_idx ON public.payments
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_idx ON public.orders (created_at) WHERE status = 'pending';
 
 -- 11.
+-- pgadvise create_index: events_created_at_brin_idx on public.events
+-- Serves 3 queries (8 calls) with a BRIN index: the table is append-mostly and the column follows
+-- insertion order: estimated read cost −147k against +625 of index maintenance.
+-- estimated benefit 147k, write cost 625 (planner cost units over the workload), size 24 KiB; serves 3 queries; confidence high
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS events_created_at_brin_idx ON public.events USING brin (created_at);
+
+-- 12.
 -- pgadvise create_index: users_lower_email_idx on public.users
 -- Serves 1 query (9 calls): estimated read cost −86k against +69 of index maintenance.
 -- estimated benefit 86k, write cost 69 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
@@ -98,7 +106,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_i
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((lower(email)));
 
--- 12.
+-- 13.
 -- pgadvise create_index: users_deleted_at_idx on public.users
 -- Serves 1 query (2 calls): estimated read cost −77k against +69 of index maintenance.
 -- estimated benefit 77k, write cost 69 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
@@ -106,7 +114,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (deleted_at);
 
--- 13.
+-- 14.
 -- pgadvise create_index: payments_created_at_brin_idx on public.payments
 -- Serves 1 query (2 calls) with a BRIN index: the table is append-mostly and the column follows
 -- insertion order: estimated read cost −57k against +5 of index maintenance.
@@ -115,28 +123,28 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (de
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_brin_idx ON public.payments USING brin (created_at);
 
--- 14.
+-- 15.
 -- pgadvise drop_index: orders_tenant_id_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 
--- 15.
+-- 16.
 -- pgadvise drop_index: orders_tenant_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_status_idx (tenant_id, status), which serves
 -- every lookup this one does: drop it once that one is built.
 -- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 
--- 16.
+-- 17.
 -- pgadvise drop_index: payments_provider_idx on public.payments
 -- Redundant: its keys (provider) are a leading prefix of payments_provider_provider_ref_key
 -- (provider, provider_ref), which serves the same lookups.
 -- frees 38.5 MiB and saves 97 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 
--- 17.
+-- 18.
 -- pgadvise drop_index: users_tenant_id_idx on public.users
 -- Redundant: its keys (tenant_id) are a leading prefix of users_tenant_id_email_key (tenant_id,
 -- email), which serves the same lookups.

@@ -1,10 +1,10 @@
 -- pgadvise create_index: users_deleted_at_idx on public.users
 -- Serves 1 query (2 calls): estimated read cost −77k against +69 of index maintenance.
 -- estimated benefit 77k, write cost 69 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
--- CONCURRENTLY cannot run inside a transaction block: the sibling V12__create_users_deleted_at_idx.sql.conf
+-- CONCURRENTLY cannot run inside a transaction block: the sibling V13__create_users_deleted_at_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
--- Undo: U12__create_users_deleted_at_idx.sql (Flyway Teams' undo; with Community, run it by hand).
+-- Undo: U13__create_users_deleted_at_idx.sql (Flyway Teams' undo; with Community, run it by hand).
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_idx ON public.users (deleted_at);

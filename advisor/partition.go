@@ -48,16 +48,16 @@ type partitionEvidence struct {
 	column                 string
 	prunedCalls, readCalls float64
 	prunedMS, readMS       float64
-	retention              []*writeModel  // DELETEs bounded by the column
-	retentionRuns          []*accessModel // their accesses, to price them
-	unpruned               []string       // fingerprints of reads that scan every partition
+	retention              []*writeModel // DELETEs bounded by the column
+	unpruned               []string      // fingerprints of reads that scan every partition
 	windows                []time.Duration
 }
 
 // partitionAdvice proposes partitioning for each table of the model. Its
 // gains are priced against cur, the access costs with the chosen indexes:
-// pruning saves only what those indexes leave to scan, and a partitioning
-// that gains less than minBenefit is rejected.
+// pruning saves only what those indexes leave to scan. A partitioning that
+// gains less than minBenefit, or than partitionMinGainShare of what reading
+// the table costs, is rejected, unless retention DELETEs make the case.
 func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64, now time.Time) (recs, rejected []Recommendation) {
 	for _, t := range m.sortedTables() {
 		if t.table == nil || t.table.PartitionBy != nil || t.table.PartitionOf != nil || t.table.Kind != catalog.KindTable {
@@ -94,9 +94,6 @@ func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64,
 		default:
 			continue
 		}
-		// Retention DELETEs make the case on their own: the rows they
-		// remove are bloat and VACUUM work that a partition drop avoids,
-		// whatever the reads gain.
 		readCost := 0.0
 		for _, a := range t.accesses {
 			if !a.readless && a.acc.Write == "" {
@@ -104,6 +101,9 @@ func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64,
 			}
 		}
 		least := math.Max(minBenefit, partitionMinGainShare*readCost)
+		// Retention DELETEs make the case on their own: the rows they
+		// remove are bloat and VACUUM work that a partition drop avoids,
+		// whatever the reads gain.
 		if rec.Benefit <= least && (timeKey == nil || rec.Strategy != "range" || len(timeKey.retention) == 0) {
 			rec.Reason = fmt.Sprintf("Not worth it: with the recommended indexes, pruning by %s would save %s over the workload, less than %s (a tenth of what reading %s costs, or the minimum benefit): the indexes already keep most reads from scanning the table.", rec.PartitionKey, units(rec.Benefit), units(least), t.name.Name)
 			rejected = append(rejected, rec)
@@ -153,7 +153,6 @@ func bestTimeKey(t *tableModel) *partitionEvidence {
 				for _, w := range t.writes {
 					if w.shape == a.shape {
 						ev.retention = append(ev.retention, w)
-						ev.retentionRuns = append(ev.retentionRuns, a)
 					}
 				}
 				ev.windows = append(ev.windows, intervalsIn(a.shape.SampleQuery)...)
@@ -244,10 +243,10 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*acc
 	unit := granularity(ev.windows)
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
 	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "range", PrunedShare: round(share), Confidence: "high"}
-	// Reads that prune skip all but the partitions their window covers: a
-	// read the indexes leave to scan the table scans prunedScanShare of it.
-	// Reads without the key probe each partition's index where they used
-	// one index: one more descent per partition.
+	// Reads that prune skip all but the partitions their window covers,
+	// which saves what the recommended indexes leave them to scan. Reads
+	// without the key probe each partition's index where they used one
+	// index: one more descent per partition.
 	parts := livePartitions(t, ev, unit)
 	var probeCost float64
 	for _, a := range t.accesses {
@@ -277,9 +276,8 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*acc
 	}
 	// Retention: each DELETE run (its scan and, per row, a heap page and
 	// the index entries VACUUM removes) becomes a DROP of a partition.
-	for i, w := range ev.retention {
-		a := ev.retentionRuns[i]
-		rec.Benefit += a.calls * (cur[a] + w.rows*(randomPageCost+float64(len(t.existing))*vacuumCostPerRow))
+	for _, w := range ev.retention {
+		rec.Benefit += w.calls * (cur[w.acc] + w.rows*(randomPageCost+float64(len(t.existing))*vacuumCostPerRow))
 	}
 	rec.Benefit = round(rec.Benefit - probeCost)
 	for _, w := range ev.retention {

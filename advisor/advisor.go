@@ -241,7 +241,7 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	if m.staleness <= 0 {
 		m.staleness = DefaultMaxStaleness
 	}
-	m.boundRetention()
+	m.boundDeleteRows()
 	res := &Result{}
 	res.Assumptions = m.assumptions()
 	for _, t := range m.sortedTables() {
@@ -452,13 +452,14 @@ func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {
 	return w
 }
 
-// boundRetention estimates the rows of a retention DELETE (WHERE
-// created_at < now() - interval '30 days') whose rows the capture does not
-// give. A table kept to a window W by a DELETE run every T (the workload's
-// span over its calls) holds W of data and loses T of it a run: T/W of its
-// rows, where the filter's selectivity alone (a third of the table without
-// statistics) would empty it every few runs.
-func (m *model) boundRetention() {
+// boundDeleteRows bounds the rows of DELETEs whose rows the capture does
+// not give, where the filter's selectivity alone (a third of the table for
+// a range without statistics) would empty the table every few runs. A
+// retention DELETE (WHERE created_at < now() - interval '30 days') run
+// every T (the workload's span over its calls) keeps the table to W of data
+// and removes T of it a run: T/W of its rows. A batched one removes at most
+// its subquery's LIMIT.
+func (m *model) boundDeleteRows() {
 	for _, t := range m.tables {
 		for _, w := range t.writes {
 			if w.kind != analyzer.KindDelete || w.shape.Rows > 0 || w.calls <= 0 {

@@ -50,7 +50,7 @@ package advisor
 // known, else 1 per INSERT call (defaultCopyRows per COPY) and the filter's
 // estimated rows per UPDATE/DELETE; a retention DELETE (created_at <
 // now() - interval W), run every T over the workload's span, removes T/W
-// of the table it keeps to W (boundRetention).
+// of the table it keeps to W (boundDeleteRows).
 //
 // Storage: a btree holds rows·(key width + 8-byte tuple header + 4-byte line
 // pointer) in pages filled to 90%, plus one page per 256 leaf pages for

@@ -114,7 +114,8 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 			if r.Index == "" && r.PartitionKey != "" {
 				what = "by " + codeCell(r.PartitionKey)
 			}
-			m.addOr("| "+cell(r.Kind)+" | "+what+" | "+cell(r.Table)+" | "+costText(r.Benefit)+" | "+costText(r.WriteCost)+" | "+bytesText(r.SizeBytes)+" | "+cell(r.Reason)+" |\n",
+			benefit, write, size := rejectedFigures(r)
+			m.addOr("| "+cell(r.Kind)+" | "+what+" | "+cell(r.Table)+" | "+benefit+" | "+write+" | "+size+" | "+cell(r.Reason)+" |\n",
 				"\n</details>\n")
 		}
 		m.add("\n</details>\n")

@@ -167,7 +167,8 @@ func writeAdvice(ew *errWriter, d *Document) {
 		section(ew, fmt.Sprintf("Considered and rejected (%d)", len(d.Rejected)))
 		t := newTable(ew, "#", "index", "table", "benefit", "write cost", "size")
 		for i, r := range d.Rejected {
-			t.append(strconv.Itoa(i+1), r.Index, r.Table, costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes))
+			benefit, write, size := rejectedFigures(r)
+			t.append(strconv.Itoa(i+1), r.Index, r.Table, benefit, write, size)
 		}
 		t.render()
 		for i, r := range d.Rejected {
@@ -193,6 +194,16 @@ func writeVerification(ew *errWriter, v *Verification) {
 }
 
 func costText(x float64) string { return advisor.FormatCost(x) }
+
+// rejectedFigures are a rejected candidate's benefit, write cost and size,
+// or dashes for one that was never priced (a summary no query could use, a
+// table too small to partition): "0" would read as a measured nothing.
+func rejectedFigures(r Recommendation) (benefit, write, size string) {
+	if r.Kind != string(advisor.KindCreateIndex) && r.Benefit == 0 && r.WriteCost == 0 && r.SizeBytes == 0 {
+		return "–", "–", "–"
+	}
+	return costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes)
+}
 
 func bytesText(b int64) string { return advisor.FormatBytes(float64(b)) }
 

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -534,6 +535,10 @@ func (w *walker) predicates(n *pg_query.Node, sc *scope, ctx predCtx) {
 		switch e.BoolExpr.GetBoolop() {
 		case pg_query.BoolExprType_OR_EXPR:
 			inner.inOr = true
+			if !ctx.inOr && !ctx.negated {
+				w.orOfArms(e.BoolExpr.GetArgs(), sc, inner)
+				return
+			}
 		case pg_query.BoolExprType_NOT_EXPR:
 			inner.negated = !inner.negated
 		}
@@ -754,6 +759,85 @@ func commute(name string) string {
 
 // addPredicate records p on r's table, adjusting containment operators on
 // columns the schema says are arrays.
+// orOfArms walks the arms of a top-level OR and, as PostgreSQL's
+// extract_restriction_or_clauses does, keeps for each table what every arm
+// asks of it: where each arm pins one column of a table to values
+// ((a.x = 1 AND b.y = 2) OR (a.x = 3 AND b.y = 4)), the table is filtered
+// by x IN (1, 3) whatever the other arms' conditions, which estimates its
+// rows and can be served by an index on x.
+func (w *walker) orOfArms(arms []*pg_query.Node, sc *scope, ctx predCtx) {
+	type armPreds map[*TableAccess][]Predicate
+	var perArm []armPreds
+	for _, arm := range arms {
+		before := map[*TableAccess]int{}
+		for _, a := range w.accesses {
+			before[a] = len(a.Predicates)
+		}
+		w.predicates(arm, sc, ctx)
+		got := armPreds{}
+		for a, n := range before {
+			if len(a.Predicates) > n {
+				got[a] = a.Predicates[n:]
+			}
+		}
+		perArm = append(perArm, got)
+	}
+	if len(perArm) < 2 {
+		return
+	}
+	for _, a := range w.accesses {
+		for _, col := range pinnedColumns(perArm[0][a]) {
+			var values []string
+			var lits []int
+			constant := true
+			for _, arm := range perArm {
+				p, ok := pinned(arm[a], col)
+				if !ok {
+					values = nil
+					break
+				}
+				if p.Value == "" {
+					constant = false
+				}
+				values = append(values, strings.TrimSuffix(strings.TrimPrefix(p.Value, "("), ")"))
+				lits = append(lits, p.lits...)
+			}
+			if values == nil {
+				continue
+			}
+			d := Predicate{Target: ColumnRef{Column: col}, Op: OpIn, Operator: "IN", lits: lits}
+			if constant {
+				d.Value = "(" + strings.Join(values, ", ") + ")"
+			} else {
+				d.Param = true
+			}
+			a.Predicates = append(a.Predicates, d)
+		}
+	}
+}
+
+// pinnedColumns lists the plain columns an arm's predicates pin with = or
+// IN.
+func pinnedColumns(ps []Predicate) []string {
+	var cols []string
+	for _, p := range ps {
+		if _, ok := pinned(ps, p.Target.Column); ok && p.Target.Column != "" && !slices.Contains(cols, p.Target.Column) {
+			cols = append(cols, p.Target.Column)
+		}
+	}
+	return cols
+}
+
+// pinned returns the predicate that pins col with = or IN among ps.
+func pinned(ps []Predicate, col string) (Predicate, bool) {
+	for _, p := range ps {
+		if p.Target.Column == col && p.Target.Expr == "" && !p.Negated && (p.Op == OpEq || p.Op == OpIn) && p.Value != "NULL" {
+			return p, true
+		}
+	}
+	return Predicate{}, false
+}
+
 func (w *walker) addPredicate(r *rel, p Predicate) {
 	if r == nil || r.access == nil {
 		return

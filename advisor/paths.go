@@ -39,6 +39,7 @@ type indexModel struct {
 	stored      map[string]bool
 	correlation float64
 	predSel     float64 // share of rows in a partial index
+	sizeBytes   float64 // size(), once worked out
 }
 
 func (ix *indexModel) finish() {
@@ -86,8 +87,17 @@ func (ix *indexModel) keyWidth() float64 {
 	return math.Ceil(w/8) * 8
 }
 
-// size estimates the index's size in bytes.
+// size estimates the index's size in bytes. Its inputs (the table's rows,
+// the columns' widths and distinct counts) are fixed once the model is
+// built, and the search asks for it at every pricing: it is kept.
 func (ix *indexModel) size() float64 {
+	if ix.sizeBytes == 0 {
+		ix.sizeBytes = ix.estimateSize()
+	}
+	return ix.sizeBytes
+}
+
+func (ix *indexModel) estimateSize() float64 {
 	if ix.existing != nil && ix.existing.Stats != nil && ix.existing.Stats.SizeBytes > 0 {
 		return float64(ix.existing.Stats.SizeBytes)
 	}

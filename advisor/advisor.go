@@ -7,7 +7,12 @@
 // one cost model (costmodel.go), and chooses a set greedily in the spirit of
 // Extend (Schlosser et al., ICDE 2019): each step adds, or widens, the index
 // with the best net benefit per byte given the indexes already chosen, until
-// the storage budget is spent or nothing gains enough.
+// the storage budget is spent or nothing gains enough; a final pass drops
+// choices later ones made useless (prune) and merges chosen near-duplicates
+// (consolidate). Index hygiene (hygiene.go), summary tables (summary.go)
+// and partition keys (partition.go) are priced in the same model, after the
+// chosen indexes. Selectivities come from the statistics where the catalog
+// has them, histograms included (histogram.go).
 package advisor
 
 import (

@@ -131,8 +131,9 @@ func nowInStats(cs *catalog.ColumnStats, offset time.Duration) string {
 	if len(b) < 2 {
 		return ""
 	}
-	last, ok := scalarOf(b[len(b)-1])
-	if _, first := scalarOf(b[0]); !ok || !first || !strings.Contains(b[len(b)-1], "-") {
+	newest := b[len(b)-1]
+	last, ok := scalarOf(newest)
+	if !ok || len(newest) < 10 || newest[4] != '-' || newest[7] != '-' { // a date, not a number
 		return ""
 	}
 	sec := last + offset.Seconds()

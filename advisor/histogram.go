@@ -97,7 +97,7 @@ func shareBelow(cs *catalog.ColumnStats, v string, inclusive bool) (float64, boo
 		// Without a histogram only most common values that cover the
 		// column can place a value.
 		if mcvAll > 0 && rest < 0.01 {
-			return mcvBelow, true
+			return math.Min(math.Max(0, mcvBelow), math.Max(0, 1-cs.NullFrac)), true
 		}
 		return 0, false
 	}
@@ -118,7 +118,9 @@ func shareBelow(cs *catalog.ColumnStats, v string, inclusive bool) (float64, boo
 		}
 		frac = (float64(i-1) + inner) / float64(n-1)
 	}
-	return mcvBelow + rest*frac, true
+	// Statistics from a hand-edited snapshot may not add up: a share is
+	// at most every non-null row.
+	return math.Min(math.Max(0, mcvBelow+rest*frac), math.Max(0, 1-cs.NullFrac)), true
 }
 
 // nowInStats places a time relative to now (now() - interval '7 days') in

@@ -2,6 +2,7 @@ package advisor
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -118,4 +119,42 @@ func TestNowInStats(t *testing.T) {
 	if v := nowInStats(&catalog.ColumnStats{}, -time.Hour); v != "" {
 		t.Errorf("a time without a histogram: %q", v)
 	}
+}
+
+// FuzzRangeSelectivity feeds statistics as a snapshot may carry them (any
+// text in histogram_bounds and most_common_vals) and any literal: the
+// estimate must never panic, and a share it gives is a share.
+func FuzzRangeSelectivity(f *testing.F) {
+	f.Add("0|10|20|30", "5", "0.5", "'25'", "<", 0.1)
+	f.Add("2024-01-01 00:00:00+00|2024-02-01 00:00:00+00", "", "", "'2024-01-15'", ">=", 0.0)
+	f.Add("apple|cherry", "banana", "0.9", "(apple, 'x')", "BETWEEN", 0.0)
+	f.Add("-9|-5|-1", "NaN", "2", "1e400", ">", 1.5)
+	f.Fuzz(func(t *testing.T, bounds, mcv, freq, value, op string, nullFrac float64) {
+		cs := &catalog.ColumnStats{NullFrac: nullFrac}
+		if bounds != "" {
+			cs.HistogramBounds = strings.Split(bounds, "|")
+		}
+		if mcv != "" {
+			cs.MostCommon = strings.Split(mcv, "|")
+			for range cs.MostCommon {
+				fr, _ := strconv.ParseFloat(freq, 64)
+				cs.MostCommonFreqs = append(cs.MostCommonFreqs, fr)
+			}
+		}
+		sel, ok := rangeSel(cs, op, value)
+		if op == "BETWEEN" {
+			sel, ok = betweenSel(cs, value)
+		}
+		_ = nowInStats(cs, -time.Hour)
+		if !ok {
+			return
+		}
+		sane := nullFrac >= 0 && nullFrac <= 1
+		for _, fr := range cs.MostCommonFreqs {
+			sane = sane && fr >= 0 && fr <= 1 && !math.IsNaN(fr)
+		}
+		if sane && (math.IsNaN(sel) || sel < -1e-9 || sel > 1+1e-9) {
+			t.Fatalf("share %v for %s %q over %q (mcv %q)", sel, op, value, bounds, mcv)
+		}
+	})
 }

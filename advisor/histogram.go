@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
 )
 
@@ -142,30 +143,14 @@ func nowInStats(cs *catalog.ColumnStats, offset time.Duration) string {
 	return time.Unix(int64(sec), 0).UTC().Format(time.RFC3339)
 }
 
-// timeLayouts are the forms of dates and timestamps in pg_stats' text and in
-// queries.
-var timeLayouts = []string{
-	"2006-01-02 15:04:05.999999999-07",
-	"2006-01-02 15:04:05.999999999-07:00",
-	"2006-01-02 15:04:05.999999999",
-	time.RFC3339Nano,
-	"2006-01-02T15:04:05.999999999",
-	"2006-01-02",
-}
-
 // scalarOf reads a value as a number, or a date or timestamp as seconds, so
 // that values of one column compare and interpolate as PostgreSQL's would.
 func scalarOf(s string) (float64, bool) {
 	if x, err := strconv.ParseFloat(s, 64); err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
 		return x, true
 	}
-	if len(s) < 10 || s[4] != '-' {
-		return 0, false
-	}
-	for _, l := range timeLayouts {
-		if t, err := time.Parse(l, s); err == nil {
-			return float64(t.Unix()) + float64(t.Nanosecond())/1e9, true
-		}
+	if t, ok := analyzer.ParseTime(s); ok {
+		return float64(t.Unix()) + float64(t.Nanosecond())/1e9, true
 	}
 	return 0, false
 }

@@ -142,10 +142,8 @@ func castConst(v constValue, tn *pg_query.TypeName) (constValue, bool) {
 		if v.kind != 's' {
 			return v, false
 		}
-		for _, l := range timeLayouts {
-			if at, err := time.Parse(l, strings.TrimSpace(v.text)); err == nil {
-				return constValue{kind: 't', at: at}, true
-			}
+		if at, ok := ParseTime(strings.TrimSpace(v.text)); ok {
+			return constValue{kind: 't', at: at}, true
 		}
 	case "interval":
 		if v.kind != 's' {
@@ -263,13 +261,28 @@ func parseInterval(s string, mask int64) (constValue, bool) {
 	return v, true
 }
 
-// timeLayouts are the forms of date and timestamp literals the folder reads.
+// ParseTime reads a date or timestamp as PostgreSQL prints it (pg_stats'
+// "2024-01-01 00:00:00+00") or as queries and applications write it
+// ('2024-01-01', RFC 3339).
+func ParseTime(s string) (time.Time, bool) {
+	if len(s) < 10 || s[4] != '-' {
+		return time.Time{}, false
+	}
+	for _, l := range timeLayouts {
+		if at, err := time.Parse(l, s); err == nil {
+			return at, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// timeLayouts are the forms ParseTime reads; a fraction of a second is
+// optional in each.
 var timeLayouts = []string{
 	"2006-01-02",
-	"2006-01-02 15:04:05",
 	"2006-01-02 15:04:05.999999999",
-	"2006-01-02 15:04:05-07",
 	"2006-01-02 15:04:05.999999999-07",
-	"2006-01-02 15:04:05-07:00",
+	"2006-01-02 15:04:05.999999999-07:00",
 	time.RFC3339Nano,
+	"2006-01-02T15:04:05.999999999",
 }

@@ -821,7 +821,7 @@ func (w *walker) orOfArms(arms []*pg_query.Node, sc *scope, ctx predCtx) {
 func pinnedColumns(ps []Predicate) []string {
 	var cols []string
 	for _, p := range ps {
-		if _, ok := pinned(ps, p.Target.Column); ok && p.Target.Column != "" && !slices.Contains(cols, p.Target.Column) {
+		if pins(p) && !slices.Contains(cols, p.Target.Column) {
 			cols = append(cols, p.Target.Column)
 		}
 	}
@@ -831,11 +831,16 @@ func pinnedColumns(ps []Predicate) []string {
 // pinned returns the predicate that pins col with = or IN among ps.
 func pinned(ps []Predicate, col string) (Predicate, bool) {
 	for _, p := range ps {
-		if p.Target.Column == col && p.Target.Expr == "" && !p.Negated && (p.Op == OpEq || p.Op == OpIn) && p.Value != "NULL" {
+		if p.Target.Column == col && pins(p) {
 			return p, true
 		}
 	}
 	return Predicate{}, false
+}
+
+// pins reports whether p holds a plain column to values (= or IN).
+func pins(p Predicate) bool {
+	return p.Target.Column != "" && p.Target.Expr == "" && !p.Negated && (p.Op == OpEq || p.Op == OpIn) && p.Value != "NULL"
 }
 
 func (w *walker) addPredicate(r *rel, p Predicate) {

@@ -43,6 +43,11 @@ type config struct {
 	// index for real (in a rolled-back transaction) for its true size,
 	// when the run loaded the data itself.
 	Reference, Build bool
+	// Execute, if set, also runs the queries for real under the index sets
+	// of ExecuteBudgets (and no index), interleaved (execute.go). It builds
+	// indexes in the database and drops them afterwards.
+	Execute        *execOptions
+	ExecuteBudgets []float64
 }
 
 // queryCost is one query's planner cost without and with an index set.
@@ -136,6 +141,8 @@ type report struct {
 	LiveIssues    []catalog.LiveIssue
 	StartedAt     time.Time
 	BaselineCalls int
+	// Exec is the measured-execution benchmark, if run.
+	Exec *execReport
 }
 
 func (c config) logf(format string, args ...any) {
@@ -237,6 +244,24 @@ func run(ctx context.Context, cfg config) (*report, error) {
 			return nil, err
 		}
 		rep.Built, rep.BuildTime = true, time.Since(t0)
+	}
+	if cfg.Execute != nil {
+		sets := []execSet{{Name: "none"}}
+		for _, b := range rep.Budgets {
+			for _, share := range cfg.ExecuteBudgets {
+				if share == b.Share {
+					s := execSet{Name: fmt.Sprintf("%.2g×", b.Share)}
+					for _, ix := range b.Indexes {
+						s.Indexes = append(s.Indexes, ix.Def)
+					}
+					sets = append(sets, s)
+				}
+			}
+		}
+		cfg.logf("measured execution: %d sets, %d rounds after a warm-up", len(sets), cfg.Execute.Rounds)
+		if rep.Exec, err = executeSets(ctx, cfg, admin, sets, *cfg.Execute); err != nil {
+			return nil, err
+		}
 	}
 	rep.Elapsed = time.Since(start)
 	return rep, nil

@@ -40,6 +40,11 @@ func main() {
 	printQueries := flag.Bool("print-queries", false, "print the 22 queries with the validation parameters (for -sf) as SQL, and exit")
 	reference := flag.Bool("reference", true, "also measure a reference set: a plain btree on every foreign-key column")
 	build := flag.Bool("build", true, "build every measured index for real (in a transaction rolled back) for its true size; only when this run loaded the data")
+	execute := flag.Bool("execute", false, "also build the index sets of -execute-budgets for real and run every query under each of them and under none, interleaved (EXPLAIN ANALYZE, TIMING OFF); the indexes are dropped afterwards")
+	executeBudgets := flag.String("execute-budgets", "0.5,1.0", "with -execute: the budgets whose index sets are executed (each must be in -budgets)")
+	rounds := flag.Int("rounds", 3, "with -execute: measured rounds per query and set, after one warm-up round; medians are reported")
+	timeout := flag.Duration("timeout", 30*time.Second, "with -execute: each execution's statement_timeout; a query over it is not run again under that set")
+	plans := flag.String("plans", "", "with -execute: a directory for the EXPLAIN ANALYZE JSON of each query under each set (first measured round)")
 	quiet := flag.Bool("q", false, "no progress on stderr")
 	verbose := flag.Bool("v", false, "time each statement of the load on stderr")
 	flag.Parse()
@@ -68,6 +73,19 @@ func main() {
 		}
 		cfg.Budgets = append(cfg.Budgets, v)
 	}
+	if *execute {
+		if *rounds < 1 {
+			fatalf("-rounds must be at least 1")
+		}
+		cfg.Execute = &execOptions{Rounds: *rounds, Timeout: *timeout, PlansDir: *plans}
+		for _, s := range strings.Split(*executeBudgets, ",") {
+			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+			if err != nil || !contains(cfg.Budgets, v) {
+				fatalf("-execute-budgets: %q is not one of -budgets", s)
+			}
+			cfg.ExecuteBudgets = append(cfg.ExecuteBudgets, v)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	rep, err := run(ctx, cfg)
@@ -75,6 +93,18 @@ func main() {
 		fatalf("%v", err)
 	}
 	writeMarkdown(os.Stdout, rep, cfg)
+	if rep.Exec != nil {
+		writeExecMarkdown(os.Stdout, rep.Exec)
+	}
+}
+
+func contains(xs []float64, v float64) bool {
+	for _, x := range xs {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }
 
 func fatalf(format string, args ...any) {

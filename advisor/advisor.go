@@ -270,16 +270,18 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	sel := newSelection(m, budget, minBenefit)
 	sel.run()
 	res.WhatIfEvaluations = sel.evaluations
+	after := map[*accessModel]float64{} // run cost per access after the advice
 	for _, t := range m.sortedTables() {
 		for _, a := range t.accesses {
-			res.WorkloadCostAfter += a.calls * sel.cur[a]
+			after[a] = sel.cur[a].run
+			res.WorkloadCostAfter += a.calls * after[a]
 		}
 	}
 	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
 	res.Recommendations = append(res.Recommendations, hygiene(m, sel, opt.StatsReset, now)...)
-	sums, sumRejected := summaries(m, w, sel.cur, minBenefit)
+	sums, sumRejected := summaries(m, w, after, minBenefit)
 	res.Recommendations = append(res.Recommendations, sums...)
-	parts, partRejected := partitionAdvice(m, sel.cur, minBenefit, now)
+	parts, partRejected := partitionAdvice(m, after, minBenefit, now)
 	res.Recommendations = append(res.Recommendations, parts...)
 	max := opt.MaxRejected
 	if max == 0 {

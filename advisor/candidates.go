@@ -111,12 +111,22 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 	if len(eqKeys) > 0 {
 		add(eqKeys, "", nil)
 	}
-	// Join columns: the inner side of a nested loop probes by them.
+	// Join columns: the inner side of a nested loop probes by them. The
+	// covering variant answers each probe from the index alone: many
+	// probes that each fetch heap rows scattered over a big table are
+	// what makes a nested loop slower than the hash join it replaced
+	// (randomFetchCost), and an index-only probe fetches none.
 	for _, j := range a.joins {
 		if t.unique[j] {
 			continue
 		}
-		add([]indexKey{{key: j, column: j}}, "", nil)
+		keys := []indexKey{{key: j, column: j}}
+		add(keys, "", nil)
+		if !a.needsAll {
+			if inc := includeFor(a, keys); len(inc) > 0 {
+				addCandidate(pool, &indexModel{t: t, method: "btree", keys: keys, include: inc})
+			}
+		}
 	}
 	// Covering variants: the same keys INCLUDE the few narrow columns the
 	// access still needs, so that an index-only scan answers it.

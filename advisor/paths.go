@@ -321,16 +321,27 @@ func (a *accessModel) seqCost() float64 {
 	return c
 }
 
-// cost is the per-execution cost of the access with the given indexes on
-// its table available: the cheapest of a sequential scan, each index alone,
-// and, for a join column, a nested-loop probe per outer row.
-func (a *accessModel) cost(indexes []*indexModel) float64 {
+// pathCost is one way to run an access, priced twice: plan is what
+// PostgreSQL's planner believes it costs, which decides whether the planner
+// takes it; run is what it costs when it runs (costmodel.go, "Run cost"),
+// which is what the path is worth to the workload. The two differ where the
+// planner is known to be optimistic: nested-loop probes that fetch many
+// heap rows in an order unrelated to the heap's.
+type pathCost struct{ plan, run float64 }
+
+// choose is the path the planner takes for the access with the given
+// indexes on its table: the cheapest by plan cost of a sequential scan,
+// each index alone, and, for a join column, a nested-loop probe per outer
+// row. Its run cost can be higher than another path's: an index the
+// planner prefers can make a query slower.
+func (a *accessModel) choose(indexes []*indexModel) pathCost {
 	if a.readless {
-		return 0
+		return pathCost{}
 	}
-	best := a.seqCost()
+	seq := a.seqCost()
+	best := pathCost{seq, seq}
 	for _, ix := range indexes {
-		if c := a.indexCost(ix, "", 1); c < best {
+		if c := a.indexCost(ix, "", 1); c.plan < best.plan {
 			best = c
 		}
 	}
@@ -339,26 +350,32 @@ func (a *accessModel) cost(indexes []*indexModel) float64 {
 		if outer == 0 {
 			continue
 		}
-		// outer probes, each priced as cost_index prices one of loopBase
-		// loops: the planner amortizes page reads over the partner's own
+		// The planner prices outer probes as cost_index prices one of
+		// loopBase loops: it amortizes page reads over the partner's own
 		// row estimate, so its nested loop is as cheap as that, and it is
-		// the planner's choice an index must win.
+		// the planner's choice an index must win. What the probes cost
+		// when they run is amortized over the probes that run: outer.
 		loops := math.Max(outer, a.loopBase[j])
 		for _, ix := range indexes {
-			if c := a.indexCost(ix, j, loops) * outer / loops; c < best {
-				best = c
+			planned := a.indexCost(ix, j, loops)
+			if p := planned.plan * outer / loops; p < best.plan {
+				best = pathCost{p, a.indexCost(ix, j, outer).run}
 			}
 		}
 	}
 	return best
 }
 
+// cost is the per-execution run cost of the access with the given indexes
+// on its table: the run cost of the path the planner takes.
+func (a *accessModel) cost(indexes []*indexModel) float64 { return a.choose(indexes).run }
+
 // indexCost is the cost of answering the access through ix alone, or +Inf
 // when ix cannot help it. probe names a join column to treat as an equality
 // (the inner side of a nested loop, run loops times); it drops ORDER BY and
 // LIMIT, which apply to the join's result.
-func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) float64 {
-	inf := math.Inf(1)
+func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pathCost {
+	inf := pathCost{math.Inf(1), math.Inf(1)}
 	if !a.implies(ix.predicate) || (probe != "" && ix.method != "btree" && ix.method != "") {
 		return inf
 	}
@@ -429,7 +446,7 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) flo
 		}
 		c := indexScanCost(t, ix, s, needed, a.coveredBy(ix), a.quals, loops)
 		if !ordered && len(order) > 0 {
-			c += sortCost(rowsOut, limit)
+			c = c.plus(sortCost(rowsOut, limit))
 		}
 		return c
 	case "gin":
@@ -444,7 +461,7 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) flo
 			if len(order) > 0 {
 				c += sortCost(rowsOut, limit)
 			}
-			return c
+			return pathCost{c, c}
 		}
 	case "brin":
 		for _, p := range a.preds {
@@ -465,12 +482,12 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) flo
 			if len(order) > 0 {
 				c += sortCost(rowsOut, limit)
 			}
-			return c
+			return pathCost{c, c}
 		}
 	case "hash":
 		for _, p := range a.preds {
 			if p.key == ix.keys[0].key && p.p.Op == analyzer.OpEq {
-				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops) + sortIf(order, rowsOut, limit)
+				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops).plus(sortIf(order, rowsOut, limit))
 			}
 		}
 	}

@@ -16,8 +16,9 @@ type selection struct {
 	minBenefit float64
 	// config holds, per table, the indexes in force: existing plus chosen.
 	config map[*tableModel][]*indexModel
-	// cur is each access's per-execution cost under config.
-	cur map[*accessModel]float64
+	// cur is the path the planner takes for each access under config, with
+	// its per-execution costs.
+	cur map[*accessModel]pathCost
 	// pool holds the candidates, sorted by signature for determinism.
 	pool []*candidate
 	// chosen, in the order chosen.
@@ -30,9 +31,10 @@ type selection struct {
 // candidate is a pooled index with what the selection knows about it.
 type candidate struct {
 	ix *indexModel
-	// serves lists the accesses it could make cheaper than with no index,
-	// with its per-execution cost for each: computed once, since an
-	// access's cost under one index does not depend on the others.
+	// serves lists the accesses whose plan it could change: those for which
+	// the planner would take it over a sequential scan, with the path it
+	// gives each; computed once, since an access's path through one index
+	// does not depend on the others.
 	serves []servedAccess
 	// replaced is the chosen index it widened, if any.
 	replaced *candidate
@@ -40,6 +42,9 @@ type candidate struct {
 	gain, write float64
 	servedBy    *indexModel // an index in force that already does its job
 	over        string      // why it lost, when it did
+	// slows names the query it would make slower, when it would (its
+	// last evaluation).
+	slows string
 	chosen      bool
 	// options are its ways in, priced at its table's configuration version.
 	options []option
@@ -48,17 +53,17 @@ type candidate struct {
 
 type servedAccess struct {
 	a    *accessModel
-	cost float64
+	cost pathCost
 }
 
 func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
-		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]float64{}}
+		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{}}
 	pool := map[string]*indexModel{}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
 		for _, a := range t.accesses {
-			s.cur[a] = a.base
+			s.cur[a] = a.choose(t.existing)
 			candidatesFor(a, pool)
 		}
 	}
@@ -79,8 +84,8 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 				continue
 			}
 			s.evaluations++
-			cost := a.cost([]*indexModel{ix})
-			if cost < a.baseSeq*(1-1e-9) {
+			cost := a.choose([]*indexModel{ix})
+			if cost.plan < a.seqCost()*(1-1e-9) {
 				c.serves = append(c.serves, servedAccess{a, cost})
 			}
 		}
@@ -90,36 +95,69 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 	return s
 }
 
-// gainOf is the read cost over the workload that c saves under the current
+// gainOf is the run cost over the workload that c saves under the current
 // configuration; with without set, c replaces that index (widening it), and
-// the accesses only the replaced index served count against c.
-func (s *selection) gainOf(c *candidate, without *indexModel) float64 {
-	gain := 0.0
+// the accesses only the replaced index served count against c. An access
+// whose plan c changes for one that runs slower counts against it, and
+// slows names the first query c would make slower by more than
+// maxSlowdown (empty if none).
+func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slows string) {
+	after := map[*accessModel]pathCost{}
 	if without == nil {
 		for _, sa := range c.serves {
-			if d := s.cur[sa.a] - sa.cost; d > 0 {
-				gain += sa.a.calls * d
+			if sa.cost.plan < s.cur[sa.a].plan {
+				after[sa.a] = sa.cost
 			}
 		}
-		return gain
-	}
-	mine := map[*accessModel]float64{}
-	for _, sa := range c.serves {
-		mine[sa.a] = sa.cost
-	}
-	rest := s.configWithout(without.t, without)
-	for _, a := range without.t.accesses {
-		if a.readless {
-			continue
+	} else {
+		rest := s.configWithout(without.t, without)
+		for _, a := range without.t.accesses {
+			if !a.readless {
+				after[a] = a.choose(rest)
+				s.evaluations++
+			}
 		}
-		after := a.cost(rest)
-		s.evaluations++
-		if own, ok := mine[a]; ok && own < after {
-			after = own
+		for _, sa := range c.serves {
+			if cur, ok := after[sa.a]; ok && sa.cost.plan < cur.plan {
+				after[sa.a] = sa.cost
+			}
 		}
-		gain += a.calls * (s.cur[a] - after)
 	}
-	return gain
+	// Per query: the run cost it loses, against what it costs now.
+	slower := map[*analyzer.QueryShape]float64{}
+	for a, p := range after {
+		d := s.cur[a].run - p.run
+		gain += a.calls * d
+		if d < 0 {
+			slower[a.shape] -= d
+		}
+	}
+	var worst []string
+	for shape, loss := range slower {
+		if cur := s.shapeRun(shape); loss > maxSlowdown*cur {
+			worst = append(worst, fmt.Sprintf("%s (%+.0f%%)", shape.Fingerprint, 100*loss/cur))
+		}
+	}
+	if len(worst) > 0 {
+		sort.Strings(worst)
+		slows = worst[0]
+	}
+	return gain, slows
+}
+
+// maxSlowdown is how much slower, by run cost, an index may make any one
+// query and still be recommended: a DBA applies the set to make queries
+// faster, and a query that gets slower is a regression to explain,
+// whatever the workload's total gains.
+const maxSlowdown = 0.10
+
+// shapeRun is a query's per-execution run cost under the configuration.
+func (s *selection) shapeRun(shape *analyzer.QueryShape) float64 {
+	total := 0.0
+	for _, a := range s.m.shapeAccesses[shape] {
+		total += s.cur[a].run
+	}
+	return total
 }
 
 func (s *selection) configWithout(t *tableModel, ix *indexModel) []*indexModel {
@@ -131,6 +169,7 @@ func (s *selection) configWithout(t *tableModel, ix *indexModel) []*indexModel {
 type option struct {
 	repl                   *candidate
 	gain, write, size, net float64
+	slows                  string // a query it makes slower (gainOf)
 }
 
 // evaluate prices the ways c could join the configuration. It depends only
@@ -158,12 +197,12 @@ func (s *selection) evaluate(c *candidate) {
 			o.size -= repl.ix.size()
 			config = s.configWithout(t, repl.ix)
 		}
-		o.gain = s.gainOf(c, without)
+		o.gain, o.slows = s.gainOf(c, without)
 		o.write = writeCost(c.ix, t, config)
 		if repl != nil {
 			o.write -= writeCost(repl.ix, t, config)
 		} else {
-			c.gain, c.write = o.gain, o.write
+			c.gain, c.write, c.slows = o.gain, o.write, o.slows
 		}
 		o.net = o.gain - o.write
 		c.options = append(c.options, o)
@@ -187,7 +226,7 @@ func (s *selection) run() {
 				s.evaluate(c)
 			}
 			for _, o := range c.options {
-				if o.net <= s.minBenefit {
+				if o.net <= s.minBenefit || o.slows != "" {
 					continue
 				}
 				if s.budget > 0 && s.spent+o.size > s.budget {
@@ -232,7 +271,7 @@ func (s *selection) choose(c *candidate, o option) {
 func (s *selection) refresh(t *tableModel) {
 	t.version++
 	for _, a := range t.accesses {
-		s.cur[a] = a.cost(s.config[t])
+		s.cur[a] = a.choose(s.config[t])
 		s.evaluations++
 	}
 }
@@ -250,7 +289,7 @@ func (s *selection) prune() {
 			gain := 0.0
 			for _, a := range t.accesses {
 				if !a.readless {
-					gain += a.calls * (a.cost(without) - s.cur[a])
+					gain += a.calls * (a.cost(without) - s.cur[a].run)
 					s.evaluations++
 				}
 			}
@@ -307,7 +346,7 @@ func (s *selection) consolidate() {
 		loss := 0.0
 		for _, a := range t.accesses {
 			if !a.readless {
-				loss += a.calls * (a.cost(next) - s.cur[a])
+				loss += a.calls * (a.cost(next) - s.cur[a].run)
 				s.evaluations++
 			}
 		}
@@ -363,7 +402,7 @@ func (s *selection) recommendations() []Recommendation {
 				continue
 			}
 			before := a.cost(without)
-			after := s.cur[a]
+			after := s.cur[a].run
 			if after < before {
 				g := a.calls * (before - after)
 				gain += g

@@ -123,7 +123,9 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 		keys := []indexKey{{key: j, column: j}}
 		add(keys, "", nil)
 		if !a.needsAll {
-			if inc := includeFor(a, keys); len(inc) > 0 {
+			// As wide as a merged covering index may be: a probe that
+			// must visit the heap for one column loses all it gains.
+			if inc := includeFor(a, keys, maxMergedInclude, maxMergedIncludeWidth); len(inc) > 0 {
 				addCandidate(pool, &indexModel{t: t, method: "btree", keys: keys, include: inc})
 			}
 		}
@@ -132,7 +134,7 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 	// access still needs, so that an index-only scan answers it.
 	if !a.needsAll {
 		for _, keys := range bases {
-			if inc := includeFor(a, keys); len(inc) > 0 {
+			if inc := includeFor(a, keys, maxIncludeColumns, maxIncludeWidth); len(inc) > 0 {
 				ix := &indexModel{t: t, method: "btree", keys: keys, include: inc}
 				addCandidate(pool, ix)
 			}
@@ -396,7 +398,7 @@ func isPartialCondition(p predInfo, t *tableModel) bool {
 	return false
 }
 
-func includeFor(a *accessModel, keys []indexKey) []string {
+func includeFor(a *accessModel, keys []indexKey, maxColumns int, maxWidth float64) []string {
 	var inc []string
 	width := 0.0
 	for _, c := range sortedKeys(a.needed) {
@@ -408,7 +410,7 @@ func includeFor(a *accessModel, keys []indexKey) []string {
 		}
 		width += a.t.keyWidth(c)
 		inc = append(inc, c)
-		if len(inc) > maxIncludeColumns || width > maxIncludeWidth {
+		if len(inc) > maxColumns || width > maxWidth {
 			return nil
 		}
 	}

@@ -168,7 +168,7 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 		fetches *= 1 - allVisibleFraction
 	}
 	plan := loops*(descent+cpu) + indexIO + heapIO
-	return pathCost{plan, plan + math.Max(0, fetches*randomFetchCost-heapIO)}
+	return pathCost{plan: plan, run: plan + math.Max(0, fetches*randomFetchCost-heapIO)}
 }
 
 // plus adds a cost both sides pay alike.

@@ -96,6 +96,21 @@ func (t *tableModel) correlation(col string) (float64, bool) {
 	return 0, false
 }
 
+// clusteredOn reports whether the table follows col's order and has an
+// index led by it, so that probes by ascending values of col read its
+// pages in order.
+func (t *tableModel) clusteredOn(col string) bool {
+	if c, ok := t.correlation(col); !ok || math.Abs(c) < clusteredCorrelation {
+		return false
+	}
+	for _, ix := range t.existing {
+		if len(ix.keys) > 0 && ix.keys[0].column == col && (ix.method == "btree" || ix.method == "") {
+			return true
+		}
+	}
+	return false
+}
+
 // keyWidth is the width in bytes of an index key on a column or expression.
 func (t *tableModel) keyWidth(key string) float64 {
 	if c := t.column(key); c != nil {

@@ -42,6 +42,14 @@ type indexModel struct {
 	sizeBytes   float64 // size(), once worked out
 }
 
+// inHeapOrder reports whether a scan of the index returns rows about in
+// the order of the heap: its leading column is correlated with it.
+func (ix *indexModel) inHeapOrder() bool { return math.Abs(ix.correlation) >= clusteredCorrelation }
+
+// clusteredCorrelation is the correlation from which a column is taken to
+// follow the heap's order.
+const clusteredCorrelation = 0.9
+
 func (ix *indexModel) finish() {
 	ix.columns, ix.stored = map[string]bool{}, map[string]bool{}
 	for _, k := range ix.keys {
@@ -187,9 +195,13 @@ type accessModel struct {
 	// nested-loop probe's page reads over (get_loop_count): the partner's
 	// rows after its own filters, not narrowed by its other joins as outer.
 	loopBase map[string]float64
-	base     float64 // per-execution cost with the existing indexes
-	baseSeq  float64 // per-execution cost with no index at all
-	readless bool    // an INSERT or COPY: nothing to find
+	// outOfOrder is the run cost each row of this access adds to its
+	// partners' nested-loop probes when it comes out of heap order
+	// (locality).
+	outOfOrder float64
+	base       float64 // per-execution cost with the existing indexes
+	baseSeq    float64 // per-execution cost with no index at all
+	readless   bool    // an INSERT or COPY: nothing to find
 	// siblings are the accesses of the same shape, this one included.
 	siblings []*accessModel
 }
@@ -339,11 +351,16 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		return pathCost{}
 	}
 	seq := a.seqCost()
-	best := pathCost{seq, seq}
+	paths := []pathCost{{seq, seq}}
 	for _, ix := range indexes {
-		if c := a.indexCost(ix, "", 1); c.plan < best.plan {
-			best = c
+		c := a.indexCost(ix, "", 1)
+		if math.IsInf(c.plan, 1) {
+			continue
 		}
+		if a.outOfOrder > 0 && !ix.inHeapOrder() {
+			c.run += a.rowsOut() * a.outOfOrder
+		}
+		paths = append(paths, c)
 	}
 	for _, j := range a.joins {
 		outer := a.outer[j]
@@ -358,9 +375,16 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		loops := math.Max(outer, a.loopBase[j])
 		for _, ix := range indexes {
 			planned := a.indexCost(ix, j, loops)
-			if p := planned.plan * outer / loops; p < best.plan {
-				best = pathCost{p, a.indexCost(ix, j, outer).run}
+			if math.IsInf(planned.plan, 1) {
+				continue
 			}
+			paths = append(paths, pathCost{plan: planned.plan * outer / loops, run: a.indexCost(ix, j, outer).run})
+		}
+	}
+	best := paths[0]
+	for _, p := range paths[1:] {
+		if p.plan < best.plan {
+			best = p
 		}
 	}
 	return best

@@ -44,8 +44,8 @@ type candidate struct {
 	over        string      // why it lost, when it did
 	// slows names the query it would make slower, when it would (its
 	// last evaluation).
-	slows string
-	chosen      bool
+	slows  string
+	chosen bool
 	// options are its ways in, priced at its table's configuration version.
 	options []option
 	version int
@@ -102,31 +102,36 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 // slows names the first query c would make slower by more than
 // maxSlowdown (empty if none).
 func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slows string) {
+	// after holds the accesses whose path changes, in a fixed order so
+	// that sums come out the same every run.
+	var changed []*accessModel
 	after := map[*accessModel]pathCost{}
-	if without == nil {
-		for _, sa := range c.serves {
-			if sa.cost.plan < s.cur[sa.a].plan {
-				after[sa.a] = sa.cost
-			}
-		}
-	} else {
+	if without != nil {
 		rest := s.configWithout(without.t, without)
 		for _, a := range without.t.accesses {
 			if !a.readless {
 				after[a] = a.choose(rest)
+				changed = append(changed, a)
 				s.evaluations++
 			}
 		}
-		for _, sa := range c.serves {
-			if cur, ok := after[sa.a]; ok && sa.cost.plan < cur.plan {
-				after[sa.a] = sa.cost
+	}
+	for _, sa := range c.serves {
+		cur, ok := after[sa.a]
+		if !ok {
+			cur = s.cur[sa.a]
+		}
+		if sa.cost.plan < cur.plan {
+			if !ok {
+				changed = append(changed, sa.a)
 			}
+			after[sa.a] = sa.cost
 		}
 	}
 	// Per query: the run cost it loses, against what it costs now.
 	slower := map[*analyzer.QueryShape]float64{}
-	for a, p := range after {
-		d := s.cur[a].run - p.run
+	for _, a := range changed {
+		d := s.cur[a].run - after[a].run
 		gain += a.calls * d
 		if d < 0 {
 			slower[a.shape] -= d

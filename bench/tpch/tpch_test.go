@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -36,7 +37,8 @@ func TestPipeline(t *testing.T) {
 	}
 
 	cfg := config{SF: 0.01, DSN: c.DSN("tpch"), Load: true, Budgets: []float64{0.25, 1.0},
-		MinBenefit: advisor.DefaultMinBenefitShare, Variants: 2, Reference: true, Build: true}
+		MinBenefit: advisor.DefaultMinBenefitShare, Variants: 2, Reference: true, Build: true,
+		Execute: &execOptions{Rounds: 1, Timeout: 5 * time.Second}, ExecuteBudgets: []float64{1.0}}
 	rep, err := run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -110,6 +112,36 @@ func TestPipeline(t *testing.T) {
 	}
 	if used == 0 {
 		t.Error("budget 1.0: the planner uses none of the recommended indexes")
+	}
+	// The execution benchmark: every query ran under both sets (or hit
+	// the timeout), with its plan read, and the indexes it built are gone.
+	if rep.Exec == nil || len(rep.Exec.Sets) != 2 || len(rep.Exec.Queries) != 22 {
+		t.Fatalf("execution benchmark: %+v", rep.Exec)
+	}
+	for _, q := range rep.Exec.Queries {
+		for i, r := range q.Runs {
+			if !r.TimedOut && (len(r.Ms) != 1 || r.Plan == "" || !(r.Cost > 0)) {
+				t.Errorf("Q%d under %s: %+v", q.N, rep.Exec.Sets[i].Name, r)
+			}
+		}
+	}
+	if s := rep.Exec.summary(1); s.Missing > 0 || !(s.BaseMs > 0) || math.IsNaN(s.Geo) {
+		t.Errorf("execution summary: %+v", s)
+	}
+	var left []string
+	rows, err := conn.Query(ctx, "SELECT indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE '%_pkey' ORDER BY 1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		left = append(left, n)
+	}
+	if rows.Err() != nil || len(left) > 0 {
+		t.Errorf("indexes left behind by the execution benchmark: %v (%v)", left, rows.Err())
 	}
 	if d := time.Since(start); d > 60*time.Second {
 		t.Errorf("the pipeline took %v, want under 60 s", d)

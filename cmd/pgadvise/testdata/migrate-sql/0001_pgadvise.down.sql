@@ -34,17 +34,17 @@ DROP INDEX CONCURRENTLY IF EXISTS public.payments_order_id_idx;
 -- 8. undo create_events_tenant_id_user_id_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.events_tenant_id_user_id_idx;
 
--- 7. undo create_order_items_order_id_incl_quantity_unit_price_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.order_items_order_id_incl_quantity_unit_price_idx;
-
--- 6. undo create_orders_tenant_id_created_at_idx
+-- 7. undo create_orders_tenant_id_created_at_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_created_at_idx;
 
--- 5. undo create_products_tenant_id_category_where_active_true_idx
+-- 6. undo create_products_tenant_id_category_where_active_true_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_category_where_active_true_idx;
 
--- 4. undo create_products_tenant_id_active_name_incl_id_price_sku_idx
+-- 5. undo create_products_tenant_id_active_name_incl_id_price_sku_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_active_name_incl_id_price_sku_idx;
+
+-- 4. undo create_order_items_order_id_incl_line_no_product_id_quant_614a7169_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.order_items_order_id_incl_line_no_product_id_quant_614a7169_idx;
 
 -- 3. undo create_orders_user_id_created_at_incl_id_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_idx;

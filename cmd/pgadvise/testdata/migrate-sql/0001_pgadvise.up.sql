@@ -30,6 +30,15 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_where_deleted_at_idx ON 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_incl_id_idx ON public.orders (user_id, created_at) INCLUDE (id);
 
 -- 4.
+-- pgadvise create_index: order_items_order_id_incl_line_no_product_id_quant_614a7169_idx on public.order_items
+-- Serves 4 queries (49 calls) by index-only scans (INCLUDE line_no, product_id, quantity,
+-- unit_price): estimated read cost −817k against +166 of index maintenance.
+-- estimated benefit 817k, write cost 166 (planner cost units over the workload), size 55.6 MiB; serves 4 queries; confidence high
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS order_items_order_id_incl_line_no_product_id_quant_614a7169_idx ON public.order_items (order_id) INCLUDE (line_no, product_id, quantity, unit_price);
+
+-- 5.
 -- pgadvise create_index: products_tenant_id_active_name_incl_id_price_sku_idx on public.products
 -- Serves 2 queries (29 calls) by index-only scans (INCLUDE id, price, sku): estimated read cost
 -- −359k against +267 of index maintenance.
@@ -38,7 +47,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_incl_id_idx ON
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_price_sku_idx ON public.products (tenant_id, active, name) INCLUDE (id, price, sku);
 
--- 5.
+-- 6.
 -- pgadvise create_index: products_tenant_id_category_where_active_true_idx on public.products
 -- Serves 2 queries (37 calls) with a partial index on the rows it always asks for (active =
 -- true): estimated read cost −305k against +73 of index maintenance.
@@ -47,22 +56,13 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_p
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_category_where_active_true_idx ON public.products (tenant_id, category) WHERE active = true;
 
--- 6.
+-- 7.
 -- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
 -- Serves 2 queries (15 calls): estimated read cost −301k against +251 of index maintenance.
 -- estimated benefit 301k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON public.orders (tenant_id, created_at);
-
--- 7.
--- pgadvise create_index: order_items_order_id_incl_quantity_unit_price_idx on public.order_items
--- Serves 2 queries (13 calls) by index-only scans (INCLUDE quantity, unit_price): estimated read
--- cost −232k against +166 of index maintenance.
--- estimated benefit 232k, write cost 166 (planner cost units over the workload), size 38.5 MiB; serves 2 queries; confidence high
--- If the build fails, it leaves an INVALID index behind: drop it before retrying
--- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS order_items_order_id_incl_quantity_unit_price_idx ON public.order_items (order_id) INCLUDE (quantity, unit_price);
 
 -- 8.
 -- pgadvise create_index: events_tenant_id_user_id_idx on public.events

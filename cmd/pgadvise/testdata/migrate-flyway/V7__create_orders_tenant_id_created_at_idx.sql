@@ -1,10 +1,10 @@
 -- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
 -- Serves 2 queries (15 calls): estimated read cost −301k against +251 of index maintenance.
 -- estimated benefit 301k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
--- CONCURRENTLY cannot run inside a transaction block: the sibling V6__create_orders_tenant_id_created_at_idx.sql.conf
+-- CONCURRENTLY cannot run inside a transaction block: the sibling V7__create_orders_tenant_id_created_at_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
--- Undo: U6__create_orders_tenant_id_created_at_idx.sql (Flyway Teams' undo; with Community, run it by hand).
+-- Undo: U7__create_orders_tenant_id_created_at_idx.sql (Flyway Teams' undo; with Community, run it by hand).
 
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON public.orders (tenant_id, created_at);

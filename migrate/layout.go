@@ -6,6 +6,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
 // layout is one tool's file naming and format.
@@ -244,14 +246,17 @@ func splitUnit(u *unit, split func([]step) [][]step) []*part {
 	return parts
 }
 
-// commentLines prefixes each line with "-- ".
+// commentLines writes each line as a line comment, "-- " and the line as
+// safetext.Comment escapes it: no text, whatever it holds, can end the
+// comment or be read as a tool's marker. Markers are written directly, never
+// through here.
 func commentLines(b *strings.Builder, lines ...string) {
 	for _, l := range lines {
 		if l == "" {
 			b.WriteString("--\n")
 			continue
 		}
-		b.WriteString("-- " + l + "\n")
+		b.WriteString("-- " + safetext.Comment(l) + "\n")
 	}
 }
 
@@ -300,7 +305,10 @@ func writeSteps(b *strings.Builder, steps []step, numbered int, wrapGoose bool) 
 			commentLines(b, fmt.Sprintf("step %d", numbered))
 			numbered++
 		}
-		multi := wrapGoose && strings.Contains(strings.TrimSuffix(s.sql, ";"), ";")
+		// goose ends a statement at a line ending in ";" and stops reading
+		// a line at a word starting with "--", quotes or not: a statement
+		// holding either goes between StatementBegin and StatementEnd.
+		multi := wrapGoose && (strings.Contains(strings.TrimSuffix(s.sql, ";"), ";") || strings.Contains(s.sql, "--"))
 		if multi {
 			b.WriteString("-- +goose StatementBegin\n")
 		}

@@ -98,21 +98,27 @@ func upBySuffix(suffix string) func(name, content string) string {
 	}
 }
 
-// upBetween: the up migration is the text between two markers.
+// upBetween: the up migration is the lines between a line starting with
+// the up marker and one starting with the down marker. Only a marker that
+// starts a line counts, as for the tools: a statement may hold the text of
+// one inside a name.
 func upBetween(up, down string) func(name, content string) string {
 	return func(name, content string) string {
-		i := strings.Index(content, up)
-		if i < 0 {
+		lines := strings.SplitAfter(content, "\n")
+		start := -1
+		for i, l := range lines {
+			if start < 0 && strings.HasPrefix(l, up) {
+				start = i + 1 // the marker's line ends with options
+				continue
+			}
+			if start >= 0 && strings.HasPrefix(l, down) {
+				return strings.Join(lines[start:i], "")
+			}
+		}
+		if start < 0 {
 			return ""
 		}
-		rest := content[i+len(up):]
-		if nl := strings.IndexByte(rest, '\n'); nl >= 0 { // the marker's line ends with options
-			rest = rest[nl+1:]
-		}
-		if j := strings.Index(rest, down); j >= 0 {
-			rest = rest[:j]
-		}
-		return rest
+		return strings.Join(lines[start:], "")
 	}
 }
 

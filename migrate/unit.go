@@ -103,6 +103,14 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 	if len(r.Steps) > 0 {
 		u.plan = true
 		for _, s := range r.Steps {
+			if c, ok := strings.CutPrefix(strings.TrimSpace(s), "--"); ok {
+				// A step that starts as a comment is a comment, all of
+				// it: the advisor writes them in one line, and a name in
+				// one holding a newline must not make the rest of it a
+				// statement.
+				u.up = append(u.up, step{sql: strings.TrimSpace(c), comment: true})
+				continue
+			}
 			ss, e := parseSteps(s)
 			if e != nil {
 				err = e

@@ -67,7 +67,7 @@ func sqlLiteral(v string) string { return "'" + strings.ReplaceAll(v, "'", "''")
 // markerLines are the lines each tool's generator writes that the tool
 // reads; no other line of a file may be one.
 var markerLines = map[Tool][]string{
-	Goose: {"-- +goose Up", "-- +goose Down", "-- +goose NO TRANSACTION", "-- +goose StatementBegin", "-- +goose StatementEnd"},
+	Goose:  {"-- +goose Up", "-- +goose Down", "-- +goose NO TRANSACTION", "-- +goose StatementBegin", "-- +goose StatementEnd"},
 	Dbmate: {"-- migrate:up", "-- migrate:up transaction:false", "-- migrate:down", "-- migrate:down transaction:false"},
 }
 

@@ -153,3 +153,25 @@ func asciiLower(s string) string {
 // character escaped, so that no comment line is read as an annotation.
 // A backslash stays as it is: in a comment it escapes nothing.
 func Comment(s string) string { return defuseMarkers(Line(s)) }
+
+// JSON returns encoded JSON with the characters encoding/json leaves as they
+// are, though a terminal or an editor showing the file would act on them
+// (C1 controls, bidirectional controls), written as \uNNNN escapes. Such
+// characters can only be inside strings, where the escape means the same.
+// encoding/json escapes the others itself: C0 controls, <, >, &, U+2028,
+// U+2029; it writes invalid UTF-8 as U+FFFD.
+func JSON(js []byte) []byte {
+	if escape(string(js), keepNewlineTab) == string(js) {
+		return js
+	}
+	var b strings.Builder
+	b.Grow(len(js) + 16)
+	for _, r := range string(js) {
+		if hostileRune(r) && r >= 0x80 {
+			fmt.Fprintf(&b, `\u%04x`, r)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return []byte(b.String())
+}

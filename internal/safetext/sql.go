@@ -47,6 +47,9 @@ func SQL(text string) (string, error) {
 		if start < pos || end < start || end > len(text) {
 			return "", fmt.Errorf("scan: token %d out of order", i)
 		}
+		if !isSpace(text[pos:start]) {
+			return "", fmt.Errorf("scan: text between tokens: %s", Line(text[pos:start]))
+		}
 		b.WriteString(gap(text[pos:start]))
 		raw := text[start:end]
 		out := raw
@@ -57,6 +60,11 @@ func SQL(text string) (string, error) {
 		}
 		b.WriteString(out)
 		pos = end
+	}
+	// The scanner reads C strings: text after a NUL byte would be left
+	// unread here, and is refused like anything else no token holds.
+	if !isSpace(text[pos:]) {
+		return "", fmt.Errorf("scan: text after the last token: %s", Line(text[pos:]))
 	}
 	b.WriteString(gap(text[pos:]))
 	return b.String(), nil
@@ -76,6 +84,17 @@ func tokenNeedsRewrite(kind pg_query.Token, raw string) bool {
 		return true
 	}
 	return (kind == pg_query.Token_SQL_COMMENT || kind == pg_query.Token_C_COMMENT) && defuseMarkers(raw) != raw
+}
+
+// isSpace reports text that is white space only, as PostgreSQL's scanner
+// skips it between tokens.
+func isSpace(s string) bool {
+	for _, c := range []byte(s) {
+		if c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' {
+			return false
+		}
+	}
+	return true
 }
 
 // gap normalizes the white space between two tokens.

@@ -233,3 +233,53 @@ func TestHostileNames(t *testing.T) {
 		})
 	}
 }
+
+// FuzzMigrationFiles feeds names, a value and a reason through every
+// format and checks each file as TestHostileNames does: every line blank, a
+// comment no tool reads as a marker, the tool's own marker, or one whole
+// statement of the advice. Advice is skipped only for text PostgreSQL cannot
+// hold (invalid UTF-8, NUL).
+func FuzzMigrationFiles(f *testing.F) {
+	for i, h := range hostileTexts {
+		f.Add(h, hostileTexts[(i+1)%len(hostileTexts)], h, h, "Serves "+h)
+	}
+	f.Add("orders", "tenant_id", "orders_tenant_id_idx", "paid", "Serves 6 queries (115 calls).")
+	f.Fuzz(func(t *testing.T, table, column, index, value, reason string) {
+		recs := []report.Recommendation{
+			hostileRec("t"+table, "c"+column, "i"+index, value, reason),
+			hostilePlan("p"+table, reason),
+		}
+		storable := true
+		for _, s := range []string{table, column, index, value} {
+			storable = storable && utf8.ValidString(s) && !strings.ContainsRune(s, 0)
+		}
+		for _, tool := range Tools() {
+			res, err := Plan(recs, nil, Options{Tool: tool, Now: clock})
+			if err != nil {
+				t.Fatalf("%s: %v", tool, err)
+			}
+			if len(res.Skipped) > 0 && storable {
+				t.Fatalf("%s: skipped %+v", tool, res.Skipped)
+			}
+			var want []string
+			for _, r := range recs {
+				if stmts := adviceStatements(r); parses(stmts) { // else skipped: PostgreSQL cannot hold it
+					want = append(want, stmts...)
+				}
+			}
+			for _, f := range res.Files {
+				checkFile(t, tool, f, want)
+			}
+		}
+	})
+}
+
+// parses reports whether every statement parses.
+func parses(stmts []string) bool {
+	for _, s := range stmts {
+		if _, err := pg_query.Parse(s); err != nil {
+			return false
+		}
+	}
+	return true
+}

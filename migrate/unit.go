@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
@@ -154,6 +155,11 @@ func parseSteps(text string) ([]step, error) {
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
 	if text == "" {
 		return nil, nil
+	}
+	if strings.ContainsRune(text, 0) || !utf8.ValidString(text) {
+		// PostgreSQL holds neither in a name or string (its scanner
+		// would stop at the NUL).
+		return nil, fmt.Errorf("%w: %s: a NUL byte or invalid UTF-8", errUnsafe, safetext.Line(text))
 	}
 	allComments := true
 	for _, l := range strings.Split(text, "\n") {

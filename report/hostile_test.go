@@ -239,3 +239,17 @@ func TestHostileJSON(t *testing.T) {
 		}
 	}
 }
+
+// FuzzReportWriters feeds a text, as every name, reason and query text of a
+// report, through the text and Markdown writers and checks their output as
+// TestHostileText and TestHostileMarkdown do.
+func FuzzReportWriters(f *testing.F) {
+	for _, s := range hostileTexts {
+		f.Add(s)
+	}
+	f.Add("orders_tenant_id_idx")
+	f.Fuzz(func(t *testing.T, s string) {
+		checkText(t, s)
+		checkMarkdown(t, s)
+	})
+}

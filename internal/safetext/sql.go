@@ -71,10 +71,10 @@ func SQL(text string) (string, error) {
 }
 
 // mayNeedRewrite reports text that may hold a token to rewrite: a newline
-// (which may be inside a token), a hostile character, invalid UTF-8, "${",
+// or tab (which may be inside a token), a hostile character, invalid UTF-8, "${",
 // or a marker a tool reads in comments.
 func mayNeedRewrite(s string) bool {
-	return strings.ContainsRune(s, '\n') || Block(s) != s || strings.Contains(s, "${") || defuseMarkers(s) != s
+	return strings.ContainsAny(s, "\n\t") || Block(s) != s || strings.Contains(s, "${") || defuseMarkers(s) != s
 }
 
 // tokenNeedsRewrite reports a token holding a character Line escapes, or

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/pgadvise/pgadvise/internal/safetext"
 )
@@ -285,7 +286,11 @@ func writeHeader(b *strings.Builder, p *part) {
 		n++
 		first, _, _ := strings.Cut(s.sql, "\n")
 		if len(first) > 90 {
-			first = first[:89] + "…"
+			cut := 89
+			for cut > 0 && !utf8.RuneStart(first[cut]) { // not inside a character
+				cut--
+			}
+			first = first[:cut] + "…"
 		}
 		commentLines(b, fmt.Sprintf("  %d. %s", n, first))
 	}

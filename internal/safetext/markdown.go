@@ -31,7 +31,7 @@ func escapeBlockStart(s string) string {
 	if s == "" {
 		return s
 	}
-	if strings.IndexByte("#-+*=~_", s[0]) >= 0 {
+	if strings.IndexByte("#-+*=~", s[0]) >= 0 {
 		return `\` + s
 	}
 	i := 0

@@ -71,8 +71,8 @@ func SQL(text string) (string, error) {
 }
 
 // mayNeedRewrite reports text that may hold a token to rewrite: a newline
-// or tab (which may be inside a token), a hostile character, invalid UTF-8, "${",
-// or a marker a tool reads in comments.
+// or tab (which may be inside a token), a hostile character, invalid UTF-8,
+// "${", or a marker a tool reads in comments.
 func mayNeedRewrite(s string) bool {
 	return strings.ContainsAny(s, "\n\t") || Block(s) != s || strings.Contains(s, "${") || defuseMarkers(s) != s
 }

@@ -6,6 +6,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
+
+	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
 // layout is one tool's file naming and format.
@@ -96,21 +99,27 @@ func upBySuffix(suffix string) func(name, content string) string {
 	}
 }
 
-// upBetween: the up migration is the text between two markers.
+// upBetween: the up migration is the lines between a line starting with
+// the up marker and one starting with the down marker. Only a marker that
+// starts a line counts, as for the tools: a statement may hold the text of
+// one inside a name.
 func upBetween(up, down string) func(name, content string) string {
 	return func(name, content string) string {
-		i := strings.Index(content, up)
-		if i < 0 {
+		lines := strings.SplitAfter(content, "\n")
+		start := -1
+		for i, l := range lines {
+			if start < 0 && strings.HasPrefix(l, up) {
+				start = i + 1 // the marker's line ends with options
+				continue
+			}
+			if start >= 0 && strings.HasPrefix(l, down) {
+				return strings.Join(lines[start:i], "")
+			}
+		}
+		if start < 0 {
 			return ""
 		}
-		rest := content[i+len(up):]
-		if nl := strings.IndexByte(rest, '\n'); nl >= 0 { // the marker's line ends with options
-			rest = rest[nl+1:]
-		}
-		if j := strings.Index(rest, down); j >= 0 {
-			rest = rest[:j]
-		}
-		return rest
+		return strings.Join(lines[start:], "")
 	}
 }
 
@@ -244,14 +253,17 @@ func splitUnit(u *unit, split func([]step) [][]step) []*part {
 	return parts
 }
 
-// commentLines prefixes each line with "-- ".
+// commentLines writes each line as a line comment, "-- " and the line as
+// safetext.Comment escapes it: no text, whatever it holds, can end the
+// comment or be read as a tool's marker. Markers are written directly, never
+// through here.
 func commentLines(b *strings.Builder, lines ...string) {
 	for _, l := range lines {
 		if l == "" {
 			b.WriteString("--\n")
 			continue
 		}
-		b.WriteString("-- " + l + "\n")
+		b.WriteString("-- " + safetext.Comment(l) + "\n")
 	}
 }
 
@@ -274,7 +286,11 @@ func writeHeader(b *strings.Builder, p *part) {
 		n++
 		first, _, _ := strings.Cut(s.sql, "\n")
 		if len(first) > 90 {
-			first = first[:89] + "…"
+			cut := 89
+			for cut > 0 && !utf8.RuneStart(first[cut]) { // not inside a character
+				cut--
+			}
+			first = first[:cut] + "…"
 		}
 		commentLines(b, fmt.Sprintf("  %d. %s", n, first))
 	}
@@ -300,7 +316,10 @@ func writeSteps(b *strings.Builder, steps []step, numbered int, wrapGoose bool) 
 			commentLines(b, fmt.Sprintf("step %d", numbered))
 			numbered++
 		}
-		multi := wrapGoose && strings.Contains(strings.TrimSuffix(s.sql, ";"), ";")
+		// goose ends a statement at a line ending in ";" and stops reading
+		// a line at a word starting with "--", quotes or not: a statement
+		// holding either goes between StatementBegin and StatementEnd.
+		multi := wrapGoose && (strings.Contains(strings.TrimSuffix(s.sql, ";"), ";") || strings.Contains(s.sql, "--"))
 		if multi {
 			b.WriteString("-- +goose StatementBegin\n")
 		}

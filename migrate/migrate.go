@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -147,10 +148,10 @@ func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, 
 			res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "low confidence (pass --include-low-confidence to write it)"})
 			continue
 		}
-		if at, ok := written[foldSpace(r.DDL)]; ok && r.DDL != "" {
+		if at, ok := written[statementKey(r.DDL)]; ok && r.DDL != "" {
 			// Unless a later migration reverses it (its down statement
 			// runs on up there), it is written already.
-			if undo, undone := written[foldSpace(r.DownDDL)]; r.DownDDL == "" || !undone || undo.rank < at.rank {
+			if undo, undone := written[statementKey(r.DownDDL)]; r.DownDDL == "" || !undone || undo.rank < at.rank {
 				res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "already in " + at.file})
 				continue
 			}
@@ -189,6 +190,16 @@ func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, 
 	}
 	res.Files, res.Migrations = files, n
 	return res, nil
+}
+
+// statementKey is how a statement of the advice is found among those of
+// the folder's files: as parseSteps writes it (safetext.SQL), white space
+// folded.
+func statementKey(ddl string) string {
+	if safe, err := safetext.SQL(strings.TrimSpace(ddl)); err == nil {
+		ddl = safe
+	}
+	return foldSpace(ddl)
 }
 
 // rank orders migrations: new indexes and structures first, drops last, so

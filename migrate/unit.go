@@ -1,18 +1,28 @@
 package migrate
 
 import (
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 
 	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 )
 
 // unit is one recommendation as a migration: comment lines that say what
 // and why, and the up and down steps.
+//
+// Every text of a unit comes from outside (names and strings of a captured
+// query or a schema, and reasons built from them) and is hostile: comment
+// text is escaped when written (commentLines), and statements are rewritten
+// by safetext.SQL when parsed (parseSteps), so that nothing in them can end
+// a comment, start a line of its own, or be read as a tool's marker.
 type unit struct {
 	kind   string
 	title  string   // file name part
@@ -58,8 +68,11 @@ func statements(steps []step) int {
 func newUnit(r *report.Recommendation) (*unit, string, error) {
 	u := &unit{kind: r.Kind, title: title(r)}
 	what := r.Index
+	if r.Kind != "partition" && what != "" {
+		what = catalog.QuoteIdent(what) // a relation's name (a partitioning's is a description)
+	}
 	if what == "" && r.PartitionKey != "" {
-		what = "by " + r.PartitionKey
+		what = "by " + catalog.QuoteIdent(r.PartitionKey)
 	}
 	u.header = append(u.header, fmt.Sprintf("pgadvise %s: %s on %s", r.Kind, what, r.Table))
 	if r.Reason != "" {
@@ -84,13 +97,21 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 			"its users. Check pg_stat_user_indexes.idx_scan on the primary and every replica first.")
 	}
 	if r.Kind == "partition" && r.PartitionKey != "" {
-		u.header = append(u.header, fmt.Sprintf("partition key %s (%s); %.0f%% of the calls prune to few partitions", r.PartitionKey, r.Strategy, 100*r.PrunedShare))
+		u.header = append(u.header, fmt.Sprintf("partition key %s (%s); %.0f%% of the calls prune to few partitions", catalog.QuoteIdent(r.PartitionKey), r.Strategy, 100*r.PrunedShare))
 	}
 
 	var err error
 	if len(r.Steps) > 0 {
 		u.plan = true
 		for _, s := range r.Steps {
+			if c, ok := strings.CutPrefix(strings.TrimSpace(s), "--"); ok {
+				// A step that starts as a comment is a comment, all of
+				// it: the advisor writes them in one line, and a name in
+				// one holding a newline must not make the rest of it a
+				// statement.
+				u.up = append(u.up, step{sql: strings.TrimSpace(c), comment: true})
+				continue
+			}
 			ss, e := parseSteps(s)
 			if e != nil {
 				err = e
@@ -101,28 +122,44 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 	} else if strings.TrimSpace(r.DDL) != "" {
 		u.up, err = parseSteps(r.DDL)
 	}
+	if errors.Is(err, errUnsafe) {
+		return nil, err.Error(), nil
+	}
 	if err != nil {
-		return nil, "", fmt.Errorf("migrate: %s %s on %s: %w", r.Kind, r.Index, r.Table, err)
+		return nil, "", fmt.Errorf("migrate: %s %s on %s: %w", safetext.Line(r.Kind), safetext.Line(r.Index), safetext.Line(r.Table), err)
 	}
 	if statements(u.up) == 0 {
 		return nil, "no statement to run", nil
 	}
 	if strings.TrimSpace(r.DownDDL) != "" {
-		if u.down, err = parseSteps(r.DownDDL); err != nil {
-			return nil, "", fmt.Errorf("migrate: %s %s on %s: down: %w", r.Kind, r.Index, r.Table, err)
+		u.down, err = parseSteps(r.DownDDL)
+		if errors.Is(err, errUnsafe) {
+			return nil, "down: " + err.Error(), nil
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("migrate: %s %s on %s: down: %w", safetext.Line(r.Kind), safetext.Line(r.Index), safetext.Line(r.Table), err)
 		}
 	}
 	return u, "", nil
 }
 
+// errUnsafe marks a statement safetext.SQL cannot write safely.
+var errUnsafe = errors.New("cannot be written safely")
+
 // parseSteps splits text into comment lines and statements. A text whose
 // lines all start with "--" is comments; otherwise it is split into
 // statements with PostgreSQL's scanner (strings, dollar quotes and comments
-// are respected), each ending in ";".
+// are respected), each ending in ";" and rewritten by safetext.SQL, so that
+// no name or string in it spans lines.
 func parseSteps(text string) ([]step, error) {
 	text = strings.TrimSpace(strings.ReplaceAll(text, "\r\n", "\n"))
 	if text == "" {
 		return nil, nil
+	}
+	if strings.ContainsRune(text, 0) || !utf8.ValidString(text) {
+		// PostgreSQL holds neither in a name or string (its scanner
+		// would stop at the NUL).
+		return nil, fmt.Errorf("%w: %s: a NUL byte or invalid UTF-8", errUnsafe, safetext.Line(text))
 	}
 	allComments := true
 	for _, l := range strings.Split(text, "\n") {
@@ -158,6 +195,11 @@ func parseSteps(text string) ([]step, error) {
 		if p == "" {
 			continue
 		}
+		safe, err := safetext.SQL(p)
+		if err != nil {
+			return nil, fmt.Errorf("%w: %s: %v", errUnsafe, safetext.Line(p), err)
+		}
+		p = safe
 		noTx, build := transactionNeeds(p)
 		out = append(out, step{sql: p + ";", noTx: noTx, build: build})
 	}

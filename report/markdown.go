@@ -2,9 +2,10 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
+
+	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
 // MarkdownMarker is the first line of every Markdown report: an HTML comment
@@ -47,6 +48,12 @@ func kindOrder() []struct{ kind, title string } {
 //
 // Query texts are the normalized ones ($1 for constants); sample values
 // appear only when the document carries them (Query.Sample, --show-values).
+//
+// Every name, reason and query text comes from outside and is escaped for
+// its place by internal/safetext: table cells (cell, codeCell), paragraphs
+// (oneLineMD), HTML (<summary>), code spans and fenced blocks, so that none
+// can end its cell, row, block or span, add HTML, or hold a control
+// character.
 func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	if opt.MaxBytes <= 0 {
 		opt.MaxBytes = MaxMarkdownBytes
@@ -70,7 +77,7 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	for _, r := range d.Recommendations {
 		if !known[r.Kind] { // a kind this renderer does not know yet
 			known[r.Kind] = true
-			sections = append(sections, struct{ kind, title string }{r.Kind, r.Kind})
+			sections = append(sections, struct{ kind, title string }{r.Kind, oneLineMD(r.Kind)})
 		}
 	}
 	// Recommendations are numbered in the order the sections show them.
@@ -200,8 +207,8 @@ func (m *mdWriter) headline(d *Document) {
 		m.add(strings.Join(parts, " · ") + "\n\n")
 	}
 	if b := d.Baseline; b != nil {
-		m.add(fmt.Sprintf("Compared with the baseline `%s`: %d new, %d unchanged (not shown), %d no longer recommended.\n\n",
-			strings.ReplaceAll(b.Path, "`", "'"), len(d.Recommendations), b.Unchanged, len(b.Gone)))
+		m.add(fmt.Sprintf("Compared with the baseline %s: %d new, %d unchanged (not shown), %d no longer recommended.\n\n",
+			safetext.MarkdownCode(b.Path), len(d.Recommendations), b.Unchanged, len(b.Gone)))
 	}
 	a := d.Advice
 	if a.WorkloadCost > 0 {
@@ -235,7 +242,7 @@ func inputSummary(d *Document) string {
 	if in.Schema != "" {
 		s += "; schema " + in.Schema
 	}
-	return html.EscapeString(s)
+	return safetext.HTML(s)
 }
 
 // kindTable writes the summary table of one kind's recommendations.
@@ -289,8 +296,8 @@ func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, 
 	if what == "" {
 		what = r.PartitionKey
 	}
-	fmt.Fprintf(&b, "<details>\n<summary>%d. %s <code>%s</code> on %s</summary>\n\n", n, html.EscapeString(r.Kind),
-		html.EscapeString(what), html.EscapeString(r.Table))
+	fmt.Fprintf(&b, "<details>\n<summary>%d. %s <code>%s</code> on %s</summary>\n\n", n, safetext.HTML(r.Kind),
+		safetext.HTML(what), safetext.HTML(r.Table))
 	if r.Reason != "" {
 		b.WriteString(oneLineMD(r.Reason) + "\n\n")
 	}
@@ -299,22 +306,26 @@ func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, 
 	}
 	if len(r.Steps) > 0 {
 		fmt.Fprintf(&b, "A plan of %d steps, to run in order:\n\n", len(r.Steps))
-		b.WriteString(fenced("sql", strings.Join(r.Steps, "\n")))
+		steps := make([]string, len(r.Steps))
+		for i, st := range r.Steps {
+			steps[i] = statement(st)
+		}
+		b.WriteString(fenced("sql", strings.Join(steps, "\n")))
 	} else if r.DDL != "" {
-		b.WriteString(fenced("sql", r.DDL))
+		b.WriteString(fenced("sql", statement(r.DDL)))
 	}
 	if r.DownDDL != "" {
-		b.WriteString("To undo:\n\n" + fenced("sql", r.DownDDL))
+		b.WriteString("To undo:\n\n" + fenced("sql", statement(r.DownDDL)))
 	}
 	if v := r.Verification; v != nil {
-		fmt.Fprintf(&b, "Planner check: **%s**, cost %s → %s", html.EscapeString(v.Status), costText(v.CostBefore), costText(v.CostAfter))
+		fmt.Fprintf(&b, "Planner check: **%s**, cost %s → %s", safetext.HTML(v.Status), costText(v.CostBefore), costText(v.CostAfter))
 		if v.Note != "" {
 			b.WriteString(" (" + oneLineMD(v.Note) + ")")
 		}
 		b.WriteString(".\n\n")
 	}
 	for _, rw := range r.RewrittenQueries {
-		fmt.Fprintf(&b, "Query `%s` reads from the summary table as:\n\n", rw.Fingerprint)
+		fmt.Fprintf(&b, "Query %s reads from the summary table as:\n\n", safetext.MarkdownCode(rw.Fingerprint))
 		b.WriteString(fenced("sql", rw.Rewritten))
 	}
 	if len(r.Queries) > 0 {
@@ -326,21 +337,21 @@ func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, 
 			}
 			q := queries[fp]
 			if q == nil {
-				fmt.Fprintf(&b, "- `%s`\n\n", fp)
+				fmt.Fprintf(&b, "- %s\n\n", safetext.MarkdownCode(fp))
 				continue
 			}
 			timing := ""
 			if q.Timed {
 				timing = fmt.Sprintf(", %s ms in total", fmtMS(q.TotalMS))
 			}
-			fmt.Fprintf(&b, "- `%s`: %s calls%s\n\n", fp, thousands(q.Calls), timing)
+			fmt.Fprintf(&b, "- %s: %s calls%s\n\n", safetext.MarkdownCode(fp), thousands(q.Calls), timing)
 			b.WriteString(indent(fenced("sql", q.Query), "  "))
 			if q.Sample != "" {
 				b.WriteString("  Sample (real values):\n\n")
 				b.WriteString(indent(fenced("sql", q.Sample), "  "))
 			}
 			if len(q.SampleParams) > 0 {
-				b.WriteString("  Sample parameters: " + html.EscapeString(strings.Join(q.SampleParams, ", ")) + "\n\n")
+				b.WriteString("  Sample parameters: " + safetext.HTML(strings.Join(q.SampleParams, ", ")) + "\n\n")
 			}
 		}
 	}
@@ -349,20 +360,8 @@ func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, 
 }
 
 // fenced wraps code in a fenced block whose fence is longer than any run of
-// backticks inside it.
-func fenced(lang, code string) string {
-	run, longest := 0, 0
-	for _, c := range code {
-		if c == '`' {
-			run++
-			longest = max(longest, run)
-		} else {
-			run = 0
-		}
-	}
-	fence := strings.Repeat("`", max(3, longest+1))
-	return fence + lang + "\n" + strings.TrimRight(code, "\n") + "\n" + fence + "\n\n"
-}
+// backticks inside it (safetext.MarkdownFenced).
+func fenced(lang, code string) string { return safetext.MarkdownFenced(lang, code) }
 
 func indent(s, prefix string) string {
 	lines := strings.SplitAfter(s, "\n")
@@ -377,31 +376,17 @@ func indent(s, prefix string) string {
 	return b.String()
 }
 
-// cell escapes text for a Markdown table cell: | would end the cell and a
-// newline the row.
-func cell(s string) string {
-	s = strings.ReplaceAll(s, "\r\n", "\n")
-	s = strings.ReplaceAll(s, "\r", "\n")
-	s = strings.ReplaceAll(s, "|", `\|`)
-	return strings.ReplaceAll(s, "\n", "<br>")
-}
+// cell escapes text for a Markdown table cell (safetext.MarkdownCell): | would
+// end the cell and a newline the row.
+func cell(s string) string { return safetext.MarkdownCell(s) }
 
-// codeCell is a table cell in a code span (empty stays empty). Inside a
-// table, | must be escaped in code spans too.
-func codeCell(s string) string {
-	if s == "" {
-		return ""
-	}
-	if strings.Contains(s, "`") {
-		return cell(s)
-	}
-	return "`" + cell(s) + "`"
-}
+// codeCell is a table cell in a code span (empty stays empty;
+// safetext.MarkdownCodeCell).
+func codeCell(s string) string { return safetext.MarkdownCodeCell(s) }
 
-// oneLineMD folds a text into one Markdown paragraph line.
-func oneLineMD(s string) string {
-	return strings.Join(strings.Fields(s), " ")
-}
+// oneLineMD folds a text into one Markdown paragraph line, escaped
+// (safetext.MarkdownText).
+func oneLineMD(s string) string { return safetext.MarkdownText(s) }
 
 func plural(n int) string {
 	if n == 1 {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,13 +14,21 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
-// WriteJSON writes the document as indented JSON.
+// WriteJSON writes the document as indented JSON. encoding/json escapes
+// control characters, <, > and &, U+2028 and U+2029 in strings, and writes
+// invalid UTF-8 as U+FFFD; safetext.JSON escapes the C1 and bidirectional
+// controls it leaves.
 func WriteJSON(w io.Writer, d *Document) error {
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
 	if err := enc.Encode(d); err != nil {
+		return fmt.Errorf("write json: %w", err)
+	}
+	if _, err := w.Write(safetext.JSON(buf.Bytes())); err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
 	return nil
@@ -34,6 +43,12 @@ type TextOptions struct {
 }
 
 // WriteText writes the report as terminal tables.
+//
+// Names, reasons and query texts come from outside: each is escaped with
+// safetext.Line (one line: no newline, no terminal sequence) or
+// safetext.Block (statements and queries of several lines), and the whole
+// report passes safetext.Block once more before it is written, so that no
+// control character but newline and tab reaches the terminal.
 func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	if opt.TopQueries == 0 {
 		opt.TopQueries = 15
@@ -41,6 +56,17 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	if opt.QueryWidth == 0 {
 		opt.QueryWidth = 100
 	}
+	var buf strings.Builder
+	if err := writeText(&buf, d, opt); err != nil {
+		return err
+	}
+	if _, err := io.WriteString(w, safetext.Block(buf.String())); err != nil {
+		return fmt.Errorf("write report: %w", err)
+	}
+	return nil
+}
+
+func writeText(w io.Writer, d *Document, opt TextOptions) error {
 	ew := &errWriter{w: w}
 	in := d.Input
 	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes, %s skipped\n",
@@ -49,7 +75,7 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 		fmt.Fprintf(ew, "span: %s to %s (%s)\n", in.Span.From.Format("2006-01-02 15:04:05"), in.Span.To.Format("2006-01-02 15:04:05 MST"), in.Span.Duration().Round(time.Second))
 	}
 	if in.Schema != "" {
-		fmt.Fprintf(ew, "schema: %s (%d relations)\n", in.Schema, in.SchemaTables)
+		fmt.Fprintf(ew, "schema: %s (%d relations)\n", line(in.Schema), in.SchemaTables)
 	} else {
 		fmt.Fprintln(ew, "schema: none given; tables and columns are inferred from the queries (pass --schema for exact column resolution)")
 	}
@@ -57,7 +83,7 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	section(ew, "Inputs")
 	t := newTable(ew, "input", "format", "bytes", "lines", "statements", "skipped")
 	for _, f := range in.Files {
-		t.append(f.Name, f.Format, thousands(f.Bytes), thousands(f.Lines), thousands(f.Statements), thousands(f.Skipped))
+		t.append(line(f.Name), line(f.Format), thousands(f.Bytes), thousands(f.Lines), thousands(f.Statements), thousands(f.Skipped))
 	}
 	t.render()
 
@@ -65,7 +91,7 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 		section(ew, "Skipped")
 		t := newTable(ew, "reason", "count", "first at")
 		for _, r := range sortedKeys(in.SkippedByReason) {
-			t.append(r, thousands(in.SkippedByReason[r]), strings.Join(in.SkippedWhere[r], " "))
+			t.append(line(r), thousands(in.SkippedByReason[r]), line(strings.Join(in.SkippedWhere[r], " ")))
 		}
 		t.render()
 	}
@@ -80,7 +106,7 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 		if q.Timed {
 			total, mean = fmtMS(q.TotalMS), fmtMS(q.MeanMS)
 		}
-		t.append(strconv.Itoa(i+1), thousands(q.Calls), total, mean, strings.Join(q.Tables, " "), oneLine(q.Query, opt.QueryWidth))
+		t.append(strconv.Itoa(i+1), thousands(q.Calls), total, mean, line(strings.Join(q.Tables, " ")), line(oneLine(q.Query, opt.QueryWidth)))
 	}
 	t.render()
 
@@ -89,7 +115,7 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	section(ew, "Table access profile")
 	t = newTable(ew, "table", "reads", "inserts", "updates", "deletes", "read ms", "write ms")
 	for _, tb := range d.Tables {
-		name := tb.Table
+		name := line(tb.Table)
 		if !tb.Known && in.Schema != "" {
 			name += " (not in schema)"
 		}
@@ -101,10 +127,10 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 		if len(tb.Columns) == 0 {
 			continue
 		}
-		fmt.Fprintf(ew, "\n%s\n", tb.Table)
+		fmt.Fprintf(ew, "\n%s\n", line(tb.Table))
 		t := newTable(ew, "column", "filters (calls by kind)", "join", "group by", "order by", "read out", "updated")
 		for _, c := range tb.Columns {
-			t.append(c.Column, filterSummary(c.Filters), count(c.Joins), count(c.GroupBy), count(c.OrderBy), count(c.Projected), count(c.Updated))
+			t.append(line(c.Column), line(filterSummary(c.Filters)), count(c.Joins), count(c.GroupBy), count(c.OrderBy), count(c.Projected), count(c.Updated))
 		}
 		t.render()
 		if len(tb.FilterSets) > 0 {
@@ -114,7 +140,7 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 					fmt.Fprintf(ew, "    … %d more\n", len(tb.FilterSets)-5)
 					break
 				}
-				fmt.Fprintf(ew, "    (%s)  %s calls, %d queries\n", strings.Join(fs.Columns, ", "), thousands(fs.Calls), len(fs.Queries))
+				fmt.Fprintf(ew, "    (%s)  %s calls, %d queries\n", line(strings.Join(fs.Columns, ", ")), thousands(fs.Calls), len(fs.Queries))
 			}
 		}
 	}
@@ -126,7 +152,7 @@ func writeAdvice(ew *errWriter, d *Document) {
 	a := d.Advice
 	section(ew, fmt.Sprintf("Recommendations (%d)", len(d.Recommendations)))
 	for _, s := range a.Assumptions {
-		fmt.Fprintf(ew, "assumption: %s\n", s)
+		fmt.Fprintf(ew, "assumption: %s\n", line(s))
 	}
 	if a.WorkloadCost > 0 {
 		fmt.Fprintf(ew, "estimated workload read cost: %s → %s (%.0f%% less), in planner cost units over all calls\n",
@@ -137,30 +163,30 @@ func writeAdvice(ew *errWriter, d *Document) {
 			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s; %d what-if calls\n",
 				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.WhatIfCalls)
 		} else {
-			fmt.Fprintf(ew, "planner check unavailable: %s\n", v.Note)
+			fmt.Fprintf(ew, "planner check unavailable: %s\n", line(v.Note))
 		}
 	}
 	t := newTable(ew, "#", "what", "table", "benefit", "write cost", "size", "queries")
 	for i, r := range d.Recommendations {
-		what := r.Kind + " " + r.Index
+		what := line(r.Kind + " " + r.Index)
 		if r.Confidence == "low" {
 			what += " (low confidence)"
 		}
-		t.append(strconv.Itoa(i+1), what, r.Table, costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), strconv.Itoa(len(r.Queries)))
+		t.append(strconv.Itoa(i+1), what, line(r.Table), costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), strconv.Itoa(len(r.Queries)))
 	}
 	t.render()
 	for i, r := range d.Recommendations {
-		fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
+		fmt.Fprintf(ew, "%2d. %s\n", i+1, line(r.Reason))
 		writeVerification(ew, r.Verification)
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []string{r.DDL}
 		}
 		for _, st := range steps {
-			fmt.Fprintf(ew, "    %s\n", st)
+			fmt.Fprintf(ew, "    %s\n", statement(st))
 		}
 		for _, rw := range r.RewrittenQueries {
-			fmt.Fprintf(ew, "    -- %s becomes:\n    %s\n", rw.Fingerprint, rw.Rewritten)
+			fmt.Fprintf(ew, "    -- %s becomes:\n    %s\n", line(rw.Fingerprint), safetext.Block(rw.Rewritten))
 		}
 	}
 	if len(d.Rejected) > 0 {
@@ -168,11 +194,11 @@ func writeAdvice(ew *errWriter, d *Document) {
 		t := newTable(ew, "#", "index", "table", "benefit", "write cost", "size")
 		for i, r := range d.Rejected {
 			benefit, write, size := rejectedFigures(r)
-			t.append(strconv.Itoa(i+1), r.Index, r.Table, benefit, write, size)
+			t.append(strconv.Itoa(i+1), line(r.Index), line(r.Table), benefit, write, size)
 		}
 		t.render()
 		for i, r := range d.Rejected {
-			fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
+			fmt.Fprintf(ew, "%2d. %s\n", i+1, line(r.Reason))
 			writeVerification(ew, r.Verification)
 		}
 	}
@@ -183,17 +209,34 @@ func writeVerification(ew *errWriter, v *Verification) {
 	if v == nil {
 		return
 	}
-	fmt.Fprintf(ew, "    planner: %s", v.Status)
+	fmt.Fprintf(ew, "    planner: %s", line(v.Status))
 	if v.Status == "verified" || v.CostBefore > 0 {
 		fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
 	}
 	if v.Note != "" {
-		fmt.Fprintf(ew, ": %s", v.Note)
+		fmt.Fprintf(ew, ": %s", line(v.Note))
 	}
 	fmt.Fprintln(ew)
 }
 
 func costText(x float64) string { return advisor.FormatCost(x) }
+
+// line is text from outside for one line of the report.
+func line(s string) string { return safetext.Line(s) }
+
+// statement is a statement or comment step of the advice for display: a
+// statement as safetext.SQL writes it (no name spans lines, and it can be
+// copied as it is), a comment in one line (a name in it with a newline must
+// not show a line that looks like a statement).
+func statement(s string) string {
+	if strings.HasPrefix(strings.TrimSpace(s), "--") {
+		return safetext.Line(s)
+	}
+	if safe, err := safetext.SQL(s); err == nil {
+		return safetext.Block(safe)
+	}
+	return safetext.Line(s)
+}
 
 // rejectedFigures are a rejected candidate's benefit, write cost and size,
 // or dashes for one that was never priced (a summary no query could use, a

@@ -229,17 +229,27 @@ func (l *liveReader) optional(ctx context.Context, what string, fn func(context.
 func explainPgError(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "42501":
-			return pe.Message + " (grant the role pg_monitor, or pg_read_all_stats)"
-		case "57014":
-			return pe.Message + " (statement_timeout: raise it with --statement-timeout)"
-		case "55P03":
-			return pe.Message + " (lock_timeout: a DDL statement held a lock)"
+		if hint := PgErrorHint(pe.Code); hint != "" {
+			return pe.Message + " (" + hint + ")"
 		}
 		return pe.Message
 	}
 	return err.Error()
+}
+
+// PgErrorHint says what to do about a server error pgadvise's settings or
+// role cause (SQLSTATE code): a missing grant, statement_timeout,
+// lock_timeout; "" for others.
+func PgErrorHint(code string) string {
+	switch code {
+	case "42501":
+		return "grant the role pg_monitor, or pg_read_all_stats"
+	case "57014":
+		return "statement_timeout: raise it with --statement-timeout"
+	case "55P03":
+		return "lock_timeout: a DDL statement held a lock"
+	}
+	return ""
 }
 
 // settings makes the transaction's output match pg_dump's (names qualified

@@ -133,10 +133,17 @@ func writeAdvice(ew *errWriter, d *Document) {
 			costText(a.WorkloadCost), costText(a.WorkloadCostAfter), 100*(1-a.WorkloadCostAfter/a.WorkloadCost))
 	}
 	if v := a.Verification; v != nil {
-		if v.Status == "done" {
+		switch v.Status {
+		case "done":
 			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s; %d what-if calls\n",
 				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.WhatIfCalls)
-		} else {
+		case "partial":
+			fmt.Fprintf(ew, "planner check partial (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s over the %d queries measured, %d left out (not explained); %d what-if calls\n",
+				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.Measured, v.LeftOut, v.WhatIfCalls)
+			for _, q := range v.Unmeasured {
+				fmt.Fprintf(ew, "  not measured: %s (%d calls), %s: %s\n", q.Fingerprint, q.Calls, q.Status, q.Reason)
+			}
+		default:
 			fmt.Fprintf(ew, "planner check unavailable: %s\n", v.Note)
 		}
 	}
@@ -152,6 +159,9 @@ func writeAdvice(ew *errWriter, d *Document) {
 	for i, r := range d.Recommendations {
 		fmt.Fprintf(ew, "%2d. %s\n", i+1, r.Reason)
 		writeVerification(ew, r.Verification)
+		if r.ContainsLiteral {
+			fmt.Fprintf(ew, "    note: %s\n", LiteralNote)
+		}
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []string{r.DDL}
@@ -177,6 +187,10 @@ func writeAdvice(ew *errWriter, d *Document) {
 		}
 	}
 }
+
+// LiteralNote is what the reports say of a recommendation whose DDL holds
+// a constant of the workload (Recommendation.ContainsLiteral).
+const LiteralNote = "its DDL holds a constant from the workload (a value of the data)"
 
 // writeVerification writes the planner's verdict on a recommendation.
 func writeVerification(ew *errWriter, v *Verification) {

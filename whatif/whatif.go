@@ -218,6 +218,7 @@ func Verify(ctx context.Context, conn *pgx.Conn, w *analyzer.Workload, res *advi
 		err = cerr
 	}
 	if err != nil {
+		abandon(res, s.errorText(err))
 		return nil, err
 	}
 	rep.IndexCreations, rep.Explains = s.creations, s.explains
@@ -268,7 +269,6 @@ func run(ctx context.Context, s *session, w *analyzer.Workload, res *advisor.Res
 		}
 		out, h, err := verifyOne(ctx, s, rec, byFP)
 		if err != nil {
-			abandon(res, s.errorText(err))
 			return err
 		}
 		rec.Verification = out.Verification

@@ -77,7 +77,7 @@ func newExtras(fs *flag.FlagSet, mig *migrateMode, stderr io.Writer) *extras {
 		return x
 	}
 	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of create_index, drop_index, summary_table, partition, unused_index, or any (every kind, high confidence only)")
-	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports: they can hold customer data")
+	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports, and let reasons and the planner's error messages (--verify) quote the workload's constants: they can hold customer data")
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()

@@ -182,7 +182,7 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, sh
 			sum.Unmeasured = append(sum.Unmeasured, report.UnmeasuredQuery{Fingerprint: q.Fingerprint, Calls: q.Calls, Status: string(q.Status), Reason: q.Error})
 		}
 	}
-	if rep.Measured == 0 {
+	if rep.Measured == 0 && rep.Verified+rep.NotUsed == 0 {
 		sum.Status = "unavailable"
 		sum.Note = fmt.Sprintf("none of the %d queries to check could be explained (first: %s)", rep.LeftOut, sum.Unmeasured[0].Reason)
 	}

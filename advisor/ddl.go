@@ -36,7 +36,11 @@ func (ix *indexModel) indexName() string {
 		parts = append(parts, "where")
 		for _, p := range ix.predicate {
 			parts = append(parts, nameWord(refKey(p.Target)))
-			if p.Op == analyzer.OpEq && !carriesValue(p) {
+			switch {
+			case p.Op == analyzer.OpIsNotNull:
+				// Not the name of its IS NULL twin.
+				parts = append(parts, "not_null")
+			case p.Op == analyzer.OpEq && !carriesValue(p):
 				parts = append(parts, nameWord(strings.Trim(p.Value, "'")))
 			}
 		}

@@ -35,7 +35,8 @@ func TestLiteralNotInNameOrReason(t *testing.T) {
 		{"value", "SELECT * FROM tickets WHERE queue = '" + secret + "' ORDER BY opened_at LIMIT 10", false, true},
 		{"value shown", "SELECT * FROM tickets WHERE queue = '" + secret + "' ORDER BY opened_at LIMIT 10", true, true},
 		{"IN list", "SELECT * FROM tickets WHERE queue IN ('" + secret + "', 'x') ORDER BY opened_at LIMIT 10", false, false},
-		{"is null", "SELECT id FROM tickets WHERE closed_at IS NULL ORDER BY opened_at LIMIT 10", false, false},
+		{"is null", "SELECT * FROM tickets WHERE closed_at IS NULL ORDER BY opened_at LIMIT 10", false, false},
+		{"is not null", "SELECT * FROM tickets WHERE closed_at IS NOT NULL ORDER BY opened_at LIMIT 10", false, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			an := analyzer.New(schema)
@@ -60,5 +61,39 @@ func TestLiteralNotInNameOrReason(t *testing.T) {
 				t.Fatalf("no partial index to test: %+v", res.Recommendations)
 			}
 		})
+	}
+}
+
+// TestPartialNames: an index name tells IS NULL from IS NOT NULL (the same
+// name for both would let CREATE INDEX IF NOT EXISTS skip the second), keeps
+// true and false, and hashes any other constant.
+func TestPartialNames(t *testing.T) {
+	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.t (id bigint, a int, d timestamptz, s text, b boolean);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := buildModel(analyzer.New(schema).Result(), schema)
+	tm := m.tables[catalog.QualifiedName{Schema: "public", Name: "t"}]
+	col := func(c string) analyzer.ColumnRef { return analyzer.ColumnRef{Column: c} }
+	names := map[string]string{}
+	for _, tc := range []struct {
+		pred analyzer.Predicate
+		want string
+	}{
+		{analyzer.Predicate{Target: col("d"), Op: analyzer.OpIsNull}, "t_a_where_d_idx"},
+		{analyzer.Predicate{Target: col("d"), Op: analyzer.OpIsNotNull}, "t_a_where_d_not_null_idx"},
+		{analyzer.Predicate{Target: col("b"), Op: analyzer.OpEq, Value: "true"}, "t_a_where_b_true_idx"},
+		{analyzer.Predicate{Target: col("s"), Op: analyzer.OpEq, Value: "'jane@example.com'"}, "t_a_where_s_"},
+		{analyzer.Predicate{Target: col("s"), Op: analyzer.OpEq, Value: "'joe@example.com'"}, "t_a_where_s_"},
+	} {
+		ix := &indexModel{t: tm, method: "btree", keys: []indexKey{{key: "a", column: "a"}}, predicate: []analyzer.Predicate{tc.pred}}
+		got := ix.indexName()
+		if !strings.HasPrefix(got, tc.want) || strings.Contains(got, "example") {
+			t.Errorf("%+v: %s, want %s…", tc.pred, got, tc.want)
+		}
+		if other, dup := names[got]; dup {
+			t.Errorf("%s: the same name as %s", got, other)
+		}
+		names[got] = tc.pred.Value + string(tc.pred.Op)
 	}
 }

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -79,5 +80,40 @@ func TestReadLiveLockedTable(t *testing.T) {
 	free := s.Tables[QualifiedName{"public", "free"}]
 	if diff := cmp.Diff(unlocked.Tables[QualifiedName{"public", "free"}].Indexes, free.Indexes); diff != "" || len(free.Indexes) != 1 {
 		t.Errorf("free: indexes differ from the unlocked read:\n%s", diff)
+	}
+}
+
+// TestAroundLocksRetries: a lock taken after the look at pg_locks fails the
+// step with lock_timeout; aroundLocks reads the locks again and reruns the
+// step, which then leaves the locked table's partition key out.
+func TestAroundLocksRetries(t *testing.T) {
+	c := cluster(t)
+	newDB(t, "lockedlater", `CREATE TABLE p (k int) PARTITION BY RANGE (k);`)
+	ctx := testCtx(t)
+	conn, err := ConnectWith(ctx, c.DSN("lockedlater"), ConnectOptions{LockTimeout: 200 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	ddl := c.Connect(t, "lockedlater")
+	for _, q := range []string{"BEGIN", "LOCK TABLE p IN ACCESS EXCLUSIVE MODE"} {
+		if _, err := ddl.Exec(ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Exec(ctx, "ROLLBACK")
+	// l.locked is empty: as if the lock came after readLocks.
+	l := &liveReader{conn: conn, r: newReader(), rep: &LiveReport{}, tables: map[uint32]*Table{}}
+	calls := 0
+	err = l.aroundLocks(ctx, func(ctx context.Context) error { calls++; return l.relations(ctx) })
+	if err != nil {
+		t.Fatalf("aroundLocks: %v", err)
+	}
+	p := l.r.s.Tables[QualifiedName{"public", "p"}]
+	if calls != 2 || len(l.locked) != 1 || p == nil || p.PartitionBy != nil || len(l.oids) != 1 {
+		t.Errorf("%d runs, locked %v, oids %v, p %+v; want 2 runs, p locked, read without its key", calls, l.locked, l.oids, p)
 	}
 }

@@ -140,7 +140,11 @@ func writeAdvice(ew *errWriter, d *Document) {
 		case "partial":
 			fmt.Fprintf(ew, "planner check partial (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s over the %d queries measured, %d left out (not explained); %d what-if calls\n",
 				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.Measured, v.LeftOut, v.WhatIfCalls)
-			for _, q := range v.Unmeasured {
+			for i, q := range v.Unmeasured {
+				if i == maxUnmeasured {
+					fmt.Fprintf(ew, "  … and %d more (the JSON report lists them all)\n", len(v.Unmeasured)-maxUnmeasured)
+					break
+				}
 				fmt.Fprintf(ew, "  not measured: %s (%d calls), %s: %s\n", q.Fingerprint, q.Calls, q.Status, q.Reason)
 			}
 		default:
@@ -187,6 +191,9 @@ func writeAdvice(ew *errWriter, d *Document) {
 		}
 	}
 }
+
+// maxUnmeasured caps the queries the text report lists as not measured.
+const maxUnmeasured = 10
 
 // LiteralNote is what the reports say of a recommendation whose DDL holds
 // a constant of the workload (Recommendation.ContainsLiteral).

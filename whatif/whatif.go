@@ -7,7 +7,10 @@
 // shapes the recommendation serves with and without it, and records whether
 // the planner uses it and what it does to their cost. A final pass creates all
 // the verified indexes together and EXPLAINs the whole workload, for its
-// planner cost before and after.
+// planner cost before and after: summed over the queries explained both
+// times only, with those that could not be (a lock held past lock_timeout,
+// an error) counted and listed apart, so that a partial figure never passes
+// for the whole.
 //
 // The connection can, and should, be read-only
 // (default_transaction_read_only=on): HypoPG's functions, PREPARE, SET and a
@@ -195,11 +198,14 @@ type QueryCost struct {
 // only: Verify resets them before and after, and restores plan_cache_mode.
 //
 // Errors for one query (a table that does not exist here, a parameter whose
-// type cannot be inferred) are recorded in its QueryVerification and
-// QueryCost and do not stop the rest. Verify returns an error only when
+// type cannot be inferred, a lock held past lock_timeout) are recorded in its
+// QueryVerification and QueryCost and do not stop the rest; what they quote
+// is hidden unless opt.ShowValues. Verify returns an error only when
 // verification cannot run at all: HypoPG missing (wrapping ErrHypoPGMissing,
 // with how to install it), a connection that fails, a cancelled context. The
-// caller then keeps the model's advice and says it was not verified.
+// caller then keeps the model's advice and says it was not verified; the
+// create_index recommendations the run had not reached are marked
+// unverifiable, saying so.
 func Verify(ctx context.Context, conn *pgx.Conn, w *analyzer.Workload, res *advisor.Result, opt Options) (*Report, error) {
 	start := time.Now()
 	if conn == nil || conn.IsClosed() {

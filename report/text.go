@@ -135,8 +135,12 @@ func writeAdvice(ew *errWriter, d *Document) {
 	if v := a.Verification; v != nil {
 		switch v.Status {
 		case "done":
-			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s; %d what-if calls\n",
-				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.WhatIfCalls)
+			over := ""
+			if v.Measured > 0 {
+				over = fmt.Sprintf(" over the %d queries explained", v.Measured)
+			}
+			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s%s; %d what-if calls\n",
+				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), over, v.WhatIfCalls)
 		case "partial":
 			fmt.Fprintf(ew, "planner check partial (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s over the %d queries measured, %d left out (not explained); %d what-if calls\n",
 				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.Measured, v.LeftOut, v.WhatIfCalls)

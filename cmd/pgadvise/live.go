@@ -171,12 +171,12 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, sh
 	sum := &report.VerificationSummary{
 		Status: "done", PlannerCost: math.Round(rep.WorkloadCost), PlannerCostAfter: math.Round(rep.WorkloadCostAfter),
 		Verified: rep.Verified, NotUsed: rep.NotUsed, Unverifiable: rep.Unverifiable,
-		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned,
+		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned, Measured: rep.Measured,
 	}
 	if rep.LeftOut == 0 {
 		return sum
 	}
-	sum.Status, sum.Measured, sum.LeftOut = "partial", rep.Measured, rep.LeftOut
+	sum.Status, sum.LeftOut = "partial", rep.LeftOut
 	for _, q := range rep.Queries {
 		if q.Status == whatif.QueryNotExplained || q.Status == whatif.QueryNotExplainedAfter {
 			sum.Unmeasured = append(sum.Unmeasured, report.UnmeasuredQuery{Fingerprint: q.Fingerprint, Calls: q.Calls, Status: string(q.Status), Reason: q.Error})

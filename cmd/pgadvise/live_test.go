@@ -98,7 +98,7 @@ func TestLive(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := doc.Advice.Verification
-		if v == nil || v.Status != "done" || v.Verified == 0 || v.WhatIfCalls == 0 || v.PlannerCostAfter >= v.PlannerCost {
+		if v == nil || v.Status != "done" || v.Verified == 0 || v.WhatIfCalls == 0 || v.PlannerCostAfter >= v.PlannerCost || v.Measured == 0 || v.LeftOut != 0 {
 			t.Fatalf("verification summary %+v", v)
 		}
 		for _, r := range doc.Recommendations {

@@ -86,6 +86,11 @@ type Recommendation struct {
 	// DownDDL reverses DDL: DROP INDEX CONCURRENTLY for a create, the
 	// index's definition for a drop.
 	DownDDL string
+	// ContainsLiteral says that DDL holds a constant of the workload (a
+	// partial index's WHERE status = '…'): a value of the data, which the
+	// DDL needs but a reader of the report may not expect. The index name
+	// and the reason never show it (unless Options.ShowValues).
+	ContainsLiteral bool
 	// SupersededBy names, for a drop, the recommended index that replaces
 	// the dropped one: the drop stands or falls with that creation.
 	SupersededBy string
@@ -173,6 +178,10 @@ type Options struct {
 	// MaxStaleness is how old the data a summary table serves may be: a
 	// materialized view is refreshed this often (0: DefaultMaxStaleness).
 	MaxStaleness time.Duration
+	// ShowValues lets reasons quote the constants of the workload (a
+	// partial index's predicate); without it they read "status = …" and
+	// only the DDL holds the value.
+	ShowValues bool
 }
 
 // DefaultMaxStaleness is the refresh period proposed for a materialized
@@ -243,6 +252,7 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 		m.span = DefaultWorkloadSpan
 	}
 	m.staleness = opt.MaxStaleness
+	m.showValues = opt.ShowValues
 	if m.staleness <= 0 {
 		m.staleness = DefaultMaxStaleness
 	}
@@ -305,6 +315,8 @@ type model struct {
 	spanKnown bool
 	// staleness is the refresh period of a materialized view.
 	staleness time.Duration
+	// showValues: reasons may quote the workload's constants.
+	showValues bool
 }
 
 // rate renders n events of the workload, and their rate where its span is

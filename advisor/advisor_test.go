@@ -78,6 +78,10 @@ func runAdviceFile(t *testing.T, path string) {
 			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
 			for _, kv := range fields[1:] {
 				k, v, _ := strings.Cut(kv, "=")
+				if k == "show-values" {
+					opt.ShowValues = true
+					continue
+				}
 				if k == "span" || k == "staleness" {
 					d, err := time.ParseDuration(v)
 					if err != nil {
@@ -248,8 +252,12 @@ func describe(t *testing.T, r *Result) string {
 			if rec.PartitionKey != "" {
 				fmt.Fprintf(&b, "    key=%s strategy=%s pruned=%.2f\n", rec.PartitionKey, rec.Strategy, rec.PrunedShare)
 			}
-			fmt.Fprintf(&b, "    benefit=%s write=%s size=%s queries=%d confidence=%s\n",
-				units(rec.Benefit), units(rec.WriteCost), bytesText(float64(rec.SizeBytes)), len(rec.Queries), rec.Confidence)
+			literal := ""
+			if rec.ContainsLiteral {
+				literal = " contains_literal"
+			}
+			fmt.Fprintf(&b, "    benefit=%s write=%s size=%s queries=%d confidence=%s%s\n",
+				units(rec.Benefit), units(rec.WriteCost), bytesText(float64(rec.SizeBytes)), len(rec.Queries), rec.Confidence, literal)
 			fmt.Fprintf(&b, "    %s\n", rec.Reason)
 		}
 	}

@@ -3,6 +3,7 @@ package advisor
 import (
 	"fmt"
 	"hash/fnv"
+	"sort"
 	"strings"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -35,9 +36,21 @@ func (ix *indexModel) indexName() string {
 		parts = append(parts, "where")
 		for _, p := range ix.predicate {
 			parts = append(parts, nameWord(refKey(p.Target)))
-			if p.Op == analyzer.OpEq {
+			switch {
+			case p.Op == analyzer.OpIsNotNull:
+				// Not the name of its IS NULL twin.
+				parts = append(parts, "not_null")
+			case p.Op == analyzer.OpEq && !carriesValue(p):
 				parts = append(parts, nameWord(strings.Trim(p.Value, "'")))
 			}
+		}
+		// A constant of the workload (a tenant id, an e-mail address)
+		// never goes into a name, which ends up in pg_indexes, logs and
+		// monitoring: a short hash of the predicate stands for it.
+		if ix.containsLiteral() {
+			h := fnv.New32a()
+			h.Write([]byte(predicateKey(ix.predicate)))
+			parts = append(parts, fmt.Sprintf("%08x", h.Sum32()))
 		}
 	}
 	switch ix.method {
@@ -56,6 +69,66 @@ func (ix *indexModel) indexName() string {
 		name = strings.TrimRight(name[:maxIdentifier-len(suffix)], "_") + suffix
 	}
 	return name
+}
+
+// carriesValue reports whether a predicate compares with a constant that
+// tells something about the data: anything but IS [NOT] NULL and the
+// booleans true and false, which a column's type already says it holds.
+func carriesValue(p analyzer.Predicate) bool {
+	switch p.Op {
+	case analyzer.OpIsNull, analyzer.OpIsNotNull:
+		return false
+	}
+	if p.Value == "" {
+		return false
+	}
+	switch strings.ToLower(strings.Trim(p.Value, "'")) {
+	case "true", "false":
+		return false
+	}
+	return true
+}
+
+// containsLiteral reports whether the index's predicate holds a constant
+// from the workload (see carriesValue): its DDL then shows a value of the
+// data.
+func (ix *indexModel) containsLiteral() bool {
+	if ix.existing != nil {
+		return false // the schema's own definition, not the workload's
+	}
+	for _, p := range ix.predicate {
+		if carriesValue(p) {
+			return true
+		}
+	}
+	return false
+}
+
+// predicateText renders the partial-index predicate for a reason: as its
+// SQL with showValues, otherwise with each constant of the workload as
+// "…" (the DDL still has it).
+func (ix *indexModel) predicateText(showValues bool) string {
+	if showValues || !ix.containsLiteral() {
+		return ix.predText
+	}
+	var parts []string
+	for _, p := range ix.predicate {
+		target := quoteKey(p.Target)
+		switch {
+		case p.Op == analyzer.OpIsNull:
+			parts = append(parts, target+" IS NULL")
+		case p.Op == analyzer.OpIsNotNull:
+			parts = append(parts, target+" IS NOT NULL")
+		case p.Op == analyzer.OpIn:
+			parts = append(parts, target+" IN (…)")
+		case !carriesValue(p):
+			parts = append(parts, target+" = "+p.Value)
+		default:
+			parts = append(parts, target+" = …")
+		}
+	}
+	sort.Strings(parts)
+	return strings.Join(parts, " AND ")
 }
 
 // nameWord turns a column or expression into a lower-case name fragment.

@@ -440,6 +440,8 @@ func (s *selection) recommendations() []Recommendation {
 			SizeBytes:  int64(c.ix.size()),
 			SavedMS:    round(savedMS),
 			Confidence: "high",
+
+			ContainsLiteral: c.ix.containsLiteral(),
 		}
 		r.DDL = c.ix.createDDL(r.Index)
 		r.DownDDL = dropDDL(t.name, r.Index)
@@ -477,7 +479,7 @@ func (c *candidate) calls() float64 {
 func (s *selection) createReason(c *candidate, r Recommendation, queries int, calls float64) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Serves %d %s (%s)", queries, plural(queries, "query", "queries"), s.m.rate(calls, "calls"))
-	what := c.ix.purpose()
+	what := c.ix.purpose(s.m.showValues)
 	if what != "" {
 		b.WriteString(" " + what)
 	}
@@ -488,15 +490,16 @@ func (s *selection) createReason(c *candidate, r Recommendation, queries int, ca
 	return b.String()
 }
 
-// purpose says in words what kind of index it is.
-func (ix *indexModel) purpose() string {
+// purpose says in words what kind of index it is; a partial index's
+// constants are shown only with showValues.
+func (ix *indexModel) purpose(showValues bool) string {
 	switch {
 	case ix.method == "gin":
 		return "with a GIN index for its containment/overlap/full-text filters"
 	case ix.method == "brin":
 		return "with a BRIN index: the table is append-mostly and the column follows insertion order"
 	case len(ix.predicate) > 0:
-		return "with a partial index on the rows it always asks for (" + ix.predText + ")"
+		return "with a partial index on the rows it always asks for (" + ix.predicateText(showValues) + ")"
 	case len(ix.include) > 0:
 		return "by index-only scans (INCLUDE " + strings.Join(ix.include, ", ") + ")"
 	}
@@ -546,6 +549,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		r := Recommendation{
 			Kind: KindCreateIndex, Table: c.ix.t.name, Index: name, DDL: c.ix.createDDL(name),
 			Benefit: round(c.gain), WriteCost: round(c.write), SizeBytes: int64(c.ix.size()), Confidence: "high",
+			ContainsLiteral: c.ix.containsLiteral(),
 		}
 		fps := map[string]bool{}
 		for _, sa := range c.serves {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -70,6 +71,10 @@ const (
 	// IssueUnreadable: a part of the statistics could not be read at all
 	// (a permission, a timeout); the rest was.
 	IssueUnreadable = "unreadable"
+	// IssueLocked: a DDL statement holds, or waits for, an ACCESS EXCLUSIVE
+	// lock on a table; its index definitions and partition key, which
+	// PostgreSQL reads under a lock of its own, were left out.
+	IssueLocked = "locked"
 )
 
 func (rep *LiveReport) issue(kind, relation, format string, args ...any) {
@@ -119,6 +124,7 @@ func ReadLive(ctx context.Context, conn *pgx.Conn) (*Schema, *LiveReport, error)
 	}{
 		{"session settings", l.settings},
 		{"server", l.server},
+		{"locks (pg_locks)", l.readLocks},
 		{"tables", l.relations},
 		{"columns", l.columns},
 		{"partitions and inheritance", l.inherits},
@@ -126,10 +132,11 @@ func ReadLive(ctx context.Context, conn *pgx.Conn) (*Schema, *LiveReport, error)
 		{"foreign keys", l.foreignKeys},
 	}
 	for _, s := range steps {
-		if err := s.fn(ctx); err != nil {
+		if err := l.aroundLocks(ctx, s.fn); err != nil {
 			return nil, nil, fmt.Errorf("catalog: reading %s: %w", s.what, err)
 		}
 	}
+	l.reportLocked()
 	optional := []struct {
 		what string
 		fn   func(context.Context) error
@@ -159,14 +166,92 @@ func ReadLive(ctx context.Context, conn *pgx.Conn) (*Schema, *LiveReport, error)
 	return l.r.s, l.rep, nil
 }
 
+// maxLockRetries bounds how often a step is run again after a lock taken
+// between the look at pg_locks and the step.
+const maxLockRetries = 3
+
+// aroundLocks runs one step of the schema read so that a DDL lock does not
+// stop it. PostgreSQL's pg_get_indexdef and pg_get_partkeydef take an
+// ACCESS SHARE lock on the table (measured on PostgreSQL 15: behind a
+// concurrent LOCK TABLE ... IN ACCESS EXCLUSIVE MODE they wait until
+// lock_timeout, and the statement fails). The steps call them only for
+// tables no one holds or waits for such a lock on (l.locked, from
+// pg_locks); a lock taken in between fails the step with lock_timeout, and
+// the step runs again, in a savepoint, with the new locks known.
+func (l *liveReader) aroundLocks(ctx context.Context, fn func(context.Context) error) error {
+	for try := 0; ; try++ {
+		if _, err := l.conn.Exec(ctx, selfTag+"SAVEPOINT pgadvise_locks"); err != nil {
+			return err
+		}
+		err := fn(ctx)
+		var pe *pgconn.PgError
+		if err == nil || try == maxLockRetries || !errors.As(err, &pe) || pe.Code != "55P03" || ctx.Err() != nil {
+			if err != nil {
+				return err
+			}
+			_, err = l.conn.Exec(ctx, selfTag+"RELEASE SAVEPOINT pgadvise_locks")
+			return err
+		}
+		if _, err := l.conn.Exec(ctx, selfTag+"ROLLBACK TO SAVEPOINT pgadvise_locks"); err != nil {
+			return err
+		}
+		if err := l.readLocks(ctx); err != nil {
+			return err
+		}
+	}
+}
+
+// readLocks lists the relations of this database another session holds,
+// or waits for, an ACCESS EXCLUSIVE lock on: the only mode that conflicts
+// with ACCESS SHARE, and a waiting request queues later ACCESS SHARE
+// requests behind it. pg_locks is readable by every role.
+func (l *liveReader) readLocks(ctx context.Context) error {
+	rows, err := l.conn.Query(ctx, selfTag+`SELECT DISTINCT l.relation FROM pg_catalog.pg_locks l
+	WHERE l.locktype = 'relation' AND l.mode = 'AccessExclusiveLock'
+		AND l.database = (SELECT d.oid FROM pg_catalog.pg_database d WHERE d.datname = pg_catalog.current_database())
+		AND l.pid IS DISTINCT FROM pg_catalog.pg_backend_pid()`)
+	if err != nil {
+		return err
+	}
+	locked, err := pgx.CollectRows(rows, pgx.RowTo[uint32])
+	if err != nil {
+		return err
+	}
+	for _, oid := range locked {
+		if !slices.Contains(l.locked, oid) {
+			l.locked = append(l.locked, oid)
+		}
+	}
+	return nil
+}
+
+// lockedOIDs is l.locked for a query parameter: never nil, since
+// "oid <> ALL(NULL)" is NULL, not true.
+func (l *liveReader) lockedOIDs() []uint32 {
+	return append([]uint32{}, l.locked...)
+}
+
+// reportLocked says which tables were read without their index definitions
+// and partition key.
+func (l *liveReader) reportLocked() {
+	for _, oid := range l.oids {
+		if t := l.tables[oid]; t != nil && slices.Contains(l.locked, oid) {
+			l.rep.issue(IssueLocked, t.Name.String(), "table %s: a DDL statement holds or waits for an ACCESS EXCLUSIVE lock on it: its columns were read, but not its indexes or partition key (PostgreSQL reads those under a lock): the advice may propose an index it already has; run again once the DDL is done", t.Name)
+		}
+	}
+}
+
 // selfTag starts every statement pgadvise sends, so that reading
 // pg_stat_statements can leave pgadvise's own out (capture.SelfTag).
 const selfTag = "/* pgadvise */ "
 
 // liveReader holds the state of one ReadLive.
 type liveReader struct {
-	conn    *pgx.Conn // in the read-only transaction
-	r       *reader   // the DDL reader, for index definitions and expressions
+	conn *pgx.Conn // in the read-only transaction
+	// locked lists the relations another session holds or waits for an
+	// ACCESS EXCLUSIVE lock on (readLocks).
+	locked  []uint32
+	r       *reader // the DDL reader, for index definitions and expressions
 	rep     *LiveReport
 	version int
 	// blockSize is the server's BLCKSZ.
@@ -229,17 +314,27 @@ func (l *liveReader) optional(ctx context.Context, what string, fn func(context.
 func explainPgError(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "42501":
-			return pe.Message + " (grant the role pg_monitor, or pg_read_all_stats)"
-		case "57014":
-			return pe.Message + " (statement_timeout: raise it with --statement-timeout)"
-		case "55P03":
-			return pe.Message + " (lock_timeout: a DDL statement held a lock)"
+		if hint := PgErrorHint(pe.Code); hint != "" {
+			return pe.Message + " (" + hint + ")"
 		}
 		return pe.Message
 	}
 	return err.Error()
+}
+
+// PgErrorHint says what to do about a server error pgadvise's settings or
+// role cause (SQLSTATE code): a missing grant, statement_timeout,
+// lock_timeout; "" for others.
+func PgErrorHint(code string) string {
+	switch code {
+	case "42501":
+		return "grant the role pg_monitor, or pg_read_all_stats"
+	case "57014":
+		return "statement_timeout: raise it with --statement-timeout"
+	case "55P03":
+		return "lock_timeout: a DDL statement held a lock"
+	}
+	return ""
 }
 
 // settings makes the transaction's output match pg_dump's (names qualified
@@ -328,8 +423,8 @@ func (l *liveReader) relations(ctx context.Context) error {
 	rows, err := collect[relRow](ctx, l.conn, selfTag+`SELECT c.oid, n.nspname::text, c.relname::text, c.relkind::text,
 		c.relispartition, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages,
 		pg_catalog.has_any_column_privilege(c.oid, 'SELECT') AS can_select,
-		CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,
-		CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, c.oid) END AS partbound,
+		CASE WHEN c.relkind = 'p' AND c.oid <> ALL($1) THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partkey,
+		CASE WHEN c.relispartition THEN pg_catalog.pg_get_expr(c.relpartbound, 0) END AS partbound,
 		s.relid IS NOT NULL AS has_stats,
 		s.n_live_tup, s.n_tup_ins, s.n_tup_upd, s.n_tup_hot_upd, s.n_tup_del, s.seq_scan, s.idx_scan,
 		GREATEST(s.last_analyze, s.last_autoanalyze, s.last_vacuum, s.last_autovacuum) AS last_analyzed
@@ -337,10 +432,11 @@ func (l *liveReader) relations(ctx context.Context) error {
 	JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 	LEFT JOIN pg_catalog.pg_stat_user_tables s ON s.relid = c.oid
 	WHERE `+userRelations+`
-	ORDER BY n.nspname, c.relname`)
+	ORDER BY n.nspname, c.relname`, l.lockedOIDs())
 	if err != nil {
 		return err
 	}
+	l.oids = nil
 	l.rels = map[uint32]*relRow{}
 	l.partitions = map[uint32][]uint32{}
 	for i := range rows {
@@ -440,7 +536,7 @@ func (l *liveReader) columns(ctx context.Context) error {
 	rows, err := collect[columnRow](ctx, l.conn, selfTag+`SELECT a.attrelid AS oid, a.attname::text,
 		pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
 		a.attidentity::text, `+generated+` AS attgenerated,
-		pg_catalog.pg_get_expr(d.adbin, d.adrelid) AS default
+		CASE WHEN `+generated+` = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) END AS default
 	FROM pg_catalog.pg_attribute a
 	LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 	WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
@@ -508,7 +604,7 @@ type indexRow struct {
 	OID      uint32  `db:"oid"`
 	TableOID uint32  `db:"table_oid"`
 	Name     string  `db:"name"`
-	Def      string  `db:"def"`
+	Def      *string `db:"def"` // nil: the table is locked (readLocks)
 	Valid    bool    `db:"indisvalid"`
 	Ready    bool    `db:"indisready"`
 	Live     bool    `db:"indislive"`
@@ -519,7 +615,7 @@ type indexRow struct {
 
 func (l *liveReader) readIndexes(ctx context.Context) error {
 	rows, err := collect[indexRow](ctx, l.conn, selfTag+`SELECT i.indexrelid AS oid, i.indrelid AS table_oid, ic.relname::text AS name,
-		pg_catalog.pg_get_indexdef(i.indexrelid) AS def,
+		CASE WHEN i.indrelid <> ALL($2) THEN pg_catalog.pg_get_indexdef(i.indexrelid) END AS def,
 		i.indisvalid, i.indisready, i.indislive, ic.relkind::text, ic.relpages::float8 AS relpages,
 		(SELECT con.contype::text FROM pg_catalog.pg_constraint con
 			WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
@@ -527,7 +623,7 @@ func (l *liveReader) readIndexes(ctx context.Context) error {
 	FROM pg_catalog.pg_index i
 	JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 	WHERE i.indrelid = ANY($1)
-	ORDER BY i.indrelid, ic.relname`, l.oids)
+	ORDER BY i.indrelid, ic.relname`, l.oids, l.lockedOIDs())
 	if err != nil {
 		return err
 	}
@@ -556,6 +652,8 @@ func (l *liveReader) readIndexes(ctx context.Context) error {
 			}
 			l.rep.issue(IssueInvalidIndex, qual, "index %s on %s is invalid (a CREATE INDEX or REINDEX CONCURRENTLY that failed or is still running): the planner does not use it and %s; drop it (DROP INDEX CONCURRENTLY) or rebuild it; left out", qual, t.Name, maintained)
 			ref.skipped = true
+		case row.Def == nil:
+			ref.skipped = true // reportLocked says why
 		default:
 			if !l.addIndex(t, row) {
 				ref.skipped = true
@@ -568,14 +666,14 @@ func (l *liveReader) readIndexes(ctx context.Context) error {
 
 // addIndex reads one pg_get_indexdef with the DDL reader.
 func (l *liveReader) addIndex(t *Table, row indexRow) bool {
-	res, err := pg_query.Parse(row.Def)
+	res, err := pg_query.Parse(*row.Def)
 	var is *pg_query.IndexStmt
 	if err == nil && len(res.GetStmts()) == 1 {
 		is = res.GetStmts()[0].GetStmt().GetIndexStmt()
 	}
 	qual := QualifiedName{t.Name.Schema, row.Name}.String()
 	if is == nil {
-		l.rep.issue(IssueIndexUnparsed, qual, "index %s: definition %q could not be parsed (%v): left out", qual, row.Def, err)
+		l.rep.issue(IssueIndexUnparsed, qual, "index %s: definition %q could not be parsed (%v): left out", qual, *row.Def, err)
 		return false
 	}
 	constraint := ""

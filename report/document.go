@@ -57,19 +57,40 @@ type Advice struct {
 // VerificationSummary is what the planner said of the advice as a whole:
 // HypoPG hypothetical indexes, EXPLAIN before and after.
 type VerificationSummary struct {
-	// Status is "done", or "unavailable" with Note saying why (HypoPG
-	// missing, no connection): the advice is then the model's alone.
+	// Status is "done"; "partial" when some queries could not be
+	// explained (Unmeasured lists them); or "unavailable" with Note saying
+	// why (HypoPG missing, the connection lost): the advice is then the
+	// model's alone.
 	Status string `json:"status"`
 	Note   string `json:"note,omitempty"`
 	// PlannerCost and PlannerCostAfter sum calls × the planner's total
-	// cost of the explained queries without and with every verified index.
-	PlannerCost      float64  `json:"planner_cost"`
-	PlannerCostAfter float64  `json:"planner_cost_after"`
-	Verified         int      `json:"verified"`
-	NotUsed          int      `json:"not_used"`
-	Unverifiable     int      `json:"unverifiable"`
-	WhatIfCalls      int      `json:"what_if_calls"`
-	Pruned           []string `json:"pruned,omitempty"`
+	// cost of the measured queries (explained both without and with every
+	// verified index) without and with those indexes; Measured counts
+	// them, and LeftOut the queries left out of both sums because they
+	// could not be explained on one side or both.
+	PlannerCost      float64 `json:"planner_cost"`
+	PlannerCostAfter float64 `json:"planner_cost_after"`
+	Measured         int     `json:"measured,omitempty"`
+	LeftOut          int     `json:"left_out,omitempty"`
+	// Unmeasured says, per query left out, what happened.
+	Unmeasured   []UnmeasuredQuery `json:"unmeasured,omitempty"`
+	Verified     int               `json:"verified"`
+	NotUsed      int               `json:"not_used"`
+	Unverifiable int               `json:"unverifiable"`
+	WhatIfCalls  int               `json:"what_if_calls"`
+	Pruned       []string          `json:"pruned,omitempty"`
+}
+
+// UnmeasuredQuery is a query the planner check could not measure.
+type UnmeasuredQuery struct {
+	Fingerprint string `json:"fingerprint"`
+	Calls       int64  `json:"calls"`
+	// Status is not_explained (no plan without the indexes) or
+	// not_explained_with_indexes (no plan with them).
+	Status string `json:"status"`
+	// Reason is the server's error, its quoted values hidden unless
+	// --show-values.
+	Reason string `json:"reason"`
 }
 
 // Input says what was read.
@@ -193,6 +214,9 @@ type Recommendation struct {
 	Queries    []string `json:"queries"`
 	Reason     string   `json:"reason"`
 	Confidence string   `json:"confidence"`
+	// ContainsLiteral says that DDL holds a constant of the workload (a
+	// partial index's predicate): a value of the data.
+	ContainsLiteral bool `json:"contains_literal,omitempty"`
 	// DownDDL reverses DDL (for migrations' down steps).
 	DownDDL string `json:"down_ddl,omitempty"`
 	// Steps is a multi-step plan (summary tables, partitioning), in order.
@@ -244,6 +268,7 @@ func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 			Benefit: r.Benefit, WriteCost: r.WriteCost, SizeBytes: r.SizeBytes, SavedMS: r.SavedMS,
 			Queries: q, Reason: r.Reason, Confidence: r.Confidence, DownDDL: r.DownDDL, Steps: r.Steps,
 			PartitionKey: r.PartitionKey, Strategy: r.Strategy, PrunedShare: r.PrunedShare,
+			ContainsLiteral: r.ContainsLiteral,
 		}
 		for _, rw := range r.RewrittenQueries {
 			rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{rw.Fingerprint, rw.Original, rw.Rewritten})

@@ -223,6 +223,13 @@ func (m *mdWriter) headline(d *Document) {
 		}
 		m.add(gain + ".\n\n")
 	}
+	if v := a.Verification; v != nil && v.Status != "done" {
+		note := fmt.Sprintf("%d of the queries could not be explained and are left out of its costs (see the JSON report's verification.unmeasured)", v.LeftOut)
+		if v.Status == "unavailable" {
+			note = "nothing could be verified: " + oneLineMD(v.Note)
+		}
+		m.add(fmt.Sprintf("**Planner check %s:** %s.\n\n", safetext.HTML(v.Status), note))
+	}
 	if len(a.Assumptions) > 0 {
 		lines := make([]string, len(a.Assumptions))
 		for i, s := range a.Assumptions {
@@ -313,6 +320,9 @@ func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, 
 		b.WriteString(fenced("sql", strings.Join(steps, "\n")))
 	} else if r.DDL != "" {
 		b.WriteString(fenced("sql", statement(r.DDL)))
+	}
+	if r.ContainsLiteral {
+		b.WriteString("Note: " + LiteralNote + ".\n\n")
 	}
 	if r.DownDDL != "" {
 		b.WriteString("To undo:\n\n" + fenced("sql", statement(r.DownDDL)))

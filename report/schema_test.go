@@ -97,6 +97,9 @@ func TestFullDocumentValidates(t *testing.T) {
 		"no ddl":         func(m map[string]any) { delete(rec(m), "ddl") },
 		"bad version":    func(m map[string]any) { m["version"] = 2 },
 		"bad confidence": func(m map[string]any) { rec(m)["confidence"] = "medium" },
+		"bad verification status": func(m map[string]any) {
+			m["advice"].(map[string]any)["verification"].(map[string]any)["status"] = "ok"
+		},
 	} {
 		var m map[string]any
 		if err := json.Unmarshal(buf.Bytes(), &m); err != nil {
@@ -206,11 +209,14 @@ func fullDocument() *Document {
 			FilterSets: []FilterSet{{Columns: []string{"a"}, Calls: 3, TotalMS: 1.5, Queries: []string{"0123456789abcdef"}}},
 			Queries:    []string{"0123456789abcdef"},
 		}},
-		Advice: Advice{Assumptions: []string{"x"}, WorkloadCost: 100, WorkloadCostAfter: 10, MinBenefit: 1, BudgetBytes: 1e9, Evaluations: 5},
+		Advice: Advice{Assumptions: []string{"x"}, WorkloadCost: 100, WorkloadCostAfter: 10, MinBenefit: 1, BudgetBytes: 1e9, Evaluations: 5,
+			Verification: &VerificationSummary{Status: "partial", Note: "n", PlannerCost: 10, PlannerCostAfter: 1, Measured: 1, LeftOut: 1,
+				Unmeasured: []UnmeasuredQuery{{Fingerprint: "0123456789abcdef", Calls: 3, Status: "not_explained", Reason: `ERROR: invalid input syntax for type integer: "…" (SQLSTATE 22P02)`}},
+				Verified:   1, WhatIfCalls: 2, Pruned: []string{"i"}}},
 		Recommendations: []Recommendation{{
 			Kind: "summary_table", Table: "public.t", Index: "t_daily", DDL: "CREATE MATERIALIZED VIEW t_daily AS SELECT 1;",
 			Benefit: 90, WriteCost: 1, SizeBytes: 8192, SavedMS: 1, Queries: []string{"0123456789abcdef"},
-			Reason: "r", Confidence: "high", DownDDL: "DROP MATERIALIZED VIEW IF EXISTS t_daily;",
+			Reason: "r", Confidence: "high", DownDDL: "DROP MATERIALIZED VIEW IF EXISTS t_daily;", ContainsLiteral: true,
 			Steps:            []string{"CREATE MATERIALIZED VIEW t_daily AS SELECT 1;", "-- refresh nightly"},
 			RewrittenQueries: []RewrittenQuery{{Fingerprint: "0123456789abcdef", Original: "SELECT …", Rewritten: "SELECT … FROM t_daily"}},
 			PartitionKey:     "created_at", Strategy: "range", PrunedShare: 0.9,

@@ -159,10 +159,25 @@ func writeAdvice(ew *errWriter, d *Document) {
 			costText(a.WorkloadCost), costText(a.WorkloadCostAfter), 100*(1-a.WorkloadCostAfter/a.WorkloadCost))
 	}
 	if v := a.Verification; v != nil {
-		if v.Status == "done" {
-			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s; %d what-if calls\n",
-				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.WhatIfCalls)
-		} else {
+		switch v.Status {
+		case "done":
+			over := ""
+			if v.Measured > 0 {
+				over = fmt.Sprintf(" over the %d queries explained", v.Measured)
+			}
+			fmt.Fprintf(ew, "planner check (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s%s; %d what-if calls\n",
+				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), over, v.WhatIfCalls)
+		case "partial":
+			fmt.Fprintf(ew, "planner check partial (HypoPG): %d verified, %d not used (moved to rejected), %d unverifiable; planner cost %s → %s over the %d queries measured, %d left out (not explained); %d what-if calls\n",
+				v.Verified, v.NotUsed, v.Unverifiable, costText(v.PlannerCost), costText(v.PlannerCostAfter), v.Measured, v.LeftOut, v.WhatIfCalls)
+			for i, q := range v.Unmeasured {
+				if i == maxUnmeasured {
+					fmt.Fprintf(ew, "  … and %d more (the JSON report lists them all)\n", len(v.Unmeasured)-maxUnmeasured)
+					break
+				}
+				fmt.Fprintf(ew, "  not measured: %s (%d calls), %s: %s\n", line(q.Fingerprint), q.Calls, line(q.Status), line(q.Reason))
+			}
+		default:
 			fmt.Fprintf(ew, "planner check unavailable: %s\n", line(v.Note))
 		}
 	}
@@ -178,6 +193,9 @@ func writeAdvice(ew *errWriter, d *Document) {
 	for i, r := range d.Recommendations {
 		fmt.Fprintf(ew, "%2d. %s\n", i+1, line(r.Reason))
 		writeVerification(ew, r.Verification)
+		if r.ContainsLiteral {
+			fmt.Fprintf(ew, "    note: %s\n", LiteralNote)
+		}
 		steps := r.Steps
 		if len(steps) == 0 {
 			steps = []string{r.DDL}
@@ -203,6 +221,13 @@ func writeAdvice(ew *errWriter, d *Document) {
 		}
 	}
 }
+
+// maxUnmeasured caps the queries the text report lists as not measured.
+const maxUnmeasured = 10
+
+// LiteralNote is what the reports say of a recommendation whose DDL holds
+// a constant of the workload (Recommendation.ContainsLiteral).
+const LiteralNote = "its DDL holds a constant from the workload (a value of the data)"
 
 // writeVerification writes the planner's verdict on a recommendation.
 func writeVerification(ew *errWriter, v *Verification) {

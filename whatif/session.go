@@ -31,9 +31,14 @@ type session struct {
 	// scsOn: standard_conforming_strings is on, so a logged '...' value is
 	// an ordinary string literal.
 	scsOn bool
+	// showValues keeps error messages as the server wrote them.
+	showValues bool
 
 	creations, explains int
 }
+
+// errorText is err for the report (see the package-level errorText).
+func (s *session) errorText(err error) string { return errorText(err, s.showValues) }
 
 // hypoIndex is a hypothetical index in the backend.
 type hypoIndex struct {

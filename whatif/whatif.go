@@ -7,7 +7,10 @@
 // shapes the recommendation serves with and without it, and records whether
 // the planner uses it and what it does to their cost. A final pass creates all
 // the verified indexes together and EXPLAINs the whole workload, for its
-// planner cost before and after.
+// planner cost before and after: summed over the queries explained both
+// times only, with those that could not be (a lock held past lock_timeout,
+// an error) counted and listed apart, so that a partial figure never passes
+// for the whole.
 //
 // The connection can, and should, be read-only
 // (default_transaction_read_only=on): HypoPG's functions, PREPARE, SET and a
@@ -65,6 +68,11 @@ type Options struct {
 	// planner's reason, together with the drop_index recommendations that
 	// existed only because such an index superseded the index to drop.
 	Prune bool
+	// ShowValues keeps the server's error messages as they are. Without
+	// it, what they quote becomes "…": a message such as `invalid input
+	// syntax for type integer: "jane@example.com"` names a value of the
+	// sample explained (see errorText).
+	ShowValues bool
 }
 
 // Method says how a query's plan was obtained.
@@ -94,9 +102,16 @@ type Report struct {
 	// ones, or why it could not be explained.
 	Queries []QueryCost
 	// WorkloadCost and WorkloadCostAfter are Σ calls × planner total cost
-	// over the shapes that could be explained, without hypothetical indexes
-	// and with all verified recommendations as hypothetical indexes at once.
+	// over the measured shapes (status measured: explained both without
+	// hypothetical indexes and with all verified recommendations as
+	// hypothetical indexes at once), so that the two cover the same
+	// queries.
 	WorkloadCost, WorkloadCostAfter float64
+	// Measured counts the shapes in those sums; LeftOut the shapes that
+	// should have been explained but could not be, on one side or both (a
+	// lock held past lock_timeout, an error): they are in neither sum, and
+	// their QueryCost says why.
+	Measured, LeftOut int
 	// Explained counts the shapes whose baseline plan was obtained, Failed
 	// those whose EXPLAIN failed, Skipped those not explained at all
 	// (INSERT, COPY, utility statements, several statements in one text).
@@ -132,10 +147,31 @@ type Outcome struct {
 	Verification *advisor.Verification
 }
 
+// QueryStatus says whether a query's cost was measured in the workload
+// check.
+type QueryStatus string
+
+// Query statuses.
+const (
+	// QueryMeasured: explained without and with the verified indexes.
+	QueryMeasured QueryStatus = "measured"
+	// QuerySkipped: not explained by design (an INSERT, a utility
+	// statement, a text that does not parse).
+	QuerySkipped QueryStatus = "skipped"
+	// QueryNotExplained: the EXPLAIN without hypothetical indexes failed.
+	QueryNotExplained QueryStatus = "not_explained"
+	// QueryNotExplainedAfter: explained without the indexes, but the
+	// EXPLAIN with all verified indexes failed.
+	QueryNotExplainedAfter QueryStatus = "not_explained_with_indexes"
+)
+
 // QueryCost is one query shape's planner cost in the workload check.
 type QueryCost struct {
 	Fingerprint string
 	Calls       int64
+	// Status says whether the costs were measured; Error or Skipped say
+	// why not.
+	Status QueryStatus
 	// Method says how the plan was obtained ("" when it was not).
 	Method Method
 	// CostBefore is the plan's total cost without hypothetical indexes,
@@ -143,7 +179,8 @@ type QueryCost struct {
 	CostBefore, CostAfter float64
 	// Uses names the recommended indexes the plan with all of them uses.
 	Uses []string
-	// Error is the server's error when the query could not be explained.
+	// Error is the server's error when the query could not be explained
+	// (with its quoted values hidden unless Options.ShowValues).
 	Error string
 	// Skipped says why the query was not explained (e.g. an INSERT).
 	Skipped string
@@ -161,11 +198,14 @@ type QueryCost struct {
 // only: Verify resets them before and after, and restores plan_cache_mode.
 //
 // Errors for one query (a table that does not exist here, a parameter whose
-// type cannot be inferred) are recorded in its QueryVerification and
-// QueryCost and do not stop the rest. Verify returns an error only when
+// type cannot be inferred, a lock held past lock_timeout) are recorded in its
+// QueryVerification and QueryCost and do not stop the rest; what they quote
+// is hidden unless opt.ShowValues. Verify returns an error only when
 // verification cannot run at all: HypoPG missing (wrapping ErrHypoPGMissing,
 // with how to install it), a connection that fails, a cancelled context. The
-// caller then keeps the model's advice and says it was not verified.
+// caller then keeps the model's advice and says it was not verified; the
+// create_index recommendations the run had not reached are marked
+// unverifiable, saying so.
 func Verify(ctx context.Context, conn *pgx.Conn, w *analyzer.Workload, res *advisor.Result, opt Options) (*Report, error) {
 	start := time.Now()
 	if conn == nil || conn.IsClosed() {
@@ -174,7 +214,7 @@ func Verify(ctx context.Context, conn *pgx.Conn, w *analyzer.Workload, res *advi
 	if st := conn.PgConn().TxStatus(); st != 'I' {
 		return nil, fmt.Errorf("whatif: the connection is inside a transaction (status %q); verification needs an idle connection", st)
 	}
-	s := &session{conn: conn}
+	s := &session{conn: conn, showValues: opt.ShowValues}
 	rep := &Report{}
 	if err := s.open(ctx, rep); err != nil {
 		return nil, err
@@ -184,6 +224,7 @@ func Verify(ctx context.Context, conn *pgx.Conn, w *analyzer.Workload, res *advi
 		err = cerr
 	}
 	if err != nil {
+		abandon(res, s.errorText(err))
 		return nil, err
 	}
 	rep.IndexCreations, rep.Explains = s.creations, s.explains
@@ -212,7 +253,7 @@ func run(ctx context.Context, s *session, w *analyzer.Workload, res *advisor.Res
 			if fatal(ctx, s.conn, err) {
 				return fmt.Errorf("whatif: explaining %s: %w", q.shape.Fingerprint, err)
 			}
-			q.err = err.Error()
+			q.err = s.errorText(err)
 			rep.Failed++
 			continue
 		}
@@ -266,7 +307,7 @@ func verifyOne(ctx context.Context, s *session, rec *advisor.Recommendation, byF
 	out := Outcome{Table: rec.Table, Index: rec.Index, Verification: v}
 	ddl, method, err := hypotheticalDDL(rec.DDL)
 	if err != nil {
-		v.Status, v.Note = advisor.Unverifiable, fmt.Sprintf("its DDL could not be read: %v", err)
+		v.Status, v.Note = advisor.Unverifiable, fmt.Sprintf("its DDL could not be read: %s", s.errorText(err))
 		return out, nil, nil
 	}
 	out.HypotheticalDDL = ddl
@@ -318,7 +359,7 @@ func verifyOne(ctx context.Context, s *session, rec *advisor.Recommendation, byF
 		if fatal(ctx, s.conn, err) {
 			return out, nil, fmt.Errorf("whatif: creating hypothetical index %s: %w", rec.Index, err)
 		}
-		v.Status, v.Note = advisor.Unverifiable, fmt.Sprintf("HypoPG could not create it: %v", err)
+		v.Status, v.Note = advisor.Unverifiable, fmt.Sprintf("HypoPG could not create it: %s", s.errorText(err))
 		return out, nil, nil
 	}
 	h.rec = rec.Index
@@ -330,7 +371,7 @@ func verifyOne(ctx context.Context, s *session, rec *advisor.Recommendation, byF
 			if fatal(ctx, s.conn, err) {
 				return out, nil, fmt.Errorf("whatif: explaining %s with %s: %w", q.shape.Fingerprint, rec.Index, err)
 			}
-			qv.Error = err.Error()
+			qv.Error = s.errorText(err)
 			v.Queries = append(v.Queries, qv)
 			continue
 		}
@@ -386,7 +427,13 @@ func workloadCheck(ctx context.Context, s *session, queries []*query, verified [
 	}
 	for _, q := range queries {
 		qc := QueryCost{Fingerprint: q.shape.Fingerprint, Calls: q.shape.Calls, Skipped: q.skip, Error: q.err}
-		if q.base != nil {
+		switch {
+		case q.skip != "":
+			qc.Status = QuerySkipped
+		case q.base == nil:
+			qc.Status = QueryNotExplained
+		default:
+			qc.Status = QueryMeasured
 			qc.Method = q.method
 			qc.CostBefore, qc.CostAfter = q.base.cost, q.base.cost
 			if len(live) > 0 {
@@ -402,12 +449,19 @@ func workloadCheck(ctx context.Context, s *session, queries []*query, verified [
 				case fatal(ctx, s.conn, err):
 					return fmt.Errorf("whatif: explaining %s with all verified indexes: %w", q.shape.Fingerprint, err)
 				default:
-					qc.Error = err.Error()
+					// Left out of both sums: its cost before alone
+					// would count as unchanged.
+					qc.Status, qc.Error, qc.CostAfter = QueryNotExplainedAfter, s.errorText(err), 0
 				}
 			}
+		}
+		if qc.Status == QueryMeasured {
 			calls := float64(q.shape.Calls)
 			rep.WorkloadCost += calls * qc.CostBefore
 			rep.WorkloadCostAfter += calls * qc.CostAfter
+			rep.Measured++
+		} else if qc.Status != QuerySkipped {
+			rep.LeftOut++
 		}
 		rep.Queries = append(rep.Queries, qc)
 	}
@@ -417,6 +471,19 @@ func workloadCheck(ctx context.Context, s *session, queries []*query, verified [
 		}
 	}
 	return nil
+}
+
+// abandon marks the create_index recommendations the session did not reach
+// before err ended it as unverifiable, so that none is left looking checked
+// or silently unchecked.
+func abandon(res *advisor.Result, why string) {
+	for i := range res.Recommendations {
+		rec := &res.Recommendations[i]
+		if rec.Kind == advisor.KindCreateIndex && rec.Verification == nil {
+			rec.Verification = &advisor.Verification{Status: advisor.Unverifiable,
+				Note: "the planner check ended before it was checked: " + why}
+		}
+	}
 }
 
 // prune moves the not_used create_index recommendations to res.Rejected, with

@@ -22,6 +22,11 @@ import (
 // recommendation (after --min-benefit and --baseline).
 const exitFindings = 3
 
+// exitUnverified is analyze's exit code when --verify was asked for and
+// none of it could be done (no HypoPG, the connection lost, no query could
+// be explained): the report is written, with the cost model's advice alone.
+const exitUnverified = 4
+
 // exitCodesHelp ends analyze's --help.
 const exitCodesHelp = `
 Exit codes:
@@ -29,6 +34,8 @@ Exit codes:
   1  the run could not complete: a missing input, an unreadable schema or baseline, a write error
   2  bad command line
   3  --fail-on: a recommendation of a listed kind survived --min-benefit and --baseline
+  4  --verify: nothing could be verified (no HypoPG, the connection lost, no query explained);
+     the report was written with the cost model's advice alone (4 wins over 3)
 
 CI:
   pgadvise analyze --schema schema.sql --format markdown -o advice.md \
@@ -70,7 +77,7 @@ func newExtras(fs *flag.FlagSet, mig *migrateMode, stderr io.Writer) *extras {
 		return x
 	}
 	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of create_index, drop_index, summary_table, partition, unused_index, or any (every kind, high confidence only)")
-	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports: they can hold customer data")
+	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports, and let reasons and the planner's error messages (--verify) quote the workload's constants: they can hold customer data")
 	usage := fs.Usage
 	fs.Usage = func() {
 		usage()
@@ -183,7 +190,12 @@ func (x *extras) apply(doc *report.Document, w *analyzer.Workload, stdout io.Wri
 		report.IncludeSamples(doc, w)
 	}
 	if x.mig != nil {
-		return x.mig.write(doc, stdout, x.stderr), true
+		code := x.mig.write(doc, stdout, x.stderr)
+		if code == exitOK && verificationFailed(doc.Advice.Verification) {
+			fmt.Fprintf(x.stderr, "pgadvise: --verify: nothing could be verified; exit %d\n", exitUnverified)
+			code = exitUnverified
+		}
+		return code, true
 	}
 	return exitOK, false
 }
@@ -191,6 +203,10 @@ func (x *extras) apply(doc *report.Document, w *analyzer.Workload, stdout io.Wri
 // exitCode is analyze's exit code once the report is written: exitFindings
 // when --fail-on matches.
 func (x *extras) exitCode(doc *report.Document) int {
+	if verificationFailed(doc.Advice.Verification) {
+		fmt.Fprintf(x.stderr, "pgadvise: --verify: nothing could be verified; exit %d\n", exitUnverified)
+		return exitUnverified
+	}
 	if len(x.fail) == 0 && !x.failAny {
 		return exitOK
 	}

@@ -243,9 +243,10 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	span := workloadSpan(stats, lv)
 	opt.WorkloadSpan = span.Duration()
 	lv.advisorOptions(&opt)
+	opt.ShowValues = x.showValues
 	advice := advisor.Advise(w, schemaInfo.Schema, opt)
 	lv.annotate(advice)
-	verified := lv.verifyAdvice(w, advice, stderr)
+	verified := lv.verifyAdvice(w, advice, x.showValues, stderr)
 	doc := report.Build(stats, schemaInfo, w, advice)
 	doc.Input.Span = span
 	doc.Advice.Verification = verified

@@ -153,20 +153,48 @@ func (lv *liveSource) checkVerify(stderr io.Writer) int {
 // verifyAdvice asks the planner about each recommended index (--verify):
 // the ones it would not use move to the rejected list. Without HypoPG the
 // advice stays the model's, and the report says so.
-func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, stderr io.Writer) *report.VerificationSummary {
+//
+// A query the planner could not explain (a lock held past lock_timeout, an
+// error) is listed, and left out of both planner costs; the status is then
+// "partial", and "unavailable" when nothing could be verified (see
+// verificationFailed). showValues keeps the values the server's error
+// messages quote.
+func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, showValues bool, stderr io.Writer) *report.VerificationSummary {
 	if !lv.verify || lv.conn == nil {
 		return nil
 	}
-	rep, err := whatif.Verify(lv.ctx, lv.conn, w, res, whatif.Options{Prune: true})
+	rep, err := whatif.Verify(lv.ctx, lv.conn, w, res, whatif.Options{Prune: true, ShowValues: showValues})
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: --verify: %v; the advice is the cost model's alone\n", err)
 		return &report.VerificationSummary{Status: "unavailable", Note: err.Error()}
 	}
-	return &report.VerificationSummary{
+	sum := &report.VerificationSummary{
 		Status: "done", PlannerCost: math.Round(rep.WorkloadCost), PlannerCostAfter: math.Round(rep.WorkloadCostAfter),
 		Verified: rep.Verified, NotUsed: rep.NotUsed, Unverifiable: rep.Unverifiable,
-		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned,
+		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned, Measured: rep.Measured,
 	}
+	if rep.LeftOut == 0 {
+		return sum
+	}
+	sum.Status, sum.LeftOut = "partial", rep.LeftOut
+	for _, q := range rep.Queries {
+		if q.Status == whatif.QueryNotExplained || q.Status == whatif.QueryNotExplainedAfter {
+			sum.Unmeasured = append(sum.Unmeasured, report.UnmeasuredQuery{Fingerprint: q.Fingerprint, Calls: q.Calls, Status: string(q.Status), Reason: q.Error})
+		}
+	}
+	if rep.Measured == 0 && rep.Verified+rep.NotUsed == 0 {
+		sum.Status = "unavailable"
+		sum.Note = fmt.Sprintf("none of the %d queries to check could be explained (first: %s)", rep.LeftOut, sum.Unmeasured[0].Reason)
+	}
+	fmt.Fprintf(stderr, "pgadvise: --verify: %d of %d queries could not be explained (first: %s); they are left out of the planner's costs\n",
+		rep.LeftOut, rep.LeftOut+rep.Measured, sum.Unmeasured[0].Reason)
+	return sum
+}
+
+// verificationFailed reports whether --verify was asked for and none of it
+// could be done: analyze then exits exitUnverified.
+func verificationFailed(v *report.VerificationSummary) bool {
+	return v != nil && v.Status == "unavailable"
 }
 
 // close ends the connection, if any.

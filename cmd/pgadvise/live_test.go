@@ -98,7 +98,7 @@ func TestLive(t *testing.T) {
 			t.Fatal(err)
 		}
 		v := doc.Advice.Verification
-		if v == nil || v.Status != "done" || v.Verified == 0 || v.WhatIfCalls == 0 || v.PlannerCostAfter >= v.PlannerCost {
+		if v == nil || v.Status != "done" || v.Verified == 0 || v.WhatIfCalls == 0 || v.PlannerCostAfter >= v.PlannerCost || v.Measured == 0 || v.LeftOut != 0 {
 			t.Fatalf("verification summary %+v", v)
 		}
 		for _, r := range doc.Recommendations {
@@ -109,9 +109,10 @@ func TestLive(t *testing.T) {
 				t.Errorf("%s: verification %+v; the planner's unused indexes must move to rejected", r.Index, r.Verification)
 			}
 		}
-		// A database without HypoPG: the advice stays the model's, and says so.
+		// A database without HypoPG: the advice stays the model's, says so,
+		// and the exit code says that nothing was verified (issue 12.7).
 		code, out, errOut = runCLI(t, "", "analyze", "--dsn", strings.Replace(dsn, "/shop", "/nopgss", 1), "--verify", "--format", "json", "../../fixtures/workload.sql")
-		if code != exitOK || !strings.Contains(errOut, "hypopg") || !strings.Contains(out, `"status": "unavailable"`) {
+		if code != exitUnverified || !strings.Contains(errOut, "hypopg") || !strings.Contains(out, `"status": "unavailable"`) {
 			t.Errorf("without HypoPG: exit %d, stderr %q", code, errOut)
 		}
 		if code, _, errOut := runCLI(t, "", "analyze", "--verify", "../../fixtures/workload.sql"); code != exitUsage || !strings.Contains(errOut, "--verify needs --dsn") {

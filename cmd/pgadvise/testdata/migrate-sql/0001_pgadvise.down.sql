@@ -25,8 +25,8 @@ DROP INDEX CONCURRENTLY IF EXISTS public.users_lower_email_idx;
 -- 11. undo create_events_created_at_brin_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.events_created_at_brin_idx;
 
--- 10. undo create_orders_created_at_where_status_pending_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_created_at_where_status_pending_idx;
+-- 10. undo create_orders_created_at_where_status_02f85936_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_created_at_where_status_02f85936_idx;
 
 -- 9. undo create_payments_order_id_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_order_id_idx;

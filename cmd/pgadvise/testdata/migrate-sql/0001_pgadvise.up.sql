@@ -81,13 +81,13 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS events_tenant_id_user_id_idx ON public.e
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_order_id_idx ON public.payments (order_id);
 
 -- 10.
--- pgadvise create_index: orders_created_at_where_status_pending_idx on public.orders
--- Serves 1 query (6 calls) with a partial index on the rows it always asks for (status =
--- 'pending'): estimated read cost −166k against +251 of index maintenance.
+-- pgadvise create_index: orders_created_at_where_status_02f85936_idx on public.orders
+-- Serves 1 query (6 calls) with a partial index on the rows it always asks for (status = …):
+-- estimated read cost −166k against +251 of index maintenance.
 -- estimated benefit 166k, write cost 251 (planner cost units over the workload), size 128 KiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_idx ON public.orders (created_at) WHERE status = 'pending';
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_02f85936_idx ON public.orders (created_at) WHERE status = 'pending';
 
 -- 11.
 -- pgadvise create_index: events_created_at_brin_idx on public.events

@@ -761,7 +761,7 @@ func execVerdict(qs []QueryTiming) (ExecVerdict, string, float64, float64) {
 		after += calls * q.MSAfter
 		if q.AfterTimedOut && !q.BeforeTimedOut ||
 			q.MSAfter > q.MSBefore*(1+MaxMeasuredRegression) && q.MSAfter-q.MSBefore >= measureNoiseMS {
-			slower = append(slower, fmt.Sprintf("%s %s → %s ms (%s)", q.Fingerprint, msText(q.MSBefore, q.BeforeTimedOut), msText(q.MSAfter, q.AfterTimedOut), percentChange(q.MSBefore, q.MSAfter)))
+			slower = append(slower, fmt.Sprintf("%s %s → %s (%s)", q.Fingerprint, msText(q.MSBefore, q.BeforeTimedOut), msText(q.MSAfter, q.AfterTimedOut), percentChange(q.MSBefore, q.MSAfter)))
 		}
 	}
 	before, after = round3(before), round3(after)
@@ -825,12 +825,13 @@ func rejectExecuted(res *advisor.Result, outcomes []ExecOutcome) []string {
 	return pruned
 }
 
-// msText writes a measured time; a side that timed out is "> timeout".
+// msText writes a measured time with its unit; a side that timed out took
+// at least the timeout.
 func msText(ms float64, timedOut bool) string {
 	if timedOut {
-		return "timeout"
+		return "≥ " + formatMS(ms) + " ms (timed out)"
 	}
-	return formatMS(ms)
+	return formatMS(ms) + " ms"
 }
 
 // formatMS writes milliseconds briefly: 0.042, 12.3, 1,234.

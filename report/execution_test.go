@@ -50,7 +50,7 @@ func TestExecutionRendering(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, want := range []string{"### Measured execution", "| `t_a_idx` | kept | `aaaaaaaaaaaaaaaa` | 1,000 | 23.8 | 0.029 | −99.9% |",
-		"| `t_b_idx` | rejected | `cccccccccccccccc` | 100 | 0.400 | ≥ 30,000 (timeout) | ≥ +, "&lt;script&gt;", `values \| &lt;b&gt;`} {
+		"| `t_b_idx` | rejected | `cccccccccccccccc` | 100 | 0.400 | ≥ 30,000 (timeout) | ≥ +", "&lt;script&gt;", `values \| &lt;b&gt;`} {
 		if !strings.Contains(md.String(), want) {
 			t.Errorf("Markdown report lacks %q:\n%s", want, md.String())
 		}

@@ -391,14 +391,20 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 	}
 	out.BuildMS = msSince(built)
 
-	// The built index, by a name that resolves in this session, and whether
-	// the planner may use it in this transaction at all.
+	// The built index, by a name that resolves in this session; the names
+	// plans show for it (on a partitioned table, those of the partitions'
+	// indexes); and whether the planner may use it in this transaction at
+	// all.
 	var regName string
+	var names []string
 	var checkXmin bool
-	if err := m.s.conn.QueryRow(ctx, tag+`SELECT i.indexrelid::regclass::text, i.indcheckxmin
+	if err := m.s.conn.QueryRow(ctx, tag+`SELECT i.indexrelid::regclass::text,
+		  ARRAY(SELECT pc.relname::text FROM pg_catalog.pg_partition_tree(i.indexrelid) p JOIN pg_catalog.pg_class pc ON pc.oid = p.relid
+		        UNION SELECT c.relname::text),
+		  EXISTS (SELECT 1 FROM pg_catalog.pg_partition_tree(i.indexrelid) p JOIN pg_catalog.pg_index pi ON pi.indexrelid = p.relid WHERE pi.indcheckxmin)
 		FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 		WHERE i.indrelid = $1::regclass AND c.relname = $2`, pgx.QueryExecModeExec,
-		rangeVarName(ix.Relation), ix.Idxname).Scan(&regName, &checkXmin); err != nil {
+		rangeVarName(ix.Relation), ix.Idxname).Scan(&regName, &names, &checkXmin); err != nil {
 		return out, fmt.Errorf("whatif: finding the index %s just built: %w", rec.Index, err)
 	}
 	if checkXmin {
@@ -447,7 +453,7 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 				m.progress(rec.Index, total, fmt.Sprintf("round %d of %d, query %s", round, m.opt.Rounds, sq.shape.Fingerprint))
 				withFirst := (round+item)%2 == 1
 				for _, with := range []bool{withFirst, !withFirst} {
-					if err := m.run(ctx, sm, regName, ix.Idxname, with, round == 0); err != nil {
+					if err := m.run(ctx, sm, regName, names, with, round == 0); err != nil {
 						return out, err
 					}
 					if m.rep.BudgetExhausted {
@@ -501,7 +507,7 @@ func sampleQueries(sh *analyzer.QueryShape, scsOn bool) []*query {
 
 // run measures one run of one side. A failure of the sample is recorded on
 // it; only a failure of the session is returned.
-func (m *measurer) run(ctx context.Context, sm *sample, regName, idxName string, with, warmUp bool) error {
+func (m *measurer) run(ctx context.Context, sm *sample, regName string, names []string, with, warmUp bool) error {
 	left := time.Until(m.deadline)
 	if left < 10*time.Millisecond {
 		m.rep.BudgetExhausted = true
@@ -561,8 +567,11 @@ func (m *measurer) run(ctx context.Context, sm *sample, regName, idxName string,
 		sm.failed = err.Error()
 		return nil
 	}
-	if with && slices.Contains(p.indexes, idxName) {
-		sm.uses = true
+	for _, n := range p.indexes {
+		// Plans name indexes without their schema.
+		if with && slices.Contains(names, n) {
+			sm.uses = true
+		}
 	}
 	if warmUp {
 		return nil

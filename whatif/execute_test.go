@@ -36,11 +36,16 @@ CREATE TABLE public.ev (id integer NOT NULL, kind integer NOT NULL, ts integer N
 ALTER TABLE ONLY public.ev ADD CONSTRAINT ev_kind_check CHECK (kind >= 0);
 INSERT INTO ev SELECT g, CASE WHEN g > 198000 THEN 100 ELSE g % 100 END, g FROM generate_series(1, 200000) g;
 CREATE INDEX ev_kind_idx ON ev (kind);
+CREATE TABLE public.pe (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
+CREATE TABLE public.pe_1 PARTITION OF pe FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
+CREATE TABLE public.pe_2 PARTITION OF pe FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+INSERT INTO pe SELECT g, date '2024-01-01' + g % 700 FROM generate_series(1, 100000) g;
 `
 
 const execSchema = `
 CREATE TABLE public.ev (id integer NOT NULL, kind integer NOT NULL, ts integer NOT NULL);
 CREATE INDEX ev_kind_idx ON public.ev (kind);
+CREATE TABLE public.pe (id integer NOT NULL, at date NOT NULL) PARTITION BY RANGE (at);
 `
 
 // Queries of the measured-execution tests.
@@ -54,6 +59,9 @@ const (
 	deleteQuery = "DELETE FROM ev WHERE id = 4242"
 	// genericQuery has a parameter without a logged value: not runnable.
 	genericQuery = "SELECT ts FROM ev WHERE id = $1 AND kind = 3"
+	// partitionQuery is a lookup on a partitioned table: the plan names the
+	// partitions' indexes, not the one built.
+	partitionQuery = "SELECT at FROM pe WHERE id = 4711"
 	// sleepQuery takes at least 200 ms with or without an index.
 	sleepQuery = "SELECT kind FROM ev WHERE id = 77 AND pg_sleep(0.2) IS NOT NULL"
 )
@@ -73,7 +81,7 @@ func execSetup(t *testing.T) *execFixture {
 	ctx := context.Background()
 	c := pgtest.Start(t, pgtest.WithSetting("autovacuum", "off"))
 	admin := c.Connect(t, "postgres")
-	for _, sql := range []string{execSetupSQL, "VACUUM ANALYZE ev"} {
+	for _, sql := range []string{execSetupSQL, "VACUUM ANALYZE ev", "VACUUM ANALYZE pe"} {
 		if _, err := admin.Exec(ctx, sql); err != nil {
 			t.Fatalf("setup: %v", err)
 		}
@@ -89,6 +97,7 @@ func execSetup(t *testing.T) *execFixture {
 		{sql: deleteQuery, calls: 1},
 		{sql: genericQuery, calls: 10},
 		{sql: sleepQuery, calls: 1},
+		{sql: partitionQuery, calls: 50},
 	} {
 		st := capture.Statement{Query: []byte(s.sql), Calls: s.calls}
 		if s.params != "" {
@@ -292,6 +301,19 @@ func TestExecuteRefusesAndBounds(t *testing.T) {
 	}
 	if o := rep.Outcomes[0]; o.Verdict != ExecNotMeasured || !strings.Contains(o.Queries[0].NotMeasured, "statement timeout with and without") {
 		t.Errorf("timeout: %s: %s; %+v", o.Verdict, o.Note, o.Queries)
+	}
+
+	// An index on a partitioned table: the plans name the partitions'
+	// indexes, and the index is seen as used.
+	parted := &advisor.Result{Recommendations: []advisor.Recommendation{{Kind: advisor.KindCreateIndex,
+		Table: catalog.QualifiedName{Schema: "public", Name: "pe"}, Index: "pe_id_idx",
+		DDL: "CREATE INDEX pe_id_idx ON public.pe (id)", Queries: []string{f.fp[partitionQuery]}}}}
+	rep, err = Execute(ctx, conn, f.work, parted, ExecuteOptions{ConfirmedNotProduction: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := rep.Outcomes[0]; o.Verdict != ExecKept || !o.Queries[0].UsesIndex {
+		t.Errorf("partitioned: %s: %s; %+v", o.Verdict, o.Note, o.Queries)
 	}
 	if after := f.indexes(t); !slices.Equal(before, after) {
 		t.Errorf("indexes before:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))

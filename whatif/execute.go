@@ -499,10 +499,18 @@ func (m *measurer) servedQueries(rec *advisor.Recommendation) []*served {
 	return out
 }
 
-// sampleQueries is each logged execution of a shape the analyzer kept, as
-// Verify would explain it.
+// sampleQueries is each logged execution of a shape the analyzer kept (its
+// sample and the others with other values), as Verify would explain it.
 func sampleQueries(sh *analyzer.QueryShape, scsOn bool) []*query {
-	return []*query{newQuery(sh, scsOn)}
+	out := []*query{newQuery(sh, scsOn)}
+	for _, o := range sh.OtherSamples {
+		other := *sh
+		other.SampleQuery, other.SampleParams = o.Query, o.Params
+		q := newQuery(&other, scsOn)
+		q.shape = sh
+		out = append(out, q)
+	}
+	return out
 }
 
 // run measures one run of one side. A failure of the sample is recorded on

@@ -93,7 +93,9 @@ func execSetup(t *testing.T) *execFixture {
 	an := analyzer.New(schema)
 	for _, s := range []stmt{
 		{sql: trapQuery, calls: 100},
-		{sql: lookupQuery, params: "$1 = '123456'", calls: 1000},
+		{sql: lookupQuery, params: "$1 = '123456'", calls: 600},
+		{sql: lookupQuery, params: "$1 = '654'", calls: 400},
+		{sql: lookupQuery, params: "$1 = '123456'", calls: 1},
 		{sql: deleteQuery, calls: 1},
 		{sql: genericQuery, calls: 10},
 		{sql: sleepQuery, calls: 1},
@@ -209,7 +211,7 @@ func TestExecute(t *testing.T) {
 	for _, q := range id.Queries {
 		byFP[q.Fingerprint] = q
 	}
-	if q := byFP[f.fp[lookupQuery]]; !q.UsesIndex || q.Samples != 1 || q.MSAfter >= q.MSBefore {
+	if q := byFP[f.fp[lookupQuery]]; !q.UsesIndex || q.Samples != 2 || q.MSAfter >= q.MSBefore {
 		t.Errorf("lookup: %+v", q)
 	}
 	if q := byFP[f.fp[deleteQuery]]; q.NotMeasured != "" || !q.UsesIndex {

@@ -172,7 +172,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	if code := x.check(inputs); code != exitOK {
 		return code
 	}
-	if code := lv.checkVerify(stderr); code != exitOK {
+	if code := lv.checkVerify(inputs, stderr); code != exitOK {
 		return code
 	}
 	inFormat, err := capture.ParseFormat(f.inputFormat)

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -79,8 +80,15 @@ func newExecuteFlags(fs *flag.FlagSet) *executeFlags {
 	return e
 }
 
-// check validates the flags against --verify's mode.
-func (e *executeFlags) check(mode verifyMode, stderr io.Writer) int {
+// check validates the flags against --verify's mode. inputs are the INPUT
+// arguments: "--verify execute", with a space, makes "execute" one.
+func (e *executeFlags) check(mode verifyMode, inputs []string, stderr io.Writer) int {
+	for _, in := range inputs {
+		if _, err := os.Stat(in); in == "execute" && mode == verifyPlanner && err != nil {
+			fmt.Fprintln(stderr, "pgadvise analyze: INPUT \"execute\" does not exist: for measured execution write --verify=execute, with =")
+			return exitUsage
+		}
+	}
 	switch {
 	case mode != verifyExecute && e.confirmed:
 		fmt.Fprintf(stderr, "pgadvise analyze: --%s goes with --verify=execute only\n", confirmFlag)

@@ -61,6 +61,10 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 		!strings.Contains(errOut, "--verify=execute") {
 		t.Errorf("--verify=everything: exit %d, %q", code, errOut)
 	}
+	if code, _, errOut := runCLI(t, "", "analyze", "--dsn", dsn, "--verify", "execute", "--confirm-not-production", "../../fixtures/slow.log"); code != exitUsage ||
+		!strings.Contains(errOut, "write --verify=execute, with =") {
+		t.Errorf("--verify execute: exit %d, %q", code, errOut)
+	}
 	if got := indexes(); !slices.Equal(before, got) {
 		t.Fatalf("a refused run changed the indexes")
 	}

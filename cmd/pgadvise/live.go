@@ -144,13 +144,14 @@ func (lv *liveSource) load(schemaFile string, noInputs bool, info *report.Schema
 	return exitOK
 }
 
-// checkVerify rejects --verify without a database to ask.
-func (lv *liveSource) checkVerify(stderr io.Writer) int {
+// checkVerify rejects --verify without a database to ask, and
+// --verify=execute without its confirmation (execute.go).
+func (lv *liveSource) checkVerify(inputs []string, stderr io.Writer) int {
 	if lv.verify.mode != verifyOff && !lv.dsn.set {
 		fmt.Fprintln(stderr, "pgadvise analyze: --verify needs --dsn: the planner of the database itself is asked")
 		return exitUsage
 	}
-	return lv.exec.check(lv.verify.mode, stderr)
+	return lv.exec.check(lv.verify.mode, inputs, stderr)
 }
 
 // verifyAdvice asks the planner about each recommended index (--verify):

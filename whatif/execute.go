@@ -352,6 +352,10 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 			out.Queries = notMeasured(queries)
 		}
 	}()
+	if ix.Idxname == "" {
+		out.Note = "its DDL names no index"
+		return out, nil
+	}
 	if runnable == 0 {
 		out.Note = "none of the queries it serves can be run here"
 		if len(queries) > 0 {
@@ -401,7 +405,7 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 	if err := m.s.conn.QueryRow(ctx, tag+`SELECT i.indexrelid::regclass::text,
 		  ARRAY(SELECT pc.relname::text FROM pg_catalog.pg_partition_tree(i.indexrelid) p JOIN pg_catalog.pg_class pc ON pc.oid = p.relid
 		        UNION SELECT c.relname::text),
-		  EXISTS (SELECT 1 FROM pg_catalog.pg_partition_tree(i.indexrelid) p JOIN pg_catalog.pg_index pi ON pi.indexrelid = p.relid WHERE pi.indcheckxmin)
+		  i.indcheckxmin OR EXISTS (SELECT 1 FROM pg_catalog.pg_partition_tree(i.indexrelid) p JOIN pg_catalog.pg_index pi ON pi.indexrelid = p.relid WHERE pi.indcheckxmin)
 		FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 		WHERE i.indrelid = $1::regclass AND c.relname = $2`, pgx.QueryExecModeExec,
 		rangeVarName(ix.Relation), ix.Idxname).Scan(&regName, &names, &checkXmin); err != nil {

@@ -40,6 +40,8 @@ CREATE TABLE public.pe (id integer NOT NULL, at date NOT NULL) PARTITION BY RANG
 CREATE TABLE public.pe_1 PARTITION OF pe FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
 CREATE TABLE public.pe_2 PARTITION OF pe FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 INSERT INTO pe SELECT g, date '2024-01-01' + g % 700 FROM generate_series(1, 100000) g;
+CREATE TABLE public.hot (id integer PRIMARY KEY, val integer NOT NULL) WITH (fillfactor = 50);
+INSERT INTO hot SELECT g, g FROM generate_series(1, 1000) g;
 `
 
 const execSchema = `
@@ -62,6 +64,8 @@ const (
 	// partitionQuery is a lookup on a partitioned table: the plan names the
 	// partitions' indexes, not the one built.
 	partitionQuery = "SELECT at FROM pe WHERE id = 4711"
+	// hotQuery reads a table with a HOT-updated row.
+	hotQuery = "SELECT id FROM hot WHERE val = 5"
 	// sleepQuery takes at least 200 ms with or without an index.
 	sleepQuery = "SELECT kind FROM ev WHERE id = 77 AND pg_sleep(0.2) IS NOT NULL"
 )
@@ -100,6 +104,7 @@ func execSetup(t *testing.T) *execFixture {
 		{sql: genericQuery, calls: 10},
 		{sql: sleepQuery, calls: 1},
 		{sql: partitionQuery, calls: 50},
+		{sql: hotQuery, calls: 5},
 	} {
 		st := capture.Statement{Query: []byte(s.sql), Calls: s.calls}
 		if s.params != "" {
@@ -316,6 +321,30 @@ func TestExecuteRefusesAndBounds(t *testing.T) {
 	}
 	if o := rep.Outcomes[0]; o.Verdict != ExecKept || !o.Queries[0].UsesIndex {
 		t.Errorf("partitioned: %s: %s; %+v", o.Verdict, o.Note, o.Queries)
+	}
+
+	// A HOT-updated row that an open snapshot still sees: the index built
+	// over it carries indcheckxmin, the planner may not use it in the
+	// transaction that built it, and measuring would compare nothing.
+	holder := f.cluster.Connect(t, "postgres")
+	if _, err := holder.Exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ; SELECT count(*) FROM hot"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.admin.Exec(ctx, "UPDATE hot SET val = -val WHERE id = 5"); err != nil {
+		t.Fatal(err)
+	}
+	hot := &advisor.Result{Recommendations: []advisor.Recommendation{{Kind: advisor.KindCreateIndex,
+		Table: catalog.QualifiedName{Schema: "public", Name: "hot"}, Index: "hot_val_idx",
+		DDL: "CREATE INDEX hot_val_idx ON public.hot (val)", Queries: []string{f.fp[hotQuery]}}}}
+	rep, err = Execute(ctx, conn, f.work, hot, ExecuteOptions{ConfirmedNotProduction: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o := rep.Outcomes[0]; o.Verdict != ExecNotMeasured || !strings.Contains(o.Note, "indcheckxmin") || rep.Runs != 0 {
+		t.Errorf("HOT chain: %s: %s (%d runs)", o.Verdict, o.Note, rep.Runs)
+	}
+	if _, err := holder.Exec(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
 	}
 	if after := f.indexes(t); !slices.Equal(before, after) {
 		t.Errorf("indexes before:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))

@@ -818,32 +818,43 @@ func execVerdict(qs []QueryTiming) (ExecVerdict, string, float64, float64) {
 // res.Rejected, with the drops that depended on them, and returns their
 // index names.
 func rejectExecuted(res *advisor.Result, outcomes []ExecOutcome) []string {
-	why := map[string]string{}
+	gone := map[string]string{}
 	for _, o := range outcomes {
 		if o.Verdict == ExecRejected {
-			why[o.Index] = o.Note
+			gone[o.Index] = o.Note
 		}
 	}
-	if len(why) == 0 {
+	return moveToRejected(res, gone, "Rejected by measured execution: ", "which measured execution rejected")
+}
+
+// moveToRejected moves the create_index recommendations named in gone
+// (index → why) to res.Rejected, their reason prefixed with verdict and why,
+// and with them the drop_index recommendations that existed only because
+// such an index superseded the index to drop (what says of the index: "which
+// the planner did not use"). It returns the names moved.
+func moveToRejected(res *advisor.Result, gone map[string]string, verdict, what string) []string {
+	if len(gone) == 0 {
 		return nil
 	}
 	var keep []advisor.Recommendation
-	var pruned []string
+	var moved []string
 	for _, r := range res.Recommendations {
+		why, isGone := gone[r.Index]
+		_, supersededGone := gone[r.SupersededBy]
 		switch {
-		case r.Kind == advisor.KindCreateIndex && why[r.Index] != "":
-			r.Reason = "Rejected by measured execution: " + why[r.Index] + " (The cost model's reason was: " + r.Reason + ")"
-		case r.Kind == advisor.KindDropIndex && why[r.SupersededBy] != "":
-			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, which measured execution rejected. (%s)", r.SupersededBy, r.Reason)
+		case r.Kind == advisor.KindCreateIndex && isGone:
+			r.Reason = verdict + why + " (The cost model's reason was: " + r.Reason + ")"
+		case r.Kind == advisor.KindDropIndex && r.SupersededBy != "" && supersededGone:
+			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, %s. (%s)", r.SupersededBy, what, r.Reason)
 		default:
 			keep = append(keep, r)
 			continue
 		}
-		pruned = append(pruned, r.Index)
+		moved = append(moved, r.Index)
 		res.Rejected = append(res.Rejected, r)
 	}
 	res.Recommendations = keep
-	return pruned
+	return moved
 }
 
 // msText writes a measured time with its unit; a side that timed out took

@@ -3,6 +3,8 @@ package whatif
 import (
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -348,6 +350,24 @@ func TestExecuteRefusesAndBounds(t *testing.T) {
 	}
 	if after := f.indexes(t); !slices.Equal(before, after) {
 		t.Errorf("indexes before:\n%s\nafter:\n%s", strings.Join(before, "\n"), strings.Join(after, "\n"))
+	}
+
+	// A hot standby: refused, with or without the confirmation. The
+	// cluster restarts with standby.signal and no primary to follow: in
+	// recovery, open to reads.
+	if err := f.cluster.StopMode("fast"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(f.cluster.Dir(), "standby.signal"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.cluster.Resume(); err != nil {
+		t.Fatal(err)
+	}
+	standby := writable(t, f.cluster, f.cluster.DSN("postgres"))
+	_, err = Execute(ctx, standby, f.work, f.advice(), ExecuteOptions{ConfirmedNotProduction: true})
+	if !errors.Is(err, ErrHotStandby) {
+		t.Errorf("on a hot standby: %v; want ErrHotStandby", err)
 	}
 }
 

@@ -162,6 +162,8 @@ func (lv *liveSource) executeAdvice(w *analyzer.Workload, res *advisor.Result, s
 	s := out.summary
 	s.Status, s.Kept, s.Rejected, s.NotMeasured, s.Runs, s.Rounds = "done", rep.Kept, rep.Rejected, rep.NotMeasured, rep.Runs, rep.Rounds
 	s.ElapsedMS, s.BudgetExhausted, s.Pruned = float64(rep.Elapsed.Milliseconds()), rep.BudgetExhausted, rep.Pruned
+	fmt.Fprintf(stderr, "pgadvise: --verify=execute: %d kept, %d rejected, %d not measured; %d EXPLAIN ANALYZE runs in %s; every index rolled back\n",
+		rep.Kept, rep.Rejected, rep.NotMeasured, rep.Runs, rep.Elapsed.Round(100*time.Millisecond))
 	if rep.BudgetExhausted {
 		fmt.Fprintf(stderr, "pgadvise: --verify=execute: the time budget (%s) ran out: %d index(es) not measured (raise --execute-budget)\n", e.budget, rep.NotMeasured)
 	}

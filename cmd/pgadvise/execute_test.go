@@ -74,7 +74,7 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d:\n%s", code, errOut)
 	}
-	if !strings.Contains(errOut, `--verify=execute: measuring`) || !strings.Contains(errOut, `rolled back`) {
+	if !strings.Contains(errOut, `--verify=execute: measuring`) || !strings.Contains(errOut, `every index rolled back`) {
 		t.Errorf("stderr does not say what it does: %s", errOut)
 	}
 	var doc report.Document

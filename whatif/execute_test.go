@@ -28,10 +28,12 @@ import (
 // That is the planner's LIMIT trap, and it is deterministic: for
 // "WHERE kind = 100 ORDER BY ts LIMIT 10" with an index on (ts), the planner
 // assumes the matches are spread evenly along ts, expects to walk about
-// 1,000 index entries to find 10, and prefers the index to a full scan and
-// a top-N sort. At run time the walk goes through 99% of the index, fetching
-// and filtering every row before the first match: slower than the full scan
-// it replaces, every time, on any machine.
+// 1,000 index entries to find 10, and prefers that to fetching the 2,000
+// kind-100 rows through ev_kind_idx and sorting them. At run time the walk
+// goes through 99% of the index, fetching and filtering 198,000 rows before
+// the first match: tens of times slower than the plan it replaces (0.4 ms
+// against 22 ms here), on any machine. HypoPG verifies the index; measured
+// execution rejects it.
 const execSetupSQL = `
 CREATE EXTENSION hypopg;
 CREATE TABLE public.ev (id integer NOT NULL, kind integer NOT NULL, ts integer NOT NULL);

@@ -48,22 +48,11 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 	before := indexes()
 	dsn := c.DSN("shop")
 
-	// The refusals come before anything is read or built.
+	// The refusal comes before anything is read or built (the other wrong
+	// combinations: TestVerifyExecuteFlags).
 	if code, _, errOut := runCLI(t, "", "analyze", "--dsn", dsn, "--verify=execute", "../../fixtures/slow.log"); code != exitUsage ||
 		!strings.Contains(errOut, "refused without --confirm-not-production") || !strings.Contains(errOut, "never on the primary") {
 		t.Errorf("without --confirm-not-production: exit %d, %q", code, errOut)
-	}
-	if code, _, errOut := runCLI(t, "", "analyze", "--dsn", dsn, "--verify", "--confirm-not-production", "../../fixtures/slow.log"); code != exitUsage ||
-		!strings.Contains(errOut, "goes with --verify=execute only") {
-		t.Errorf("--confirm-not-production with --verify: exit %d, %q", code, errOut)
-	}
-	if code, _, errOut := runCLI(t, "", "analyze", "--dsn", dsn, "--verify=everything", "../../fixtures/slow.log"); code != exitUsage ||
-		!strings.Contains(errOut, "--verify=execute") {
-		t.Errorf("--verify=everything: exit %d, %q", code, errOut)
-	}
-	if code, _, errOut := runCLI(t, "", "analyze", "--dsn", dsn, "--verify", "execute", "--confirm-not-production", "../../fixtures/slow.log"); code != exitUsage ||
-		!strings.Contains(errOut, "write --verify=execute, with =") {
-		t.Errorf("--verify execute: exit %d, %q", code, errOut)
 	}
 	if got := indexes(); !slices.Equal(before, got) {
 		t.Fatalf("a refused run changed the indexes")
@@ -142,5 +131,32 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 	var open int
 	if err := admin.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE datname = 'shop' AND pid <> pg_backend_pid() AND state IS DISTINCT FROM 'idle'").Scan(&open); err != nil || open != 0 {
 		t.Errorf("%d other sessions not idle (%v)", open, err)
+	}
+}
+
+// TestVerifyExecuteFlags checks --verify's values and --verify=execute's
+// refusals, which come before any connection is made (the DSN below points
+// nowhere).
+func TestVerifyExecuteFlags(t *testing.T) {
+	const dsn = "postgres://pgadvise@127.0.0.1:1/none?connect_timeout=1"
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"execute without the confirmation", []string{"--dsn", dsn, "--verify=execute"}, "refused without --confirm-not-production"},
+		{"the confirmation without execute", []string{"--dsn", dsn, "--confirm-not-production"}, "goes with --verify=execute only"},
+		{"the confirmation with --verify", []string{"--dsn", dsn, "--verify", "--confirm-not-production"}, "goes with --verify=execute only"},
+		{"execute without --dsn", []string{"--verify=execute", "--confirm-not-production"}, "--verify needs --dsn"},
+		{"an unknown value", []string{"--dsn", dsn, "--verify=yes-please"}, "want --verify (the planner's check, read-only) or --verify=execute"},
+		{"a space instead of =", []string{"--dsn", dsn, "--verify", "execute"}, "write --verify=execute, with ="},
+		{"no budget", []string{"--dsn", dsn, "--verify=execute", "--confirm-not-production", "--execute-budget", "0s"}, "want positive durations"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", append(append([]string{"analyze"}, tc.args...), "../../fixtures/workload.sql")...)
+			if code != exitUsage || !strings.Contains(errOut, tc.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, errOut, exitUsage, tc.want)
+			}
+		})
 	}
 }

@@ -46,6 +46,12 @@ type QueryShape struct {
 	// customer data: reports show them only when asked.
 	SampleQuery  string
 	SampleParams []string
+	// OtherSamples holds up to MaxOtherSamples later executions whose text
+	// or parameters differ from the sample's and from each other (other
+	// values), in the order seen, for measuring a query at more than one
+	// set of values (analyze --verify=execute). Customer data, like the
+	// sample: never in a report.
+	OtherSamples []Sample
 	// Access lists each table reference of the statement, in query order.
 	Access []*TableAccess
 	// Unresolved counts column references the walk could not attribute to a
@@ -58,6 +64,9 @@ type QueryShape struct {
 	literalVaries []bool
 	allVary       bool
 	sampleLits    [][]byte
+	// sampleParamsRaw is the sample's parameter text as logged, to tell
+	// another execution's values from it without parsing them.
+	sampleParamsRaw []byte
 }
 
 // markVaried records that constant i of the sample varied (-1: all of them).
@@ -200,8 +209,40 @@ func (a *Analyzer) Add(st *capture.Statement) {
 		shape.SampleQuery = string(st.Query)
 		if st.Params != nil {
 			shape.SampleParams = capture.ParseParams(st.Params)
+			shape.sampleParamsRaw = bytes.Clone(st.Params)
+		}
+	} else if len(shape.OtherSamples) < MaxOtherSamples {
+		shape.addSample(st)
+	}
+}
+
+// MaxOtherSamples is how many executions besides the sample a shape keeps.
+const MaxOtherSamples = 2
+
+// Sample is one logged execution of a shape: its text and its bind
+// parameters as SQL literals (capture.ParseParams).
+type Sample struct {
+	Query  string
+	Params []string
+	// raw is the parameter text as logged.
+	raw []byte
+}
+
+// addSample keeps st as another sample if its values are new.
+func (q *QueryShape) addSample(st *capture.Statement) {
+	if string(st.Query) == q.SampleQuery && bytes.Equal(st.Params, q.sampleParamsRaw) {
+		return
+	}
+	for _, o := range q.OtherSamples {
+		if string(st.Query) == o.Query && bytes.Equal(st.Params, o.raw) {
+			return
 		}
 	}
+	o := Sample{Query: string(st.Query)}
+	if st.Params != nil {
+		o.Params, o.raw = capture.ParseParams(st.Params), bytes.Clone(st.Params)
+	}
+	q.OtherSamples = append(q.OtherSamples, o)
 }
 
 // newEntry makes the entry of a new shape key: the text's shape (found by

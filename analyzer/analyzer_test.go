@@ -68,6 +68,36 @@ func TestSampleParams(t *testing.T) {
 	}
 }
 
+// TestOtherSamples checks that a shape keeps up to MaxOtherSamples
+// executions with new values, literal or bound, and no repeat.
+func TestOtherSamples(t *testing.T) {
+	a := New(nil)
+	for _, st := range []capture.Statement{
+		{Query: []byte("SELECT * FROM t WHERE a = $1"), Params: []byte("$1 = '1'")},
+		{Query: []byte("SELECT * FROM t WHERE a = $1"), Params: []byte("$1 = '1'")},
+		{Query: []byte("SELECT * FROM t WHERE a = $1"), Params: []byte("$1 = '2'")},
+		{Query: []byte("SELECT * FROM t WHERE a = $1"), Params: []byte("$1 = '2'")},
+		{Query: []byte("SELECT * FROM t WHERE a = 7")},
+		{Query: []byte("SELECT * FROM t WHERE a = $1"), Params: []byte("$1 = '3'")},
+		{Query: []byte("SELECT * FROM u WHERE b = 1")},
+		{Query: []byte("SELECT * FROM u WHERE b = 1")},
+	} {
+		st.Calls = 1
+		a.Add(&st)
+	}
+	w := a.Result()
+	var got []string
+	for _, s := range w.Shapes {
+		for _, o := range s.OtherSamples {
+			got = append(got, o.Query+" "+strings.Join(o.Params, ","))
+		}
+	}
+	want := []string{"SELECT * FROM t WHERE a = $1 '2'", "SELECT * FROM t WHERE a = 7 "}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("other samples (-want +got):\n%s", diff)
+	}
+}
+
 func TestProfiles(t *testing.T) {
 	schema, _, err := catalog.ParseDDL(`
 		CREATE TABLE public.orders (id bigint PRIMARY KEY, tenant_id int, status text, created_at timestamptz);

@@ -32,6 +32,10 @@ type ConnectOptions struct {
 	// ApplicationName is the session's application_name (default "pgadvise").
 	ApplicationName string
 
+	// writable leaves default_transaction_read_only out of the guards:
+	// ConnectWritable only.
+	writable bool
+
 	// forceSET skips the startup parameters and sets the guards with SET,
 	// as after a PgBouncer rejection (for tests).
 	forceSET bool
@@ -69,12 +73,16 @@ func (o ConnectOptions) withDefaults() ConnectOptions {
 // bounded, in the order they are sent.
 func (o ConnectOptions) guards() [][2]string {
 	ms := func(d time.Duration) string { return strconv.FormatInt(d.Milliseconds(), 10) }
-	return [][2]string{
+	g := [][2]string{
 		{"default_transaction_read_only", "on"},
 		{"statement_timeout", ms(o.StatementTimeout)},
 		{"lock_timeout", ms(o.LockTimeout)},
 		{"idle_in_transaction_session_timeout", ms(o.IdleInTransactionTimeout)},
 	}
+	if o.writable {
+		return g[1:]
+	}
+	return g
 }
 
 // Connect opens a read-only, bounded connection with the default
@@ -146,7 +154,7 @@ func ConnectWith(ctx context.Context, dsn string, opt ConnectOptions) (*pgx.Conn
 	if useSET {
 		if err := setGuards(ctx, conn, opt); err != nil {
 			_ = conn.Close(context.WithoutCancel(ctx))
-			return nil, fmt.Errorf("catalog: connected to %s but could not make the session read-only: %w", target, err)
+			return nil, fmt.Errorf("catalog: connected to %s but could not set its guards (read-only, timeouts): %w", target, err)
 		}
 	}
 	return conn, nil
@@ -168,6 +176,9 @@ func setGuards(ctx context.Context, conn *pgx.Conn, opt ConnectOptions) error {
 			}
 			return fmt.Errorf("setting %s: %w", g[0], err)
 		}
+	}
+	if opt.writable {
+		return nil
 	}
 	var ro string
 	if err := conn.QueryRow(ctx, selfTag+"SHOW default_transaction_read_only").Scan(&ro); err != nil {

@@ -52,6 +52,9 @@ type Advice struct {
 	Evaluations       int     `json:"cost_evaluations"`
 	// Verification summarizes the planner check (--verify), when it ran.
 	Verification *VerificationSummary `json:"verification,omitempty"`
+	// Execution summarizes measured execution (--verify=execute), when it
+	// ran (execution.go).
+	Execution *ExecutionSummary `json:"execution,omitempty"`
 }
 
 // VerificationSummary is what the planner said of the advice as a whole:
@@ -229,6 +232,8 @@ type Recommendation struct {
 	PrunedShare  float64 `json:"pruned_share,omitempty"`
 	// Verification is the planner's verdict (with --verify).
 	Verification *Verification `json:"verification,omitempty"`
+	// Execution is what measured execution found (--verify=execute).
+	Execution *Execution `json:"execution,omitempty"`
 }
 
 // RewrittenQuery is a served query as it reads from a summary table.

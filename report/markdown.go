@@ -106,6 +106,9 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 			m.add(recommendationDetails(number[r], r, queries, opt.QueriesPerRecommendation))
 		}
 	}
+	if s := executionMarkdown(d); s != "" { // execution.go
+		m.add(s)
+	}
 	if b := d.Baseline; b != nil && len(b.Gone) > 0 {
 		m.add(fmt.Sprintf("\n### No longer recommended (%d)\n\nIn the baseline, not in this run: applied, or no longer worth it.\n\n", len(b.Gone)))
 		m.add("| kind | table | index |\n|---|---|---|\n")

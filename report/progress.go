@@ -33,6 +33,7 @@ type Progress struct {
 
 	mu       sync.Mutex
 	name     string
+	status   string // set by Status: a step of work after the reading
 	start    time.Time
 	last     time.Time
 	drawn    bool
@@ -83,6 +84,16 @@ func (pr *progressReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
+// Status shows text instead of the reading figures, for a step of work
+// that follows the reading (measuring indexes, for one): the same line,
+// redrawn at the same pace, cut to the same width.
+func (p *Progress) Status(text string) {
+	p.mu.Lock()
+	p.status = text
+	p.mu.Unlock()
+	p.tick()
+}
+
 // tick redraws the line if the last draw is ProgressInterval old.
 func (p *Progress) tick() {
 	p.mu.Lock()
@@ -99,7 +110,13 @@ func (p *Progress) tick() {
 	}
 	p.last = t
 	p.drawn = true
-	fmt.Fprint(p.w, "\r"+p.line(t)+"\x1b[K")
+	line := p.status
+	if line == "" {
+		line = p.line(t)
+	} else {
+		line = p.cut(line)
+	}
+	fmt.Fprint(p.w, "\r"+line+"\x1b[K")
 }
 
 // Clear erases the line (for other messages to stderr); the next read draws
@@ -150,7 +167,12 @@ func (p *Progress) line(t time.Time) string {
 	if p.name != "" {
 		b.WriteString(" · " + p.name)
 	}
-	r := []rune(b.String())
+	return p.cut(b.String())
+}
+
+// cut shortens a line to the terminal's width.
+func (p *Progress) cut(s string) string {
+	r := []rune(s)
 	if len(r) > p.width-1 {
 		r = append(r[:p.width-2], '…')
 	}

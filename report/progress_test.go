@@ -81,3 +81,22 @@ func TestProgressLineFitsWidth(t *testing.T) {
 		t.Errorf("line %q (%d runes)", line, len([]rune(line)))
 	}
 }
+
+// TestProgressStatus checks that a status replaces the reading figures on
+// the same throttled line, cut to the width.
+func TestProgressStatus(t *testing.T) {
+	var out bytes.Buffer
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), step: 200 * time.Millisecond}
+	p := NewProgress(&out, 0, clock.now)
+	p.SetWidth(40)
+	p.Status("measuring index 1 of 2, orders_tenant_id_idx: building")
+	last := out.String()[strings.LastIndex(out.String(), "\r")+1:]
+	if !strings.HasPrefix(last, "measuring index 1 of 2, orders_tenant_") || !strings.HasSuffix(last, "…\x1b[K") || strings.Contains(last, "reading") {
+		t.Errorf("status line %q", last)
+	}
+	p.Done()
+	p.Status("after Done")
+	if strings.Contains(out.String(), "after Done") {
+		t.Error("a status after Done was drawn")
+	}
+}

@@ -111,6 +111,7 @@ func writeText(w io.Writer, d *Document, opt TextOptions) error {
 	t.render()
 
 	writeAdvice(ew, d)
+	writeExecution(ew, d) // execution.go
 
 	section(ew, "Table access profile")
 	t = newTable(ew, "table", "reads", "inserts", "updates", "deletes", "read ms", "write ms")

@@ -144,18 +144,11 @@ func unsupportedMethod(method string) bool {
 // hypopg_create_index takes: without CONCURRENTLY, IF NOT EXISTS and the
 // name (HypoPG names its indexes itself). It also returns the access method.
 func hypotheticalDDL(ddl string) (string, string, error) {
-	tree, err := pg_query.Parse(ddl)
+	tree, ix, err := plainIndexStmt(ddl)
 	if err != nil {
 		return "", "", err
 	}
-	if len(tree.Stmts) != 1 {
-		return "", "", fmt.Errorf("%d statements", len(tree.Stmts))
-	}
-	ix := tree.Stmts[0].Stmt.GetIndexStmt()
-	if ix == nil {
-		return "", "", errors.New("not a CREATE INDEX statement")
-	}
-	ix.Concurrent, ix.IfNotExists, ix.Idxname = false, false, ""
+	ix.Idxname = ""
 	method := strings.ToLower(ix.AccessMethod)
 	if method == "" {
 		method = "btree"
@@ -165,6 +158,25 @@ func hypotheticalDDL(ddl string) (string, string, error) {
 		return "", "", err
 	}
 	return out, method, nil
+}
+
+// plainIndexStmt parses a recommendation's CREATE INDEX and clears
+// CONCURRENTLY and IF NOT EXISTS: what can run inside a transaction block,
+// and fails rather than skips when the name is taken.
+func plainIndexStmt(ddl string) (*pg_query.ParseResult, *pg_query.IndexStmt, error) {
+	tree, err := pg_query.Parse(ddl)
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(tree.Stmts) != 1 {
+		return nil, nil, fmt.Errorf("%d statements", len(tree.Stmts))
+	}
+	ix := tree.Stmts[0].Stmt.GetIndexStmt()
+	if ix == nil {
+		return nil, nil, errors.New("not a CREATE INDEX statement")
+	}
+	ix.Concurrent, ix.IfNotExists = false, false
+	return tree, ix, nil
 }
 
 // formatCost writes a planner cost briefly: 2455, 94.07, 25.4k, 1.2M. It is

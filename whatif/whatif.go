@@ -489,30 +489,11 @@ func abandon(res *advisor.Result, why string) {
 // prune moves the not_used create_index recommendations to res.Rejected, with
 // the drops that depended on them, and returns their index names.
 func prune(res *advisor.Result) []string {
-	gone := map[string]bool{}
+	gone := map[string]string{}
 	for _, r := range res.Recommendations {
 		if r.Kind == advisor.KindCreateIndex && r.Verification != nil && r.Verification.Status == advisor.NotUsed {
-			gone[r.Index] = true
+			gone[r.Index] = r.Verification.Note
 		}
 	}
-	if len(gone) == 0 {
-		return nil
-	}
-	var keep []advisor.Recommendation
-	var pruned []string
-	for _, r := range res.Recommendations {
-		switch {
-		case r.Kind == advisor.KindCreateIndex && gone[r.Index]:
-			r.Reason = "Not used by the planner: " + r.Verification.Note + " (The cost model's reason was: " + r.Reason + ")"
-		case r.Kind == advisor.KindDropIndex && gone[r.SupersededBy]:
-			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, which the planner did not use. (%s)", r.SupersededBy, r.Reason)
-		default:
-			keep = append(keep, r)
-			continue
-		}
-		pruned = append(pruned, r.Index)
-		res.Rejected = append(res.Rejected, r)
-	}
-	res.Recommendations = keep
-	return pruned
+	return moveToRejected(res, gone, "Not used by the planner: ", "which the planner did not use")
 }

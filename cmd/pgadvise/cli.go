@@ -64,6 +64,8 @@ Examples:
   pgadvise analyze --format json -o report.json postgresql-*.csv.gz
   pgadvise analyze --schema schema.sql --budget 2GiB --min-benefit 1% postgresql.log
   pgadvise analyze --dsn postgres://advisor@db/app --verify
+  pgadvise analyze --dsn postgres://owner@staging/app --verify=execute --confirm-not-production postgresql.log
+                                      (measured: on a staging copy only; see --confirm-not-production)
   psql -c "\copy (select * from pg_stat_statements) to stdout csv header" | pgadvise analyze -
   pgadvise analyze --dsn postgres://pgadvise@db/shop       (live statistics and pg_stat_statements)
   pgadvise analyze --stats stats.json postgresql.log       (statistics from pgadvise snapshot)
@@ -170,7 +172,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	if code := x.check(inputs); code != exitOK {
 		return code
 	}
-	if code := lv.checkVerify(stderr); code != exitOK {
+	if code := lv.checkVerify(inputs, stderr); code != exitOK {
 		return code
 	}
 	inFormat, err := capture.ParseFormat(f.inputFormat)
@@ -247,9 +249,11 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	advice := advisor.Advise(w, schemaInfo.Schema, opt)
 	lv.annotate(advice)
 	verified := lv.verifyAdvice(w, advice, x.showValues, stderr)
+	executed := lv.executeAdvice(w, advice, stderr, x.prog) // execute.go
 	doc := report.Build(stats, schemaInfo, w, advice)
 	doc.Input.Span = span
 	doc.Advice.Verification = verified
+	executed.attach(doc)
 	if code, done := x.apply(doc, w, stdout); done {
 		return code
 	}

@@ -61,8 +61,10 @@ type liveSource struct {
 	facts statsFacts
 	// workload: no INPUT was given, the workload comes from here.
 	workload bool
-	// verify: check the advice with the planner (--verify).
-	verify bool
+	// verify: check the advice with the planner (--verify) or by measured
+	// execution (--verify=execute, execute.go).
+	verify verifyFlag
+	exec   *executeFlags
 }
 
 // statsFacts are what the report says about the statistics.
@@ -77,7 +79,8 @@ type statsFacts struct {
 // newLiveFlags registers --dsn, --stats, --statement-timeout and --verify on fs.
 func newLiveFlags(fs *flag.FlagSet) *liveSource {
 	lv := &liveSource{}
-	fs.BoolVar(&lv.verify, "verify", false, "with --dsn: check each recommended index with the planner (HypoPG hypothetical indexes + EXPLAIN; nothing is written) and drop those it would not use")
+	fs.Var(&lv.verify, "verify", "with --dsn: check each recommended index with the planner (HypoPG hypothetical indexes + EXPLAIN; nothing is written) and drop those it would not use; --verify=execute measures them for real instead (writes: see --confirm-not-production)")
+	lv.exec = newExecuteFlags(fs)
 	fs.Var(&lv.dsn, "dsn", dsnHelp+"; without INPUT, the workload is its pg_stat_statements")
 	fs.StringVar(&lv.stats, "stats", "", "read the schema and statistics from a snapshot `FILE` (pgadvise snapshot); without INPUT, the workload is the snapshot's")
 	fs.DurationVar(&lv.timeout, "statement-timeout", catalog.DefaultStatementTimeout, "with --dsn: the longest any query of pgadvise may run")
@@ -141,13 +144,14 @@ func (lv *liveSource) load(schemaFile string, noInputs bool, info *report.Schema
 	return exitOK
 }
 
-// checkVerify rejects --verify without a database to ask.
-func (lv *liveSource) checkVerify(stderr io.Writer) int {
-	if lv.verify && !lv.dsn.set {
+// checkVerify rejects --verify without a database to ask, and
+// --verify=execute without its confirmation (execute.go).
+func (lv *liveSource) checkVerify(inputs []string, stderr io.Writer) int {
+	if lv.verify.mode != verifyOff && !lv.dsn.set {
 		fmt.Fprintln(stderr, "pgadvise analyze: --verify needs --dsn: the planner of the database itself is asked")
 		return exitUsage
 	}
-	return exitOK
+	return lv.exec.check(lv.verify.mode, inputs, stderr)
 }
 
 // verifyAdvice asks the planner about each recommended index (--verify):
@@ -160,7 +164,7 @@ func (lv *liveSource) checkVerify(stderr io.Writer) int {
 // verificationFailed). showValues keeps the values the server's error
 // messages quote.
 func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, showValues bool, stderr io.Writer) *report.VerificationSummary {
-	if !lv.verify || lv.conn == nil {
+	if lv.verify.mode != verifyPlanner || lv.conn == nil {
 		return nil
 	}
 	rep, err := whatif.Verify(lv.ctx, lv.conn, w, res, whatif.Options{Prune: true, ShowValues: showValues})

@@ -30,6 +30,11 @@ type LiveReport struct {
 	// when they were never reset (they count from the database's creation,
 	// or from the last crash recovery, which also clears them).
 	StatsReset *time.Time `json:"stats_reset,omitempty"`
+	// ServerStart is pg_postmaster_start_time(): with StatsReset nil, a
+	// bound of the counters' window that only the advisor may judge (from
+	// PostgreSQL 15 on the counters survive a clean restart; a crash, or a
+	// database created later, still starts them afresh).
+	ServerStart *time.Time `json:"server_start,omitempty"`
 	// InRecovery reports a standby: its counters count only the reads it
 	// served, not the primary's.
 	InRecovery bool `json:"in_recovery,omitempty"`
@@ -263,6 +268,7 @@ type serverRow struct {
 	Now        time.Time  `db:"now"`
 	Recovery   bool       `db:"recovery"`
 	StatsReset *time.Time `db:"stats_reset"`
+	Started    *time.Time `db:"started"`
 	BlockSize  int        `db:"block_size"`
 }
 
@@ -274,6 +280,7 @@ func (l *liveReader) server(ctx context.Context) error {
 		pg_catalog.now() AS now,
 		pg_catalog.pg_is_in_recovery() AS recovery,
 		(SELECT d.stats_reset FROM pg_catalog.pg_stat_database d WHERE d.datname = pg_catalog.current_database()) AS stats_reset,
+		pg_catalog.pg_postmaster_start_time() AS started,
 		pg_catalog.current_setting('block_size')::int AS block_size`)
 	if err != nil {
 		return err
@@ -288,6 +295,10 @@ func (l *liveReader) server(ctx context.Context) error {
 	if s.StatsReset != nil {
 		t := s.StatsReset.UTC()
 		l.rep.StatsReset = &t
+	}
+	if s.Started != nil {
+		t := s.Started.UTC()
+		l.rep.ServerStart = &t
 	}
 	return nil
 }

@@ -170,6 +170,14 @@ type Options struct {
 	// since then is dropped with confidence only if that is long enough ago
 	// to cover the periodic jobs. Nil with live statistics means never reset.
 	StatsReset *time.Time
+	// ServerStart is the server's start (pg_postmaster_start_time()) and
+	// ServerVersionNum its server_version_num (150018), when the statistics
+	// are live. With StatsReset nil they bound the counters' window from
+	// below on PostgreSQL 15 and later, whose counters survive a clean
+	// restart; otherwise the window of counters never reset is unknown, and
+	// no unscanned index is dropped with confidence.
+	ServerStart      *time.Time
+	ServerVersionNum int
 	// MaxStaleness is how old the data a summary table serves may be: a
 	// materialized view is refreshed this often (0: DefaultMaxStaleness).
 	MaxStaleness time.Duration
@@ -269,6 +277,7 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	}
 	sel := newSelection(m, budget, minBenefit)
 	sel.run()
+	reconcile(sel)
 	res.WhatIfEvaluations = sel.evaluations
 	for _, t := range m.sortedTables() {
 		for _, a := range t.accesses {
@@ -276,7 +285,7 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 		}
 	}
 	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
-	res.Recommendations = append(res.Recommendations, hygiene(m, sel, opt.StatsReset, now)...)
+	res.Recommendations = append(res.Recommendations, hygiene(m, sel, countersWindow(opt, now))...)
 	sums, sumRejected := summaries(m, w, sel.cur, minBenefit)
 	res.Recommendations = append(res.Recommendations, sums...)
 	parts, partRejected := partitionAdvice(m, sel.cur, minBenefit, now)

@@ -948,3 +948,47 @@ func (l *liveReader) sortSchema() {
 		return a.Relation < b.Relation
 	})
 }
+
+// VersionNum turns a server_version ("15.18", "15.18 (Debian 15.18-1)",
+// "9.6.24", "17beta1") into the server_version_num form (150018, 90624,
+// 170000); 0 when it does not start with a number.
+func VersionNum(v string) int {
+	var parts []int
+	n, digits := 0, 0
+	for _, r := range v {
+		if r >= '0' && r <= '9' && n < 1e6 {
+			n = n*10 + int(r-'0')
+			digits++
+			continue
+		}
+		if digits == 0 {
+			break
+		}
+		parts = append(parts, n)
+		n, digits = 0, 0
+		if r != '.' || len(parts) == 3 {
+			break
+		}
+	}
+	if digits > 0 && len(parts) < 3 {
+		parts = append(parts, n)
+	}
+	switch {
+	case len(parts) == 0:
+		return 0
+	case parts[0] >= 10:
+		minor := 0
+		if len(parts) > 1 {
+			minor = parts[1]
+		}
+		return parts[0]*10000 + minor
+	}
+	num := parts[0] * 10000
+	if len(parts) > 1 {
+		num += parts[1] * 100
+	}
+	if len(parts) > 2 {
+		num += parts[2]
+	}
+	return num
+}

@@ -260,6 +260,8 @@ func (lv *liveSource) workloadSpan() *report.Span {
 func (lv *liveSource) advisorOptions(opt *advisor.Options) {
 	if lv.snap != nil {
 		opt.StatsReset = lv.facts.statsReset
+		opt.ServerStart = lv.snap.ServerStart
+		opt.ServerVersionNum = catalog.VersionNum(lv.snap.ServerVersion)
 	}
 }
 

@@ -303,7 +303,7 @@ func ageText(d time.Duration) string {
 // the counters' window, or the schema alone.
 func scansText(ix *indexModel, win statsWindow) string {
 	if st := ix.existing.Stats; st != nil {
-		return fmt.Sprintf("Its scans: %.0f %s (pg_stat_user_indexes.idx_scan).", st.Scans, win.since)
+		return fmt.Sprintf("Its scans (pg_stat_user_indexes.idx_scan): %.0f %s.", st.Scans, win.since)
 	}
 	return "From the schema and the captured workload alone: no index statistics were given."
 }

@@ -158,15 +158,26 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, st
 		return nil
 	}
 	rep, err := whatif.Verify(lv.ctx, lv.conn, w, res, whatif.Options{Prune: true})
+	// Every drop is checked too: an index the planner uses is not dropped.
+	// That needs no HypoPG, so it runs whatever Verify said.
+	drops, derr := whatif.CheckDrops(lv.ctx, lv.conn, w, res)
+	if derr != nil {
+		fmt.Fprintf(stderr, "pgadvise: --verify: checking the drops: %v; they are the cost model's alone\n", derr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: --verify: %v; the advice is the cost model's alone\n", err)
 		return &report.VerificationSummary{Status: "unavailable", Note: err.Error()}
 	}
-	return &report.VerificationSummary{
+	sum := &report.VerificationSummary{
 		Status: "done", PlannerCost: math.Round(rep.WorkloadCost), PlannerCostAfter: math.Round(rep.WorkloadCostAfter),
 		Verified: rep.Verified, NotUsed: rep.NotUsed, Unverifiable: rep.Unverifiable,
 		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned,
 	}
+	if drops != nil {
+		sum.WhatIfCalls += drops.Explains + drops.IndexCreations
+		sum.Pruned = append(sum.Pruned, drops.Kept...)
+	}
+	return sum
 }
 
 // close ends the connection, if any.

@@ -12,9 +12,11 @@ import (
 //     by equality, the order's columns not among them) gets those columns
 //     appended: the scan then stops after LIMIT rows instead of sorting them
 //     all, whatever the row counts say (endOrders);
-//   - a chosen btree whose keys lead a longer existing index's is withdrawn:
-//     the existing index serves its lookups (order_items (order_id) beside
-//     the primary key (order_id, line_no));
+//   - a chosen btree whose keys lead a longer existing index's, or are those
+//     of a primary key or unique index, is withdrawn: the existing index
+//     serves its lookups (order_items (order_id) beside the primary key
+//     (order_id, line_no); events (id) INCLUDE (created_at) beside
+//     events_pkey);
 //   - a chosen btree another chosen one supersedes is withdrawn: the next run
 //     would call it a redundant prefix.
 func reconcile(s *selection) {
@@ -24,7 +26,10 @@ func reconcile(s *selection) {
 			continue
 		}
 		for _, e := range c.ix.t.existing {
-			if len(c.ix.keys) < len(e.keys) && keysLead(c.ix, e) {
+			// A longer existing index serves the lookup; so does one with
+			// the same keys that cannot be dropped for this one (a
+			// primary key, a unique index).
+			if keysLead(c.ix, e) && (len(c.ix.keys) < len(e.keys) || !droppable(e)) {
 				s.withdraw(c)
 				c.servedBy = e
 				break

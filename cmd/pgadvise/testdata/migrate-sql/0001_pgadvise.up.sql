@@ -1,15 +1,16 @@
--- pgadvise: 17 migration(s). Run with
+-- pgadvise: 18 migration(s). Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.up.sql
 -- psql runs each statement on its own (autocommit), as CONCURRENTLY requires: do not add
 -- --single-transaction or BEGIN. Undo with 0001_pgadvise.down.sql.
 
 -- 1.
--- pgadvise create_index: orders_tenant_id_status_created_at_idx on public.orders
--- Serves 6 queries (115 calls): estimated read cost −1.8M against +251 of index maintenance.
--- estimated benefit 1.8M, write cost 251 (planner cost units over the workload), size 55.6 MiB; serves 6 queries; confidence high
+-- pgadvise create_index: orders_tenant_id_status_created_at_incl_id_total_user_id_idx on public.orders
+-- Serves 7 queries (116 calls) by index-only scans (INCLUDE id, total, user_id): estimated read
+-- cost −1.8M against +672 of index maintenance.
+-- estimated benefit 1.8M, write cost 672 (planner cost units over the workload), size 90.2 MiB; serves 7 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_status_created_at_idx ON public.orders (tenant_id, status, created_at);
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_status_created_at_incl_id_total_user_id_idx ON public.orders (tenant_id, status, created_at) INCLUDE (id, total, user_id);
 
 -- 2.
 -- pgadvise create_index: users_tenant_id_email_where_deleted_at_idx on public.users
@@ -23,8 +24,8 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_email_where_deleted_at_i
 -- 3.
 -- pgadvise create_index: orders_user_id_created_at_incl_id_idx on public.orders
 -- Serves 3 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −1.1M
--- against +251 of index maintenance.
--- estimated benefit 1.1M, write cost 251 (planner cost units over the workload), size 38.5 MiB; serves 3 queries; confidence high
+-- against +304 of index maintenance.
+-- estimated benefit 1.1M, write cost 304 (planner cost units over the workload), size 38.5 MiB; serves 3 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_incl_id_idx ON public.orders (user_id, created_at) INCLUDE (id);
@@ -48,14 +49,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_p
 CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_category_name_where_active_true_idx ON public.products (tenant_id, category, name) WHERE active = true;
 
 -- 6.
--- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
--- Serves 2 queries (15 calls): estimated read cost −301k against +251 of index maintenance.
--- estimated benefit 301k, write cost 251 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
--- If the build fails, it leaves an INVALID index behind: drop it before retrying
--- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON public.orders (tenant_id, created_at);
-
--- 7.
 -- pgadvise create_index: events_tenant_id_user_id_created_at_idx on public.events
 -- Serves 1 query (15 calls): estimated read cost −303k against +13k of index maintenance.
 -- estimated benefit 303k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
@@ -63,7 +56,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON publi
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS events_tenant_id_user_id_created_at_idx ON public.events (tenant_id, user_id, created_at);
 
--- 8.
+-- 7.
 -- pgadvise create_index: payments_order_id_idx on public.payments
 -- Serves 1 query (20 calls): estimated read cost −175k against +146 of index maintenance.
 -- estimated benefit 175k, write cost 146 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
@@ -71,16 +64,16 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS events_tenant_id_user_id_created_at_idx 
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_order_id_idx ON public.payments (order_id);
 
--- 9.
+-- 8.
 -- pgadvise create_index: orders_created_at_where_status_pending_idx on public.orders
 -- Serves 1 query (6 calls) with a partial index on the rows it always asks for (status =
--- 'pending'): estimated read cost −166k against +251 of index maintenance.
--- estimated benefit 166k, write cost 251 (planner cost units over the workload), size 128 KiB; serves 1 query; confidence high
+-- 'pending'): estimated read cost −166k against +304 of index maintenance.
+-- estimated benefit 166k, write cost 304 (planner cost units over the workload), size 128 KiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_idx ON public.orders (created_at) WHERE status = 'pending';
 
--- 10.
+-- 9.
 -- pgadvise create_index: users_lower_email_idx on public.users
 -- Serves 1 query (9 calls): estimated read cost −86k against +69 of index maintenance.
 -- estimated benefit 86k, write cost 69 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
@@ -88,7 +81,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_pending_i
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((lower(email)));
 
--- 11.
+-- 10.
 -- pgadvise create_index: users_deleted_at_where_deleted_at_idx on public.users
 -- Serves 1 query (2 calls) with a partial index on the rows it always asks for (deleted_at IS NOT
 -- NULL): estimated read cost −77k against +69 of index maintenance.
@@ -97,7 +90,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_where_deleted_at_idx ON public.users (deleted_at) WHERE deleted_at IS NOT NULL;
 
--- 12.
+-- 11.
 -- pgadvise create_index: payments_created_at_incl_amount_provider_idx on public.payments
 -- Serves 1 query (2 calls) by index-only scans (INCLUDE amount, provider): estimated read cost
 -- −53k against +388 of index maintenance.
@@ -106,23 +99,40 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_where_deleted_at_idx ON
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_incl_amount_provider_idx ON public.payments (created_at) INCLUDE (amount, provider);
 
+-- 12.
+-- pgadvise create_index: events_created_at_incl_kind_idx on public.events
+-- Serves 1 query (4 calls) by index-only scans (INCLUDE kind): estimated read cost −55k against
+-- +13k of index maintenance.
+-- estimated benefit 55k, write cost 13k (planner cost units over the workload), size 47.0 MiB; serves 1 query; confidence high
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS events_created_at_incl_kind_idx ON public.events (created_at) INCLUDE (kind);
+
 -- 13.
--- pgadvise drop_index: orders_tenant_id_idx on public.orders
--- Superseded by the recommended orders_tenant_id_status_created_at_idx (tenant_id, status,
--- created_at), which serves every lookup this one does: drop it once that one is built. From the
--- schema and the captured workload alone: no index statistics were given.
--- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
+-- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
+-- Serves 2 queries (15 calls): estimated read cost −33k against +304 of index maintenance.
+-- estimated benefit 33k, write cost 304 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON public.orders (tenant_id, created_at);
 
 -- 14.
--- pgadvise drop_index: orders_tenant_idx on public.orders
--- Superseded by the recommended orders_tenant_id_status_created_at_idx (tenant_id, status,
--- created_at), which serves every lookup this one does: drop it once that one is built. From the
--- schema and the captured workload alone: no index statistics were given.
--- frees 21.4 MiB and saves 251 of index maintenance (planner cost units over the workload); confidence high
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
+-- pgadvise drop_index: orders_tenant_id_idx on public.orders
+-- Superseded by the recommended orders_tenant_id_created_at_idx (tenant_id, created_at), which
+-- serves every lookup this one does: drop it once that one is built. From the schema and the
+-- captured workload alone: no index statistics were given.
+-- frees 21.4 MiB and saves 304 of index maintenance (planner cost units over the workload); confidence high
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 
 -- 15.
+-- pgadvise drop_index: orders_tenant_idx on public.orders
+-- Superseded by the recommended orders_tenant_id_created_at_idx (tenant_id, created_at), which
+-- serves every lookup this one does: drop it once that one is built. From the schema and the
+-- captured workload alone: no index statistics were given.
+-- frees 21.4 MiB and saves 304 of index maintenance (planner cost units over the workload); confidence high
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
+
+-- 16.
 -- pgadvise drop_index: payments_provider_idx on public.payments
 -- Redundant: its keys (provider) are a leading prefix of payments_provider_provider_ref_key
 -- (provider, provider_ref), which serves the same lookups. From the schema and the captured
@@ -130,7 +140,7 @@ DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 -- frees 38.5 MiB and saves 97 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 
--- 16.
+-- 17.
 -- pgadvise drop_index: products_category_idx on public.products
 -- Made useless by the recommended products_tenant_id_category_name_where_active_true_idx
 -- (tenant_id, category, name): the captured queries that use this index today are cheaper through
@@ -139,7 +149,7 @@ DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 -- frees 38.5 MiB and saves 73 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.products_category_idx;
 
--- 17.
+-- 18.
 -- pgadvise drop_index: users_tenant_id_idx on public.users
 -- Redundant: its keys (tenant_id) are a leading prefix of users_tenant_id_email_key (tenant_id,
 -- email), which serves the same lookups. From the schema and the captured workload alone: no

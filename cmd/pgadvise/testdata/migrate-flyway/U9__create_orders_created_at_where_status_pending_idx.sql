@@ -1,4 +1,0 @@
--- Undo of V9__create_orders_created_at_where_status_pending_idx.sql.
--- CONCURRENTLY cannot run inside a transaction block: U9__create_orders_created_at_where_status_pending_idx.sql.conf sets executeInTransaction=false.
-
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_created_at_where_status_pending_idx;

@@ -69,6 +69,7 @@ type liveSource struct {
 type statsFacts struct {
 	database      string
 	statsReset    *time.Time
+	serverStart   *time.Time
 	readAt        time.Time
 	inRecovery    bool
 	workloadSince *time.Time
@@ -134,7 +135,7 @@ func (lv *liveSource) load(schemaFile string, noInputs bool, info *report.Schema
 		return exitOK
 	}
 	lv.workload = noInputs
-	lv.facts = statsFacts{database: lv.snap.Database, statsReset: lv.snap.StatsReset, readAt: lv.snap.TakenAt,
+	lv.facts = statsFacts{database: lv.snap.Database, statsReset: lv.snap.StatsReset, serverStart: lv.snap.ServerStart, readAt: lv.snap.TakenAt,
 		inRecovery: lv.snap.InRecovery}
 	printIssues(stderr, lv.snap.Issues)
 	printStatsAge(stderr, lv.facts)
@@ -306,6 +307,15 @@ func statsAssumptions(f statsFacts) []string {
 // when that is too short to call an index unused.
 func printStatsAge(stderr io.Writer, f statsFacts) {
 	if f.statsReset == nil {
+		// Never reset: nobody knows how long the counters have run. The
+		// server's start bounds it from PostgreSQL 15 on (the advisor
+		// judges that); a young server is worth a warning either way.
+		if f.serverStart != nil {
+			if age := f.readAt.Sub(*f.serverStart); age < 7*24*time.Hour {
+				fmt.Fprintf(stderr, "pgadvise: warning: the statistics of database %q were never reset and the server started %s ago (%s): an index unused in that time may serve a weekly or monthly job\n",
+					f.database, humanAge(age), f.serverStart.UTC().Format(time.RFC3339))
+			}
+		}
 		return
 	}
 	age := f.readAt.Sub(*f.statsReset)

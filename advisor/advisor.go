@@ -9,7 +9,9 @@
 // with the best net benefit per byte given the indexes already chosen, until
 // the storage budget is spent or nothing gains enough; a final pass drops
 // choices later ones made useless (prune) and merges chosen near-duplicates
-// (consolidate). Index hygiene (hygiene.go), summary tables (summary.go)
+// (consolidate); the chosen indexes are then checked by the rules hygiene
+// applies to existing ones (reconcile.go), and the search resumes until
+// nothing changes. Index hygiene (hygiene.go), summary tables (summary.go)
 // and partition keys (partition.go) are priced in the same model, after the
 // chosen indexes. Selectivities come from the statistics where the catalog
 // has them, histograms included (histogram.go).

@@ -51,8 +51,7 @@ func reconcile(s *selection) {
 // sorts: (tenant_id, status) becomes (tenant_id, status, created_at) for
 // WHERE tenant_id = $1 AND status = $2 ORDER BY created_at DESC LIMIT 20.
 func endOrders(s *selection) {
-	for i := 0; i < len(s.chosen); i++ {
-		c := s.chosen[i]
+	for _, c := range append([]*candidate{}, s.chosen...) {
 		if c.ix.method != "btree" {
 			continue
 		}
@@ -93,6 +92,12 @@ func endOrders(s *selection) {
 		ix := &indexModel{t: c.ix.t, method: "btree", keys: keys, include: inc,
 			predicate: c.ix.predicate, predText: c.ix.predText, opclass: c.ix.opclass}
 		ix.finish()
+		if e := served(ix, c.ix.t.existing); e != nil {
+			// An existing index already ends the order.
+			s.withdraw(c)
+			c.servedBy = e
+			continue
+		}
 		s.replace(c, ix)
 	}
 }

@@ -91,6 +91,28 @@ func TestFixedPoint(t *testing.T) {
 	apply := func(t *testing.T, db string, doc *report.Document) map[string]bool {
 		t.Helper()
 		conn := c.Connect(t, db)
+		// A unique or constraint index is never dropped.
+		rows, err := conn.Query(ctx, `SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+			WHERE i.indisunique OR i.indisprimary OR EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enforcing := map[string]bool{}
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				t.Fatal(err)
+			}
+			enforcing[name] = true
+		}
+		if len(enforcing) == 0 {
+			t.Fatal("no unique or constraint index found")
+		}
+		for _, r := range doc.Recommendations {
+			if (r.Kind == "drop_index" || r.Kind == "unused_index") && enforcing[r.Index] {
+				t.Errorf("drops %s, which enforces a constraint", r.Index)
+			}
+		}
 		created := map[string]bool{}
 		for _, r := range doc.Recommendations {
 			if (r.Kind != "create_index" && r.Kind != "drop_index") || r.Confidence != "high" {

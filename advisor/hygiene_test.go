@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -55,5 +56,41 @@ CREATE INDEX orders_note_idx ON public.orders USING btree (note);`)
 		if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) || (len(got) > 1 && got[1] != c.want[1]) {
 			t.Errorf("%s: kept drops %v, want %v", c.name, got, c.want)
 		}
+	}
+}
+
+// TestReconcileWithdrawsPrefix: of two chosen indexes where one's keys lead
+// the other's, orders (user_id) beside orders (user_id, created_at) INCLUDE
+// (id), the shorter one goes: the next run would call it a redundant prefix.
+func TestReconcileWithdrawsPrefix(t *testing.T) {
+	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.orders (id bigint NOT NULL, user_id bigint NOT NULL, created_at timestamp with time zone NOT NULL);
+ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := analyzer.New(schema)
+	an.Add(&capture.Statement{Query: []byte("SELECT id FROM orders WHERE user_id = $1 ORDER BY created_at"), Calls: 1000})
+	an.Add(&capture.Statement{Query: []byte("SELECT count(*) FROM orders WHERE user_id = $1"), Calls: 1000})
+	m := buildModel(an.Result(), schema)
+	s := newSelection(m, 0, 0)
+	pick := func(keys string, include string) *candidate {
+		for _, c := range s.pool {
+			if keyList(c.ix) == keys && strings.Join(c.ix.include, ",") == include && len(c.ix.predicate) == 0 {
+				return c
+			}
+		}
+		t.Fatalf("no candidate (%s) INCLUDE (%s)", keys, include)
+		return nil
+	}
+	short, long := pick("user_id", ""), pick("user_id, created_at", "id")
+	s.choose(short, option{size: short.ix.size()})
+	s.choose(long, option{size: long.ix.size()})
+	reconcile(s)
+	if len(s.chosen) != 1 || s.chosen[0] != long {
+		var got []string
+		for _, c := range s.chosen {
+			got = append(got, c.ix.signature())
+		}
+		t.Errorf("chosen after reconcile: %v, want only %s", got, long.ix.signature())
 	}
 }

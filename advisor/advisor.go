@@ -9,7 +9,9 @@
 // with the best net benefit per byte given the indexes already chosen, until
 // the storage budget is spent or nothing gains enough; a final pass drops
 // choices later ones made useless (prune) and merges chosen near-duplicates
-// (consolidate). Index hygiene (hygiene.go), summary tables (summary.go)
+// (consolidate); the chosen indexes are then checked by the rules hygiene
+// applies to existing ones (reconcile.go), and the search resumes until
+// nothing changes. Index hygiene (hygiene.go), summary tables (summary.go)
 // and partition keys (partition.go) are priced in the same model, after the
 // chosen indexes. Selectivities come from the statistics where the catalog
 // has them, histograms included (histogram.go).
@@ -157,7 +159,9 @@ type Options struct {
 	BudgetShare float64
 	// MinBenefit is the net benefit (read gain minus write cost) an index
 	// must bring, in cost units over the workload; with MinBenefitIsShare,
-	// as a share of the workload's estimated read cost (0.005: 0.5%).
+	// as a share of the workload's estimated read cost once the advice is
+	// applied (0.005: 0.5%), so that a second run, with the advice built,
+	// applies the same minimum and finds nothing new.
 	MinBenefit        float64
 	MinBenefitIsShare bool
 	// MaxRejected caps the rejected list (0: 20).
@@ -175,6 +179,14 @@ type Options struct {
 	// since then is dropped with confidence only if that is long enough ago
 	// to cover the periodic jobs. Nil with live statistics means never reset.
 	StatsReset *time.Time
+	// ServerStart is the server's start (pg_postmaster_start_time()) and
+	// ServerVersionNum its server_version_num (150018), when the statistics
+	// are live. With StatsReset nil they bound the counters' window from
+	// below on PostgreSQL 15 and later, whose counters survive a clean
+	// restart; otherwise the window of counters never reset is unknown, and
+	// no unscanned index is dropped with confidence.
+	ServerStart      *time.Time
+	ServerVersionNum int
 	// MaxStaleness is how old the data a summary table serves may be: a
 	// materialized view is refreshed this often (0: DefaultMaxStaleness).
 	MaxStaleness time.Duration
@@ -195,6 +207,46 @@ const DefaultWorkloadSpan = 24 * time.Hour
 // minUnusedWindow is how long an index must have gone unscanned to be
 // dropped with confidence: a week covers most periodic jobs.
 const minUnusedWindow = 7 * 24 * time.Hour
+
+// maxMinBenefitRounds bounds the selections run to settle a minimum
+// benefit given as a share of the workload's cost after the advice.
+const maxMinBenefitRounds = 6
+
+// settle runs the selection and reconciles its choices (reconcile), then
+// runs it again from there until the chosen set no longer changes: prune,
+// consolidate and reconcile change the configuration after the greedy
+// search ended, and a candidate that pays against the final configuration
+// must be chosen now, not by the next run.
+func settle(s *selection) {
+	key := func() string {
+		var sigs []string
+		for _, c := range s.chosen {
+			sigs = append(sigs, c.ix.signature())
+		}
+		sort.Strings(sigs)
+		return strings.Join(sigs, "\n")
+	}
+	for i := 0; i < maxMinBenefitRounds; i++ {
+		before := key()
+		s.run()
+		reconcile(s)
+		if key() == before {
+			return
+		}
+	}
+}
+
+// workloadCost is the workload's read cost under the selection's
+// configuration: Σ calls × per-execution cost.
+func (s *selection) workloadCost() float64 {
+	total := 0.0
+	for _, t := range s.m.sortedTables() {
+		for _, a := range t.accesses {
+			total += a.calls * s.cur[a].run
+		}
+	}
+	return total
+}
 
 // DefaultMinBenefitShare is the minimum benefit pgadvise uses unless told
 // otherwise, as a share of the workload's estimated cost: an index that
@@ -278,17 +330,34 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 		now = time.Now()
 	}
 	sel := newSelection(m, budget, minBenefit)
-	sel.run()
+	settle(sel)
 	res.WhatIfEvaluations = sel.evaluations
+	res.WorkloadCostAfter = sel.workloadCost()
+	// A minimum that is a share of the workload's cost falls as the advice
+	// makes the workload cheaper: chosen against the cost before, a second
+	// run with the advice built would find candidates this one rejected as
+	// too small. The selection is run again with the share of the cost
+	// after, until that settles (each run lowers the minimum, so it ends).
+	for i := 0; opt.MinBenefitIsShare && i < maxMinBenefitRounds; i++ {
+		next := opt.MinBenefit * res.WorkloadCostAfter
+		if next >= minBenefit*(1-1e-6) {
+			break
+		}
+		minBenefit = next
+		sel = newSelection(m, budget, minBenefit)
+		settle(sel)
+		res.WhatIfEvaluations += sel.evaluations
+		res.WorkloadCostAfter = sel.workloadCost()
+	}
+	res.MinBenefit = minBenefit
+	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
 	after := map[*accessModel]float64{} // run cost per access after the advice
 	for _, t := range m.sortedTables() {
 		for _, a := range t.accesses {
 			after[a] = sel.cur[a].run
-			res.WorkloadCostAfter += a.calls * after[a]
 		}
 	}
-	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
-	res.Recommendations = append(res.Recommendations, hygiene(m, sel, opt.StatsReset, now)...)
+	res.Recommendations = append(res.Recommendations, hygiene(m, sel, countersWindow(opt, now))...)
 	sums, sumRejected := summaries(m, w, after, minBenefit)
 	res.Recommendations = append(res.Recommendations, sums...)
 	parts, partRejected := partitionAdvice(m, after, minBenefit, now)

@@ -147,8 +147,14 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 			continue
 		}
 		for _, keys := range bases {
-			if rest := withoutKey(keys, p.key); len(rest) > 0 {
+			switch rest := withoutKey(keys, p.key); {
+			case len(rest) > 0:
 				add(rest, "", []analyzer.Predicate{p.p})
+			case p.p.Op == analyzer.OpIsNotNull:
+				// deleted_at IS NOT NULL AND deleted_at < … ORDER BY
+				// deleted_at: the key stays, the index holds only the
+				// rows asked for.
+				add(keys, "", []analyzer.Predicate{p.p})
 			}
 		}
 	}
@@ -164,13 +170,14 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 		}
 	}
 	// BRIN for range filters on a large, append-mostly table whose column
-	// follows insertion order.
-	if t.rows >= brinMinRows && appendMostly(t) {
+	// follows insertion order, as its statistics show (pg_stats.correlation):
+	// without statistics nothing shows it, and no BRIN is proposed.
+	if t.stats && t.rows >= brinMinRows && appendMostly(t) {
 		for _, r := range ranges {
 			if r.p.Op == analyzer.OpLikePrefix || r.p.Target.Column == "" {
 				continue
 			}
-			if corr, ok := t.correlation(r.key); (ok && corr*corr >= 0.81) || (!ok && isTimeLike(t.column(r.key))) {
+			if corr, ok := t.correlation(r.key); ok && corr*corr >= 0.81 {
 				addCandidate(pool, &indexModel{t: t, method: "brin", keys: []indexKey{keyOf(r)}})
 			}
 		}
@@ -408,6 +415,9 @@ func includeFor(a *accessModel, keys []indexKey, maxColumns int, maxWidth float6
 		if a.t.table != nil && a.t.column(c) == nil {
 			return nil
 		}
+		if bulkyInclude(a.t, c) {
+			return nil
+		}
 		width += a.t.keyWidth(c)
 		inc = append(inc, c)
 		if len(inc) > maxColumns || width > maxWidth {
@@ -504,4 +514,23 @@ func allDesc(order []analyzer.SortKey) bool {
 		}
 	}
 	return true
+}
+
+// bulkyInclude reports whether column c is too bulky to INCLUDE on a table
+// whose writes are mostly inserts, where every new row pays for the copy in
+// the index: a document (json, jsonb, xml, tsvector, an array) or a value
+// wider than 32 bytes on average.
+func bulkyInclude(t *tableModel, c string) bool {
+	if !appendMostly(t) {
+		return false
+	}
+	col := t.column(c)
+	if col == nil {
+		return false
+	}
+	switch typ := col.Type; {
+	case typ == "json", typ == "jsonb", typ == "xml", typ == "tsvector", strings.HasSuffix(typ, "[]"):
+		return true
+	}
+	return columnWidth(col) > 32
 }

@@ -155,22 +155,6 @@ func columnWidth(c *catalog.Column) float64 {
 	return 24 // text and unknown types
 }
 
-// isTimeLike reports whether a column looks like an insertion-ordered key:
-// a timestamp defaulting to now(), or a serial/identity integer.
-func isTimeLike(c *catalog.Column) bool {
-	if c == nil {
-		return false
-	}
-	def := strings.ToLower(c.Default)
-	switch {
-	case strings.HasPrefix(c.Type, "timestamp") || c.Type == "date":
-		return strings.Contains(def, "now()") || strings.Contains(def, "current_timestamp") || strings.Contains(def, "clock_timestamp")
-	case c.Type == "bigint" || c.Type == "integer":
-		return strings.Contains(def, "nextval(") || c.Identity != ""
-	}
-	return false
-}
-
 // selectivity estimates the fraction of rows a predicate keeps.
 func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
 	key := p.Target.Key()

@@ -31,6 +31,11 @@ type LiveReport struct {
 	// when they were never reset (they count from the database's creation,
 	// or from the last crash recovery, which also clears them).
 	StatsReset *time.Time `json:"stats_reset,omitempty"`
+	// ServerStart is pg_postmaster_start_time(): with StatsReset nil, a
+	// bound of the counters' window that only the advisor may judge (from
+	// PostgreSQL 15 on the counters survive a clean restart; a crash, or a
+	// database created later, still starts them afresh).
+	ServerStart *time.Time `json:"server_start,omitempty"`
 	// InRecovery reports a standby: its counters count only the reads it
 	// served, not the primary's.
 	InRecovery bool `json:"in_recovery,omitempty"`
@@ -358,6 +363,7 @@ type serverRow struct {
 	Now        time.Time  `db:"now"`
 	Recovery   bool       `db:"recovery"`
 	StatsReset *time.Time `db:"stats_reset"`
+	Started    *time.Time `db:"started"`
 	BlockSize  int        `db:"block_size"`
 }
 
@@ -369,6 +375,7 @@ func (l *liveReader) server(ctx context.Context) error {
 		pg_catalog.now() AS now,
 		pg_catalog.pg_is_in_recovery() AS recovery,
 		(SELECT d.stats_reset FROM pg_catalog.pg_stat_database d WHERE d.datname = pg_catalog.current_database()) AS stats_reset,
+		pg_catalog.pg_postmaster_start_time() AS started,
 		pg_catalog.current_setting('block_size')::int AS block_size`)
 	if err != nil {
 		return err
@@ -383,6 +390,10 @@ func (l *liveReader) server(ctx context.Context) error {
 	if s.StatsReset != nil {
 		t := s.StatsReset.UTC()
 		l.rep.StatsReset = &t
+	}
+	if s.Started != nil {
+		t := s.Started.UTC()
+		l.rep.ServerStart = &t
 	}
 	return nil
 }
@@ -1034,4 +1045,48 @@ func (l *liveReader) sortSchema() {
 		}
 		return a.Relation < b.Relation
 	})
+}
+
+// VersionNum turns a server_version ("15.18", "15.18 (Debian 15.18-1)",
+// "9.6.24", "17beta1") into the server_version_num form (150018, 90624,
+// 170000); 0 when it does not start with a number.
+func VersionNum(v string) int {
+	var parts []int
+	n, digits := 0, 0
+	for _, r := range v {
+		if r >= '0' && r <= '9' && n < 1e6 {
+			n = n*10 + int(r-'0')
+			digits++
+			continue
+		}
+		if digits == 0 {
+			break
+		}
+		parts = append(parts, n)
+		n, digits = 0, 0
+		if r != '.' || len(parts) == 3 {
+			break
+		}
+	}
+	if digits > 0 && len(parts) < 3 {
+		parts = append(parts, n)
+	}
+	switch {
+	case len(parts) == 0:
+		return 0
+	case parts[0] >= 10:
+		minor := 0
+		if len(parts) > 1 {
+			minor = parts[1]
+		}
+		return parts[0]*10000 + minor
+	}
+	num := parts[0] * 10000
+	if len(parts) > 1 {
+		num += parts[1] * 100
+	}
+	if len(parts) > 2 {
+		num += parts[2]
+	}
+	return num
 }

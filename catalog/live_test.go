@@ -585,3 +585,17 @@ func TestReadLiveLockedIndex(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+func TestVersionNum(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want int
+	}{
+		{"15.18", 150018}, {"15.18 (Debian 15.18-0+deb12u1)", 150018}, {"9.6.24", 90624}, {"17beta1", 170000},
+		{"14", 140000}, {"", 0}, {"devel", 0}, {"10.23", 100023},
+	} {
+		if got := VersionNum(c.in); got != c.want {
+			t.Errorf("VersionNum(%q) = %d, want %d", c.in, got, c.want)
+		}
+	}
+}

@@ -37,6 +37,9 @@ type Snapshot struct {
 	// (pg_stat_database.stats_reset): Index.Stats.Scans and the n_tup_*
 	// counters count from then. Nil: never reset.
 	StatsReset *time.Time `json:"stats_reset"`
+	// ServerStart is the server's start (pg_postmaster_start_time()), nil
+	// when unknown (a snapshot of an older pgadvise).
+	ServerStart *time.Time `json:"server_start,omitempty"`
 	// InRecovery reports a snapshot of a standby: its counters count only
 	// the reads it served.
 	InRecovery bool `json:"in_recovery,omitempty"`
@@ -69,6 +72,7 @@ func NewSnapshot(schema *Schema, rep *LiveReport) *Snapshot {
 		s.ServerVersion = rep.ServerVersion
 		s.Database = rep.Database
 		s.StatsReset = rep.StatsReset
+		s.ServerStart = rep.ServerStart
 		s.InRecovery = rep.InRecovery
 		s.Issues = append([]LiveIssue(nil), rep.Issues...)
 	}
@@ -99,6 +103,7 @@ type snapshotJSON struct {
 	ServerVersion string              `json:"server_version"`
 	Database      string              `json:"database"`
 	StatsReset    *time.Time          `json:"stats_reset"`
+	ServerStart   *time.Time          `json:"server_start,omitempty"`
 	InRecovery    bool                `json:"in_recovery,omitempty"`
 	WorkloadSince *time.Time          `json:"workload_since,omitempty"`
 	Issues        []LiveIssue         `json:"issues,omitempty"`
@@ -119,6 +124,7 @@ func WriteSnapshot(w io.Writer, s *Snapshot) error {
 		ServerVersion: s.ServerVersion,
 		Database:      s.Database,
 		StatsReset:    utcPtr(s.StatsReset),
+		ServerStart:   utcPtr(s.ServerStart),
 		InRecovery:    s.InRecovery,
 		WorkloadSince: utcPtr(s.WorkloadSince),
 		Issues:        s.Issues,
@@ -212,6 +218,7 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 		ServerVersion: doc.ServerVersion,
 		Database:      doc.Database,
 		StatsReset:    utcPtr(doc.StatsReset),
+		ServerStart:   utcPtr(doc.ServerStart),
 		InRecovery:    doc.InRecovery,
 		WorkloadSince: utcPtr(doc.WorkloadSince),
 		Issues:        doc.Issues,

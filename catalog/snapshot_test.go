@@ -25,9 +25,10 @@ func sampleSnapshot(t testing.TB) *Snapshot {
 		HistogramBounds: []string{"archived", "blocked", "pending"}}
 	users.Indexes[0].Stats = &IndexStats{Scans: 0, SizeBytes: 8192}
 	reset := time.Date(2026, 1, 2, 3, 4, 5, 600, time.FixedZone("X", 3600))
+	started := time.Date(2025, 12, 24, 6, 0, 0, 0, time.UTC)
 	return &Snapshot{
 		Version: SnapshotVersion, TakenAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC),
-		ServerVersion: "15.18", Database: "shop", StatsReset: &reset, Schema: s,
+		ServerVersion: "15.18", Database: "shop", StatsReset: &reset, ServerStart: &started, Schema: s,
 		Workload: []SnapshotStatement{
 			{Query: "SELECT * FROM users WHERE id = $1", Calls: 10, TotalMS: 2.5, MaxMS: 1, Rows: 10},
 			{Query: "SELECT 1", Calls: 1, TotalMS: 0.1, MaxMS: 0.1, Rows: 1},
@@ -67,7 +68,7 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	if i, j := strings.Index(out, `"query": "SELECT 1"`), strings.Index(out, `"query": "SELECT * FROM`); i < 0 || j < 0 || j > i {
 		t.Errorf("workload not sorted by query text")
 	}
-	for _, want := range []string{`"version": 1`, `"database": "shop"`, `"stats_reset": "2026-01-02T02:04:05.0000006Z"`, `<html> &`} {
+	for _, want := range []string{`"version": 1`, `"database": "shop"`, `"stats_reset": "2026-01-02T02:04:05.0000006Z"`, `"server_start": "2025-12-24T06:00:00Z"`, `<html> &`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("snapshot lacks %s", want)
 		}

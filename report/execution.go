@@ -2,7 +2,6 @@ package report
 
 import (
 	"fmt"
-	"html"
 	"strconv"
 	"strings"
 )
@@ -164,7 +163,7 @@ func executionMarkdown(d *Document) string {
 		return ""
 	}
 	var b strings.Builder
-	b.WriteString("\n### Measured execution\n\n**--verify=execute:** " + oneLineMD(html.EscapeString(executionHeadline(s))) + ".\n\n")
+	b.WriteString("\n### Measured execution\n\n**--verify=execute:** " + oneLineMD(executionHeadline(s)) + ".\n\n")
 	recs := measured(d)
 	if len(recs) == 0 {
 		return b.String()
@@ -178,7 +177,7 @@ func executionMarkdown(d *Document) string {
 				name, status = "", ""
 			}
 			if q.NotMeasured != "" {
-				fmt.Fprintf(&b, "| %s | %s | `%s` | %s | – | – | not measured: %s |\n", name, status, cell(q.Fingerprint), thousands(q.Calls), cell(html.EscapeString(q.NotMeasured)))
+				fmt.Fprintf(&b, "| %s | %s | `%s` | %s | – | – | not measured: %s |\n", name, status, cell(q.Fingerprint), thousands(q.Calls), cell(q.NotMeasured))
 				continue
 			}
 			fmt.Fprintf(&b, "| %s | %s | `%s` | %s | %s | %s | %s |\n", name, status, cell(q.Fingerprint), thousands(q.Calls),
@@ -190,7 +189,7 @@ func executionMarkdown(d *Document) string {
 	}
 	b.WriteString("\n")
 	for _, r := range recs {
-		fmt.Fprintf(&b, "- %s: %s\n", codeCell(r.Index), oneLineMD(html.EscapeString(r.Execution.Note)))
+		fmt.Fprintf(&b, "- %s: %s\n", codeCell(r.Index), oneLineMD(r.Execution.Note))
 	}
 	return b.String()
 }

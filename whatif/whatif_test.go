@@ -172,7 +172,7 @@ func TestVerify(t *testing.T) {
 			index  string
 			method Method
 		}{
-			{"orders_status_tenant_id_idx", MethodLiteral},
+			{"orders_status_tenant_id_incl_id_total_idx", MethodLiteral},
 			{"orders_customer_id_incl_id_status_idx", MethodGeneric}, // $1, no value known
 			{"orders_created_at_idx", MethodSampleParams},            // $1 with its logged value
 		} {

@@ -47,8 +47,8 @@ func TestFailOn(t *testing.T) {
 		inStderr string
 	}{
 		{"no gate", nil, exitOK, ""},
-		{"create_index", []string{"--fail-on", "create_index"}, exitFindings, "--fail-on create_index: 14 create_index recommendation(s); exit 3"},
-		{"list", []string{"--fail-on", "drop_index, unused_index"}, exitFindings, "4 drop_index, 2 unused_index"},
+		{"create_index", []string{"--fail-on", "create_index"}, exitFindings, "--fail-on create_index: 13 create_index recommendation(s); exit 3"},
+		{"list", []string{"--fail-on", "drop_index, unused_index"}, exitFindings, "5 drop_index, 1 unused_index"},
 		{"any leaves out low confidence", []string{"--fail-on", "any", "--min-benefit", "100%"}, exitFindings, "drop_index recommendation(s); exit 3"},
 		{"nothing survives min-benefit", []string{"--fail-on", "create_index", "--min-benefit", "100%"}, exitOK, ""},
 		{"nothing new since the baseline", []string{"--fail-on", "any", "--baseline", same}, exitOK, ""},
@@ -186,7 +186,7 @@ func TestMigrateGolden(t *testing.T) {
 			if code != exitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
-			if !strings.Contains(out, "skipped unused_index products_category_idx on public.products: low confidence") {
+			if !strings.Contains(out, "skipped unused_index products_created_at_idx on public.products: low confidence") {
 				t.Errorf("stdout does not name the low-confidence advice it left out:\n%s", out)
 			}
 			goldenDir(t, "migrate-"+tool, dir)
@@ -257,7 +257,7 @@ func TestMigrateContinues(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	first := readDir(t, dir)
-	if _, ok := first["0042_create_orders_tenant_id_status_idx.up.sql"]; !ok {
+	if _, ok := first["0042_create_orders_tenant_id_status_created_at_incl_id_total_user_id_idx.up.sql"]; !ok {
 		t.Fatalf("first run did not continue at 0042: %v", sortedNames(first))
 	}
 	code, out, errOut := runMigrateCLI(t, args...)
@@ -267,7 +267,7 @@ func TestMigrateContinues(t *testing.T) {
 	if diff := cmp.Diff(first, readDir(t, dir)); diff != "" {
 		t.Errorf("the second run changed the folder:\n%s", diff)
 	}
-	if !strings.Contains(out, "nothing to write") || !strings.Contains(out, "already in 0042_create_orders_tenant_id_status_idx.up.sql") {
+	if !strings.Contains(out, "nothing to write") || !strings.Contains(out, "already in 0042_create_orders_tenant_id_status_created_at_incl_id_total_user_id_idx.up.sql") {
 		t.Errorf("second run's output:\n%s", out)
 	}
 }

@@ -71,6 +71,7 @@ type liveSource struct {
 type statsFacts struct {
 	database      string
 	statsReset    *time.Time
+	serverStart   *time.Time
 	readAt        time.Time
 	inRecovery    bool
 	workloadSince *time.Time
@@ -137,7 +138,7 @@ func (lv *liveSource) load(schemaFile string, noInputs bool, info *report.Schema
 		return exitOK
 	}
 	lv.workload = noInputs
-	lv.facts = statsFacts{database: lv.snap.Database, statsReset: lv.snap.StatsReset, readAt: lv.snap.TakenAt,
+	lv.facts = statsFacts{database: lv.snap.Database, statsReset: lv.snap.StatsReset, serverStart: lv.snap.ServerStart, readAt: lv.snap.TakenAt,
 		inRecovery: lv.snap.InRecovery}
 	printIssues(stderr, lv.snap.Issues)
 	printStatsAge(stderr, lv.facts)
@@ -168,6 +169,12 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, sh
 		return nil
 	}
 	rep, err := whatif.Verify(lv.ctx, lv.conn, w, res, whatif.Options{Prune: true, ShowValues: showValues})
+	// Every drop is checked too: an index the planner uses is not dropped.
+	// That needs no HypoPG, so it runs whatever Verify said.
+	drops, derr := whatif.CheckDrops(lv.ctx, lv.conn, w, res)
+	if derr != nil {
+		fmt.Fprintf(stderr, "pgadvise: --verify: checking the drops: %v; they are the cost model's alone\n", derr)
+	}
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: --verify: %v; the advice is the cost model's alone\n", err)
 		return &report.VerificationSummary{Status: "unavailable", Note: err.Error()}
@@ -176,6 +183,10 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, sh
 		Status: "done", PlannerCost: math.Round(rep.WorkloadCost), PlannerCostAfter: math.Round(rep.WorkloadCostAfter),
 		Verified: rep.Verified, NotUsed: rep.NotUsed, Unverifiable: rep.Unverifiable,
 		WhatIfCalls: rep.WhatIfCalls(), Pruned: rep.Pruned, Measured: rep.Measured,
+	}
+	if drops != nil {
+		sum.WhatIfCalls += drops.Explains + drops.IndexCreations
+		sum.Pruned = append(sum.Pruned, drops.Kept...)
 	}
 	if rep.LeftOut == 0 {
 		return sum
@@ -292,6 +303,8 @@ func (lv *liveSource) workloadSpan() *report.Span {
 func (lv *liveSource) advisorOptions(opt *advisor.Options) {
 	if lv.snap != nil {
 		opt.StatsReset = lv.facts.statsReset
+		opt.ServerStart = lv.snap.ServerStart
+		opt.ServerVersionNum = catalog.VersionNum(lv.snap.ServerVersion)
 	}
 }
 
@@ -325,6 +338,15 @@ func statsAssumptions(f statsFacts) []string {
 // when that is too short to call an index unused.
 func printStatsAge(stderr io.Writer, f statsFacts) {
 	if f.statsReset == nil {
+		// Never reset: nobody knows how long the counters have run. The
+		// server's start bounds it from PostgreSQL 15 on (the advisor
+		// judges that); a young server is worth a warning either way.
+		if f.serverStart != nil {
+			if age := f.readAt.Sub(*f.serverStart); age < 7*24*time.Hour {
+				fmt.Fprintf(stderr, "pgadvise: warning: the statistics of database %q were never reset and the server started %s ago (%s): an index unused in that time may serve a weekly or monthly job\n",
+					f.database, humanAge(age), f.serverStart.UTC().Format(time.RFC3339))
+			}
+		}
 		return
 	}
 	age := f.readAt.Sub(*f.statsReset)

@@ -4,53 +4,53 @@
 -- 18. undo drop_users_tenant_id_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_idx ON public.users USING btree (tenant_id);
 
--- 17. undo drop_payments_provider_idx
+-- 17. undo drop_products_category_idx
+CREATE INDEX CONCURRENTLY IF NOT EXISTS products_category_idx ON public.products USING btree (category);
+
+-- 16. undo drop_payments_provider_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_provider_idx ON public.payments USING btree (provider);
 
--- 16. undo drop_orders_tenant_idx
+-- 15. undo drop_orders_tenant_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_idx ON public.orders USING btree (tenant_id);
 
--- 15. undo drop_orders_tenant_id_idx
+-- 14. undo drop_orders_tenant_id_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_idx ON public.orders USING btree (tenant_id);
 
--- 14. undo create_payments_created_at_brin_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.payments_created_at_brin_idx;
+-- 13. undo create_events_created_at_incl_kind_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.events_created_at_incl_kind_idx;
 
--- 13. undo create_users_deleted_at_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.users_deleted_at_idx;
-
--- 12. undo create_users_lower_email_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.users_lower_email_idx;
-
--- 11. undo create_events_created_at_brin_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.events_created_at_brin_idx;
-
--- 10. undo create_orders_created_at_where_status_02f85936_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_created_at_where_status_02f85936_idx;
-
--- 9. undo create_payments_order_id_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.payments_order_id_idx;
-
--- 8. undo create_events_tenant_id_user_id_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.events_tenant_id_user_id_idx;
-
--- 7. undo create_orders_tenant_id_created_at_idx
+-- 12. undo create_orders_tenant_id_created_at_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_created_at_idx;
 
--- 6. undo create_products_tenant_id_category_where_active_true_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_category_where_active_true_idx;
+-- 11. undo create_payments_created_at_incl_amount_provider_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.payments_created_at_incl_amount_provider_idx;
 
--- 5. undo create_products_tenant_id_active_name_incl_id_price_sku_idx
+-- 10. undo create_users_deleted_at_where_deleted_at_not_null_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.users_deleted_at_where_deleted_at_not_null_idx;
+
+-- 9. undo create_users_lower_email_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.users_lower_email_idx;
+
+-- 8. undo create_orders_created_at_where_status_02f85936_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_created_at_where_status_02f85936_idx;
+
+-- 7. undo create_payments_order_id_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.payments_order_id_idx;
+
+-- 6. undo create_events_tenant_id_user_id_created_at_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.events_tenant_id_user_id_created_at_idx;
+
+-- 5. undo create_products_tenant_id_category_name_where_active_true_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_category_name_where_active_true_idx;
+
+-- 4. undo create_products_tenant_id_active_name_incl_id_price_sku_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_active_name_incl_id_price_sku_idx;
 
--- 4. undo create_order_items_order_id_incl_line_no_product_id_quant_614a7169_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.order_items_order_id_incl_line_no_product_id_quant_614a7169_idx;
+-- 3. undo create_orders_user_id_created_at_incl_id_status_tenant_id_total_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_status_tenant_id_total_idx;
 
--- 3. undo create_orders_user_id_created_at_incl_id_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_idx;
+-- 2. undo create_users_tenant_id_email_where_deleted_at_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.users_tenant_id_email_where_deleted_at_idx;
 
--- 2. undo create_users_tenant_id_where_deleted_at_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.users_tenant_id_where_deleted_at_idx;
-
--- 1. undo create_orders_tenant_id_status_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_status_idx;
+-- 1. undo create_orders_tenant_id_status_created_at_incl_id_total_user_id_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_status_created_at_incl_id_total_user_id_idx;

@@ -1,0 +1,4 @@
+-- Undo of V1__create_orders_tenant_id_status_created_at_incl_id_total_user_id_idx.sql.
+-- CONCURRENTLY cannot run inside a transaction block: U1__create_orders_tenant_id_status_created_at_incl_id_total_user_id_idx.sql.conf sets executeInTransaction=false.
+
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_status_created_at_incl_id_total_user_id_idx;

@@ -1,4 +1,0 @@
--- Undo of V1__create_orders_tenant_id_status_idx.sql.
--- CONCURRENTLY cannot run inside a transaction block: U1__create_orders_tenant_id_status_idx.sql.conf sets executeInTransaction=false.
-
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_status_idx;

@@ -1,4 +1,0 @@
--- Undo of V4__create_order_items_order_id_incl_line_no_product_id_quant_614a7169_idx.sql.
--- CONCURRENTLY cannot run inside a transaction block: U4__create_order_items_order_id_incl_line_no_product_id_quant_614a7169_idx.sql.conf sets executeInTransaction=false.
-
-DROP INDEX CONCURRENTLY IF EXISTS public.order_items_order_id_incl_line_no_product_id_quant_614a7169_idx;

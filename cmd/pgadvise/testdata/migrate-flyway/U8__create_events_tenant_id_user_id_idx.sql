@@ -1,4 +1,0 @@
--- Undo of V8__create_events_tenant_id_user_id_idx.sql.
--- CONCURRENTLY cannot run inside a transaction block: U8__create_events_tenant_id_user_id_idx.sql.conf sets executeInTransaction=false.
-
-DROP INDEX CONCURRENTLY IF EXISTS public.events_tenant_id_user_id_idx;

@@ -1,0 +1,11 @@
+-- pgadvise create_index: users_deleted_at_where_deleted_at_not_null_idx on public.users
+-- Serves 1 query (2 calls) with a partial index on the rows it always asks for (deleted_at IS NOT
+-- NULL): estimated read cost −77k against +69 of index maintenance.
+-- estimated benefit 77k, write cost 69 (planner cost units over the workload), size 21.3 MiB; serves 1 query; confidence high
+-- CONCURRENTLY cannot run inside a transaction block: the sibling V10__create_users_deleted_at_where_deleted_at_not_null_idx.sql.conf
+-- sets executeInTransaction=false, so Flyway runs these statements outside one.
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+-- Undo: U10__create_users_deleted_at_where_deleted_at_not_null_idx.sql (Flyway Teams' undo; with Community, run it by hand).
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_where_deleted_at_not_null_idx ON public.users (deleted_at) WHERE deleted_at IS NOT NULL;

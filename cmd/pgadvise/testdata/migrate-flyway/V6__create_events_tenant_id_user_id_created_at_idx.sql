@@ -1,0 +1,10 @@
+-- pgadvise create_index: events_tenant_id_user_id_created_at_idx on public.events
+-- Serves 1 query (15 calls): estimated read cost −303k against +13k of index maintenance.
+-- estimated benefit 303k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
+-- CONCURRENTLY cannot run inside a transaction block: the sibling V6__create_events_tenant_id_user_id_created_at_idx.sql.conf
+-- sets executeInTransaction=false, so Flyway runs these statements outside one.
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+-- Undo: U6__create_events_tenant_id_user_id_created_at_idx.sql (Flyway Teams' undo; with Community, run it by hand).
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS events_tenant_id_user_id_created_at_idx ON public.events (tenant_id, user_id, created_at);

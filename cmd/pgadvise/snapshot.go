@@ -4,7 +4,6 @@ package main
 // workload in one JSON file, to analyze later without a connection.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -12,10 +11,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/outfile"
 )
 
 const snapshotUsage = `Usage: pgadvise snapshot [--dsn URL] [--workload] [--no-values] [-o FILE]
@@ -39,7 +38,7 @@ Flags:
 func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	var (
 		dsn              dsnFlag
-		output           string
+		outPath          string
 		workload         bool
 		noValues         bool
 		statementTimeout = catalog.DefaultStatementTimeout
@@ -50,7 +49,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 	}
 	fs.Var(&dsn, "dsn", dsnHelp+"; without --dsn, the PG* environment variables")
-	fs.StringVar(&output, "o", "", "write the snapshot to `FILE` (mode 0600) instead of standard output")
+	fs.StringVar(&outPath, "o", "", "write the snapshot to `FILE` (mode 0600) instead of standard output")
 	fs.BoolVar(&workload, "workload", false, "add the database's pg_stat_statements (the extension must be installed)")
 	fs.BoolVar(&noValues, "no-values", false, "leave out the most common values of each column: they are data (the advice is less precise for constants)")
 	fs.DurationVar(&statementTimeout, "statement-timeout", statementTimeout, "the longest any query of pgadvise may run")
@@ -68,6 +67,11 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pgadvise snapshot: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
+	dest := output{path: outPath, perm: outfile.ModePrivate, inputs: connectionFiles()}
+	if err := dest.check(); err != nil {
+		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+		return exitError
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	snap, err := takeSnapshot(ctx, dsn.value, workload, catalog.ConnectOptions{StatementTimeout: statementTimeout})
@@ -79,7 +83,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		snap.DropValues()
 	}
 	printIssues(stderr, snap.Issues)
-	if err := writeSnapshotFile(output, stdout, snap); err != nil {
+	if err := dest.write(stdout, func(w io.Writer) error { return catalog.WriteSnapshot(w, snap) }); err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError
 	}
@@ -87,15 +91,15 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	for _, t := range snap.Schema.Tables {
 		indexes += len(t.Indexes)
 	}
-	dest := output
-	if dest == "" || dest == "-" {
-		dest = "standard output"
+	where := outPath
+	if dest.toStdout() {
+		where = "standard output"
 	}
 	fmt.Fprintf(stderr, "pgadvise: snapshot of database %q (PostgreSQL %s): %d relations, %d indexes", snap.Database, shortVersion(snap.ServerVersion), len(snap.Schema.Tables), indexes)
 	if workload {
 		fmt.Fprintf(stderr, ", %d statements", len(snap.Workload))
 	}
-	fmt.Fprintf(stderr, " → %s\n", dest)
+	fmt.Fprintf(stderr, " → %s\n", where)
 	return exitOK
 }
 
@@ -131,40 +135,4 @@ func takeSnapshot(ctx context.Context, dsn string, workload bool, opt catalog.Co
 		return nil, err
 	}
 	return snap, nil
-}
-
-// writeSnapshotFile writes the snapshot to path, or to stdout for "" and
-// "-". A file is written whole or not at all (a temporary file renamed),
-// readable by its owner only: it may hold data values.
-func writeSnapshotFile(path string, stdout io.Writer, snap *catalog.Snapshot) error {
-	if path == "" || path == "-" {
-		bw := bufio.NewWriter(stdout)
-		if err := catalog.WriteSnapshot(bw, snap); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing snapshot: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	bw := bufio.NewWriter(tmp)
-	err = catalog.WriteSnapshot(bw, snap)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o600)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("writing snapshot %s: %w", path, err)
-	}
-	return nil
 }

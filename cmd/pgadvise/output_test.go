@@ -1,0 +1,120 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/pgadvise/pgadvise/internal/outfile"
+)
+
+// TestOutputIsNeverAnInput: -o naming an input (directly, through a
+// symbolic link, or as the file standard input reads) is refused with exit
+// 1, and the input is left as it was.
+func TestOutputIsNeverAnInput(t *testing.T) {
+	dir := t.TempDir()
+	copyFile := func(src, name string) string {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	log := copyFile("../../fixtures/slow.log", "in.log")
+	schema := copyFile("../../fixtures/schema.sql", "schema.sql")
+	link := filepath.Join(dir, "report.txt")
+	if err := os.Symlink(log, link); err != nil {
+		t.Fatal(err)
+	}
+	baseline := filepath.Join(dir, "base.json")
+	if code, _, errOut := runCLI(t, "", "analyze", "--schema", schema, "--format", "json", "-o", baseline, log); code != exitOK {
+		t.Fatalf("baseline: exit %d: %s", code, errOut)
+	}
+	before := map[string][]byte{}
+	for _, p := range []string{log, schema, baseline} {
+		b, _ := os.ReadFile(p)
+		before[p] = b
+	}
+	tests := []struct {
+		name string
+		args []string
+	}{
+		{"the log", []string{"analyze", "-o", log, log}},
+		{"the schema", []string{"analyze", "--schema", schema, "-o", schema, log}},
+		{"a link to the log", []string{"analyze", "-o", link, log}},
+		{"the baseline", []string{"analyze", "--baseline", baseline, "--format", "json", "-o", baseline, log}},
+		{"a relative path", []string{"analyze", "-o", filepath.Join(dir, ".", "in.log"), log}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, errOut := runCLI(t, "", tt.args...)
+			if code != exitError || !strings.Contains(errOut, "the output is one of the inputs") {
+				t.Errorf("exit %d, stderr:\n%s", code, errOut)
+			}
+		})
+	}
+	t.Run("standard input", func(t *testing.T) {
+		f, err := os.Open(log)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		var out, errOut bytes.Buffer
+		if code := run([]string{"analyze", "-o", log, "-"}, f, &out, &errOut); code != exitError {
+			t.Errorf("exit %d, stderr:\n%s", code, errOut.String())
+		}
+	})
+	for p, b := range before {
+		if got, _ := os.ReadFile(p); !bytes.Equal(got, b) {
+			t.Errorf("%s was changed", p)
+		}
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v", err)
+	}
+}
+
+// TestOutputFile: -o writes what standard output would get, with mode
+// 0600 when the report holds values (--show-values).
+func TestOutputFile(t *testing.T) {
+	dir := t.TempDir()
+	args := []string{"analyze", "--schema", "../../fixtures/schema.sql", "--format", "json", "../../fixtures/slow.log"}
+	for _, tt := range []struct {
+		extra []string
+		mode  os.FileMode
+	}{
+		{nil, outfile.ModeDefault},
+		{[]string{"--show-values"}, outfile.ModePrivate},
+	} {
+		a := append(append([]string(nil), args...), tt.extra...)
+		code, want, errOut := runCLI(t, "", a...)
+		if code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		path := filepath.Join(dir, "report.json")
+		if code, _, errOut := runCLI(t, "", append(a, "-o", path)...); code != exitOK {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(got) != want {
+			t.Errorf("%v: the file differs from standard output", tt.extra)
+		}
+		fi, _ := os.Stat(path)
+		if tt.mode == outfile.ModePrivate && fi.Mode().Perm() != tt.mode {
+			t.Errorf("%v: mode %v, want %v", tt.extra, fi.Mode().Perm(), tt.mode)
+		}
+		entries, _ := os.ReadDir(dir)
+		if len(entries) != 1 {
+			t.Errorf("left behind: %v", entries)
+		}
+	}
+}

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bytes"
-	"math"
 	"strconv"
 	"unicode/utf8"
 )
@@ -153,7 +152,8 @@ func parseMessage(msg []byte) message {
 }
 
 // parseMS parses a duration in milliseconds as PostgreSQL prints it
-// ("0.942", "1234.567"). It rejects negative, infinite and NaN values.
+// ("0.942", "1234.567"). It rejects negative, infinite and NaN values, and
+// those over MaxMS.
 func parseMS(b []byte) (float64, bool) {
 	// Fast path: digits, optionally a point and up to 9 digits.
 	var ip, fp uint64
@@ -178,7 +178,7 @@ func parseMS(b []byte) (float64, bool) {
 		}
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+	if err != nil || !ValidMS(f) {
 		return 0, false
 	}
 	return f, true

@@ -21,7 +21,7 @@ func fuzzRead(t *testing.T, data []byte, format Format, maxRecords func(st *Stat
 		if len(s.Query) > MaxStatementBytes || len(s.Params) > MaxStatementBytes {
 			t.Fatalf("statement of %d bytes, parameters of %d", len(s.Query), len(s.Params))
 		}
-		if s.Line < 1 || s.Calls < 0 || s.TotalMS < 0 || s.MaxMS < 0 || s.Rows < 0 {
+		if s.Line < 1 || !ValidCount(s.Calls) || !ValidMS(s.TotalMS) || !ValidMS(s.MaxMS) || !ValidCount(s.Rows) {
 			t.Fatalf("bad statement %+v", s)
 		}
 		return nil
@@ -125,6 +125,7 @@ func FuzzReadPGSS(f *testing.F) {
 		"userid,dbid,queryid,query,calls,total_exec_time,max_exec_time,rows\n10,1,2,\"SELECT 1\nFROM t\",3,4.5,2,3\n",
 		"query,calls,total_time\nSELECT 1,0,0\n<insufficient privilege>,1,1\nSELECT 2,x,1\n",
 		"query,calls\n\"a,1\nSELECT \"1,2\nb,2\n",
+		"query,calls,total_exec_time,max_exec_time,rows\nSELECT 1,9223372036854775807,1e308,1e308,9223372036854775807\nSELECT 1,1,NaN,-Inf,-1\n",
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, data, FormatPGSS, perLine)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,5 +117,44 @@ func TestOutputFile(t *testing.T) {
 		if len(entries) != 1 {
 			t.Errorf("left behind: %v", entries)
 		}
+	}
+}
+
+// TestHugeNumbers: a pg_stat_statements export with times that sum to
+// +Inf and calls near 2^63 gives a JSON report (no +Inf) without negative
+// counts; the rows out of range are counted as malformed_value.
+func TestHugeNumbers(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "pgss.csv")
+	csv := "query,calls,total_exec_time,max_exec_time,rows\n" +
+		"SELECT * FROM t WHERE a = $1,5,1e308,1e308,1\n" +
+		"SELECT * FROM t WHERE a = $1,5,1e308,1e308,1\n" +
+		"SELECT * FROM t WHERE b = $1,9223372036854775807,1,1,1\n" +
+		"SELECT * FROM t WHERE b = $1,9223372036854775807,1,1,1\n" +
+		"SELECT * FROM t WHERE c = $1,1000000000000000,1e15,1e15,1000000000000000\n" +
+		"SELECT * FROM t WHERE c = $1,1000000000000000,1e15,1e15,1000000000000000\n"
+	if err := os.WriteFile(path, []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "analyze", "--format", "json", path)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var doc struct {
+		Input struct {
+			Statements int64 `json:"statements"`
+		} `json:"input"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Input.Statements != 1_000_000_000_000_000 {
+		t.Errorf("statements %d", doc.Input.Statements)
+	}
+	if !strings.Contains(errOut, "skipped 4 malformed_value (first at line 2)") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+	_, text, _ := runCLI(t, "", "analyze", path)
+	if strings.Contains(text, "-9,") || strings.Contains(out, ": -") {
+		t.Errorf("a negative number in the report:\n%s", text)
 	}
 }

@@ -264,6 +264,11 @@ func (e *engine) emit(query, params []byte, line, calls int64, timed bool, total
 		e.st.Skip(ReasonInvalidUTF8, line)
 		return nil
 	}
+	if HoldsSecret(query) {
+		// Every reader passes here: a secret never leaves capture.
+		e.st.Skip(ReasonSecret, line)
+		return nil
+	}
 	e.stmt = Statement{Query: query, Params: params, Calls: calls, Timed: timed,
 		TotalMS: total, MaxMS: max, Rows: rows, Line: line}
 	e.st.Statements++

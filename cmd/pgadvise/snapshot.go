@@ -74,13 +74,20 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	snap, err := takeSnapshot(ctx, dsn.value, workload, catalog.ConnectOptions{StatementTimeout: statementTimeout})
+	snap, read, err := takeSnapshot(ctx, dsn.value, workload, catalog.ConnectOptions{StatementTimeout: statementTimeout})
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError
 	}
+	if read != nil {
+		if summary := skipSummary(read); summary != "" {
+			fmt.Fprintf(stderr, "pgadvise: %s: skipped %s\n", read.Name, summary)
+		}
+	}
 	if noValues {
-		snap.DropValues()
+		if n := snap.DropValues(); n > 0 {
+			fmt.Fprintf(stderr, "pgadvise: --no-values: left out %d workload statement(s) whose text keeps constants after normalization (utility statements such as CREATE TABLE ... AS or COPY)\n", n)
+		}
 	}
 	printIssues(stderr, snap.Issues)
 	if err := dest.write(stdout, func(w io.Writer) error { return catalog.WriteSnapshot(w, snap) }); err != nil {
@@ -104,35 +111,38 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 }
 
 // takeSnapshot reads the schema and statistics and, with workload, the
-// pg_stat_statements of the database dsn names.
-func takeSnapshot(ctx context.Context, dsn string, workload bool, opt catalog.ConnectOptions) (*catalog.Snapshot, error) {
+// pg_stat_statements of the database dsn names; read says what reading
+// them skipped (nil without workload).
+func takeSnapshot(ctx context.Context, dsn string, workload bool, opt catalog.ConnectOptions) (snap *catalog.Snapshot, read *capture.Stats, err error) {
 	conn, err := catalog.ConnectWith(ctx, dsn, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	s, rep, err := catalog.ReadLive(ctx, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	snap := catalog.NewSnapshot(s, rep)
+	snap = catalog.NewSnapshot(s, rep)
 	if !workload {
-		return snap, nil
+		return snap, nil, nil
 	}
 	info, err := capture.ReadPGStatStatementsInfo(ctx, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap.WorkloadSince = info.StatsReset
 	snap.Workload = []catalog.SnapshotStatement{}
-	_, err = capture.ReadPGStatStatementsLive(ctx, conn, func(st *capture.Statement) error {
+	// Statements that may hold a secret (capture.HoldsSecret) never come
+	// out of capture: they are counted in read, not written.
+	read, err = capture.ReadPGStatStatementsLive(ctx, conn, func(st *capture.Statement) error {
 		snap.Workload = append(snap.Workload, catalog.SnapshotStatement{
 			Query: string(st.Query), Calls: st.Calls, TotalMS: st.TotalMS, MaxMS: st.MaxMS, Rows: st.Rows,
 		})
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return snap, nil
+	return snap, read, nil
 }

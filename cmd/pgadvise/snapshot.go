@@ -24,8 +24,11 @@ pg_stat_user_tables, pg_stat_user_indexes) in one read-only transaction and
 writes them as a JSON snapshot, with its pg_stat_statements when --workload is
 given. "pgadvise analyze --stats FILE" then advises from it without a
 connection: in CI, or away from production. The snapshot holds the database's
-name, never the connection string, host, user or password; it does hold the
-most common values of each column (pg_stats) unless --no-values is given.
+name, never the connection string, host, user or password, nor a statement
+that may carry a password (CREATE ROLE ... PASSWORD, ALTER SYSTEM, ...). It
+does hold data unless --no-values is given: the most common values and
+histogram bounds of each column (pg_stats), and the constants of utility
+statements, which pg_stat_statements does not normalize.
 
 Examples:
   pgadvise snapshot --dsn postgres://pgadvise@db.internal/shop --workload -o stats.json
@@ -51,7 +54,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	fs.Var(&dsn, "dsn", dsnHelp+"; without --dsn, the PG* environment variables")
 	fs.StringVar(&outPath, "o", "", "write the snapshot to `FILE` (mode 0600) instead of standard output")
 	fs.BoolVar(&workload, "workload", false, "add the database's pg_stat_statements (the extension must be installed)")
-	fs.BoolVar(&noValues, "no-values", false, "leave out the most common values of each column: they are data (the advice is less precise for constants)")
+	fs.BoolVar(&noValues, "no-values", false, "leave out every value of the data: most common values and histograms, constants in the workload's texts (the advice is less precise for constants)")
 	fs.DurationVar(&statementTimeout, "statement-timeout", statementTimeout, "the longest any query of pgadvise may run")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), snapshotUsage)

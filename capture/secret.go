@@ -23,11 +23,14 @@ import (
 // Detection uses the PostgreSQL parser. It is only asked about texts with
 // one of the words these statements need (PASSWORD, OPTIONS, SYSTEM,
 // PROGRAM, CONNECTION, SECRET, TOKEN, CREDENTIAL, KEY) that are not a single
-// SELECT, INSERT, UPDATE, DELETE or MERGE; a text it cannot parse counts as
-// holding a secret (when unsure, redact).
+// SELECT, INSERT, UPDATE, DELETE or MERGE; a text it cannot parse, or that
+// holds a NUL byte, counts as holding a secret (when unsure, redact).
 func HoldsSecret(q []byte) bool {
 	if !hasWord(q, triggerWords) {
 		return false
+	}
+	if bytes.IndexByte(q, 0) >= 0 {
+		return true // the parser, in C, would stop reading at the NUL
 	}
 	if singleDML(q) {
 		return false

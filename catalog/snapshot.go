@@ -128,6 +128,9 @@ func (s *Snapshot) DropValues() (dropped int) {
 // withoutConstants returns query with its constants replaced by $n, and
 // false when that cannot be done with certainty.
 func withoutConstants(query string) (string, bool) {
+	if strings.IndexByte(query, 0) >= 0 {
+		return "", false // the parser, in C, would stop reading at the NUL
+	}
 	tree, err := pg_query.Parse(query)
 	if err != nil {
 		return "", false

@@ -158,3 +158,39 @@ func TestHugeNumbers(t *testing.T) {
 		t.Errorf("a negative number in the report:\n%s", text)
 	}
 }
+
+// TestMigrateNeverOverwritesAnInput: migration files are created, never
+// written over an existing file: not over inputs in the migrations folder,
+// nor through a link there that names an input; a --dir that is an input
+// file is an error.
+func TestMigrateNeverOverwritesAnInput(t *testing.T) {
+	dir := t.TempDir()
+	inputs := map[string][]byte{}
+	for _, src := range []string{"../../fixtures/schema.sql", "../../fixtures/slow.log"} {
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, filepath.Base(src))
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		inputs[p] = b
+	}
+	log, schema := filepath.Join(dir, "slow.log"), filepath.Join(dir, "schema.sql")
+	if err := os.Symlink(log, filepath.Join(dir, "0001_pgadvise.up.sql")); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runMigrateCLI(t, "--tool", "sql", "--dir", dir, "--schema", schema, log)
+	if code != exitOK || !strings.Contains(out, "migration(s)") {
+		t.Fatalf("exit %d:\n%s%s", code, out, errOut)
+	}
+	if code, _, _ := runMigrateCLI(t, "--tool", "sql", "--dir", log, "--schema", schema, log); code != exitError {
+		t.Errorf("--dir naming the input log: exit %d", code)
+	}
+	for p, b := range inputs {
+		if got, _ := os.ReadFile(p); !bytes.Equal(got, b) {
+			t.Errorf("%s was changed", p)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package capture
 import (
 	"bytes"
 	"math/bits"
-	"strings"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
@@ -20,20 +19,23 @@ import (
 // ReasonSecret, so their text never reaches the analyzer, a report or a
 // snapshot.
 //
-// Detection uses the PostgreSQL parser. It is only asked about texts with
-// one of the words these statements need (PASSWORD, OPTIONS, SYSTEM,
-// PROGRAM, CONNECTION, SECRET, TOKEN, CREDENTIAL, KEY) that are not a single
-// SELECT, INSERT, UPDATE, DELETE or MERGE; a text it cannot parse, or that
-// holds a NUL byte, counts as holding a secret (when unsure, redact).
+// Detection uses the PostgreSQL parser. It is only asked about texts that
+// are not a single SELECT, INSERT, UPDATE, DELETE or MERGE (checked first,
+// from the first keyword and the absence of a semicolon inside) and that
+// hold one of the words these statements need (PASSWORD, OPTIONS, SYSTEM,
+// PROGRAM, CONNECTION, SECRET, TOKEN, CREDENTIAL, KEY); a text it cannot
+// parse, or that holds a NUL byte, counts as holding a secret (when unsure,
+// redact).
 func HoldsSecret(q []byte) bool {
+	hasNUL := bytes.IndexByte(q, 0) >= 0
+	if !hasNUL && singleDML(q) {
+		return false // most of a workload, decided without reading it all
+	}
 	if !hasWord(q, triggerWords) {
 		return false
 	}
-	if bytes.IndexByte(q, 0) >= 0 {
+	if hasNUL {
 		return true // the parser, in C, would stop reading at the NUL
-	}
-	if singleDML(q) {
-		return false
 	}
 	tree, err := pg_query.Parse(string(q))
 	if err != nil {
@@ -117,12 +119,16 @@ func singleDML(q []byte) bool {
 		return false
 	}
 	word := firstWord(q)
-	switch strings.ToLower(string(word)) {
-	case "select", "insert", "update", "delete", "merge", "with", "values", "table":
-		return true
+	for _, kw := range dmlKeywords {
+		if len(word) == len(kw) && equalFoldASCII(word, kw) {
+			return true
+		}
 	}
 	return false
 }
+
+// dmlKeywords start a SELECT, INSERT, UPDATE, DELETE or MERGE.
+var dmlKeywords = []string{"select", "insert", "update", "delete", "with", "merge", "values", "table"}
 
 // firstWord is the first keyword of q after white space, comments and
 // opening parentheses.

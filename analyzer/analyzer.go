@@ -195,16 +195,16 @@ func (a *Analyzer) Add(st *capture.Statement) {
 		a.skip(ReasonParseError, st.Line)
 		return
 	}
-	a.statements += st.Calls
-	shape.Calls += st.Calls
+	a.statements = addCount(a.statements, st.Calls)
+	shape.Calls = addCount(shape.Calls, st.Calls)
 	if st.Timed {
-		shape.TimedCalls += st.Calls
-		shape.TotalMS += st.TotalMS
+		shape.TimedCalls = addCount(shape.TimedCalls, st.Calls)
+		shape.TotalMS = addMS(shape.TotalMS, st.TotalMS)
 		if st.MaxMS > shape.MaxMS {
 			shape.MaxMS = st.MaxMS
 		}
 	}
-	shape.Rows += st.Rows
+	shape.Rows = addCount(shape.Rows, st.Rows)
 	if shape.SampleQuery == "" {
 		shape.SampleQuery = string(st.Query)
 		if st.Params != nil {

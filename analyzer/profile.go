@@ -43,7 +43,7 @@ type ColumnUsage struct {
 func (c *ColumnUsage) FilterCalls() int64 {
 	var n int64
 	for _, v := range c.Filters {
-		n += v
+		n = addCount(n, v)
 	}
 	return n
 }
@@ -126,45 +126,50 @@ func (b *profileBuilder) add(s *QueryShape, a *TableAccess, first bool) {
 	if first {
 		switch a.Write {
 		case KindInsert, KindCopy:
-			b.Inserts += calls
+			b.Inserts = addCount(b.Inserts, calls)
 		case KindUpdate:
-			b.Updates += calls
+			b.Updates = addCount(b.Updates, calls)
 		case KindDelete:
-			b.Deletes += calls
+			b.Deletes = addCount(b.Deletes, calls)
 		case KindMerge:
-			b.Updates += calls
-			b.Inserts += calls
+			b.Updates = addCount(b.Updates, calls)
+			b.Inserts = addCount(b.Inserts, calls)
 		}
 		if a.Write != "" {
-			b.WriteMS += ms
+			b.WriteMS = addMS(b.WriteMS, ms)
 		} else if a.Read {
-			b.Reads += calls
-			b.ReadMS += ms
+			b.Reads = addCount(b.Reads, calls)
+			b.ReadMS = addMS(b.ReadMS, ms)
 		}
 	}
 	var set []string
 	for _, p := range a.Predicates {
 		c := b.column(p.Target)
-		c.Filters[p.Op] += calls
-		c.FilterMS += ms
+		c.Filters[p.Op] = addCount(c.Filters[p.Op], calls)
+		c.FilterMS = addMS(c.FilterMS, ms)
 		if !p.InOr && !p.Negated && p.Op != OpNotEq && p.Op != OpOther {
 			set = appendUnique(set, p.Target.Key())
 		}
 	}
 	for _, j := range a.Joins {
-		b.column(ColumnRef{Column: j.Column}).Joins += calls
+		c := b.column(ColumnRef{Column: j.Column})
+		c.Joins = addCount(c.Joins, calls)
 	}
 	for _, g := range a.GroupBy {
-		b.column(g).GroupBy += calls
+		c := b.column(g)
+		c.GroupBy = addCount(c.GroupBy, calls)
 	}
 	for _, o := range a.OrderBy {
-		b.column(o.Target).OrderBy += calls
+		c := b.column(o.Target)
+		c.OrderBy = addCount(c.OrderBy, calls)
 	}
 	for _, p := range a.Projected {
-		b.column(ColumnRef{Column: p}).Projected += calls
+		c := b.column(ColumnRef{Column: p})
+		c.Projected = addCount(c.Projected, calls)
 	}
 	for _, u := range a.SetColumns {
-		b.column(ColumnRef{Column: u}).Updated += calls
+		c := b.column(ColumnRef{Column: u})
+		c.Updated = addCount(c.Updated, calls)
 	}
 	if len(set) > 0 {
 		sort.Strings(set)
@@ -174,8 +179,8 @@ func (b *profileBuilder) add(s *QueryShape, a *TableAccess, first bool) {
 			fs = &FilterSet{Columns: set}
 			b.sets[key] = fs
 		}
-		fs.Calls += calls
-		fs.TotalMS += ms
+		fs.Calls = addCount(fs.Calls, calls)
+		fs.TotalMS = addMS(fs.TotalMS, ms)
 		fs.Queries = appendUnique(fs.Queries, s.Fingerprint)
 	}
 }

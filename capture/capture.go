@@ -64,12 +64,13 @@ const (
 	ReasonTruncated    Reason = "truncated_record"   // cut off (end of input in the middle of a record)
 	ReasonTooLong      Reason = "statement_too_long" // over MaxStatementBytes
 	ReasonBadRecord    Reason = "malformed_record"   // a CSV/JSON record that does not decode
-	ReasonBadValue     Reason = "malformed_value"    // a field (calls, duration) that does not parse
+	ReasonBadValue     Reason = "malformed_value"    // a field (calls, duration) that does not parse, or is negative, infinite, or over MaxMS or MaxCount
 	ReasonEmptyInput   Reason = "empty_input"        // an input with no bytes at all
 	ReasonNoDuration   Reason = "orphan_duration"    // a bare "duration:" line with no statement to belong to
 	ReasonAutoExplain  Reason = "auto_explain_plan"  // auto_explain output: the statement is logged separately
 	ReasonNoCalls      Reason = "no_calls"           // a pg_stat_statements row with calls = 0: never completed an execution
 	ReasonNoQueryText  Reason = "no_query_text"      // a pg_stat_statements row whose text is empty or "<insufficient privilege>"
+	ReasonSecret       Reason = "secret_redacted"    // a utility statement that may carry a password or other secret (HoldsSecret): its text is not kept
 )
 
 // Routine reports whether skipping for this reason is the normal course of
@@ -82,6 +83,28 @@ func (r Reason) Routine() bool {
 	}
 	return false
 }
+
+// MaxMS is the longest time, in milliseconds, capture takes from an input:
+// about 31,700 years, more than every backend of a server busy for a decade
+// adds up to. A larger duration or total (1e308 in a hand-edited export) is
+// no measurement: it is skipped as ReasonBadValue, so that sums of times
+// stay finite and meaningful.
+const MaxMS = 1e15
+
+// ValidMS reports whether v is a time capture accepts: from 0 to MaxMS
+// (not negative, infinite or NaN).
+func ValidMS(v float64) bool { return v >= 0 && v <= MaxMS }
+
+// MaxCount is the largest count (calls, rows) capture takes from an input:
+// 10^15, a million executions a second for thirty years. pg_stat_statements
+// counters are int8, and an export may hold anything up to 2^63-1; sums of
+// such numbers overflow, and so do the products the advisor forms from
+// them. Larger counts are skipped as ReasonBadValue, and the analyzer's
+// sums stop at MaxCount and MaxMS.
+const MaxCount = 1_000_000_000_000_000
+
+// ValidCount reports whether n is a count capture accepts: from 0 to MaxCount.
+func ValidCount(n int64) bool { return n >= 0 && n <= MaxCount }
 
 // MaxStatementBytes is the longest statement text capture passes on. Longer
 // ones (generated IN lists of megabytes, bulk VALUES) are skipped and counted:

@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bytes"
-	"math"
 	"strconv"
 	"unicode/utf8"
 )
@@ -153,7 +152,8 @@ func parseMessage(msg []byte) message {
 }
 
 // parseMS parses a duration in milliseconds as PostgreSQL prints it
-// ("0.942", "1234.567"). It rejects negative, infinite and NaN values.
+// ("0.942", "1234.567"). It rejects negative, infinite and NaN values, and
+// those over MaxMS.
 func parseMS(b []byte) (float64, bool) {
 	// Fast path: digits, optionally a point and up to 9 digits.
 	var ip, fp uint64
@@ -178,7 +178,7 @@ func parseMS(b []byte) (float64, bool) {
 		}
 	}
 	f, err := strconv.ParseFloat(string(b), 64)
-	if err != nil || f < 0 || math.IsInf(f, 0) || math.IsNaN(f) {
+	if err != nil || !ValidMS(f) {
 		return 0, false
 	}
 	return f, true
@@ -262,6 +262,11 @@ func (e *engine) emit(query, params []byte, line, calls int64, timed bool, total
 	}
 	if !checked && (!utf8.Valid(query) || !utf8.Valid(params)) {
 		e.st.Skip(ReasonInvalidUTF8, line)
+		return nil
+	}
+	if HoldsSecret(query) {
+		// Every reader passes here: a secret never leaves capture.
+		e.st.Skip(ReasonSecret, line)
 		return nil
 	}
 	e.stmt = Statement{Query: query, Params: params, Calls: calls, Timed: timed,

@@ -21,7 +21,7 @@ func fuzzRead(t *testing.T, data []byte, format Format, maxRecords func(st *Stat
 		if len(s.Query) > MaxStatementBytes || len(s.Params) > MaxStatementBytes {
 			t.Fatalf("statement of %d bytes, parameters of %d", len(s.Query), len(s.Params))
 		}
-		if s.Line < 1 || s.Calls < 0 || s.TotalMS < 0 || s.MaxMS < 0 || s.Rows < 0 {
+		if s.Line < 1 || !ValidCount(s.Calls) || !ValidMS(s.TotalMS) || !ValidMS(s.MaxMS) || !ValidCount(s.Rows) {
 			t.Fatalf("bad statement %+v", s)
 		}
 		return nil
@@ -64,6 +64,10 @@ func FuzzReadStderr(f *testing.F) {
 		"",
 		sampleLog,
 		string(genStderrLog(3000)),
+		lines(
+			pT+"LOG:  duration: 1 ms  statement: CREATE ROLE app LOGIN PASSWORD 'x'",
+			pT+"LOG:  statement: ALTER SYSTEM SET work_mem = '1GB'",
+		),
 		lines(
 			pT+"LOG:  duration: 12.5 ms  statement: SELECT a,",
 			"\t\tb",
@@ -125,6 +129,8 @@ func FuzzReadPGSS(f *testing.F) {
 		"userid,dbid,queryid,query,calls,total_exec_time,max_exec_time,rows\n10,1,2,\"SELECT 1\nFROM t\",3,4.5,2,3\n",
 		"query,calls,total_time\nSELECT 1,0,0\n<insufficient privilege>,1,1\nSELECT 2,x,1\n",
 		"query,calls\n\"a,1\nSELECT \"1,2\nb,2\n",
+		"query,calls,total_exec_time,max_exec_time,rows\nSELECT 1,9223372036854775807,1e308,1e308,9223372036854775807\nSELECT 1,1,NaN,-Inf,-1\n",
+		"query,calls\n\"CREATE ROLE app PASSWORD 'x'\",1\n\"COPY t TO PROGRAM 'cat'\",2\n",
 	)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzRead(t, data, FormatPGSS, perLine)
@@ -167,6 +173,24 @@ func FuzzParseParams(f *testing.F) {
 		got := ParseParams([]byte(in))
 		if want := []string{quote(a), "NULL", quote(b)}; strings.Join(got, "\x00") != strings.Join(want, "\x00") || len(got) != 3 {
 			t.Fatalf("ParseParams(%q) = %q, want %q", in, got, want)
+		}
+	})
+}
+
+// FuzzHoldsSecret: whatever text comes before it, an ALTER SYSTEM after a
+// line break and a semicolon is found, either by the parser or because the
+// text does not parse (when unsure, redact); and nothing panics.
+func FuzzHoldsSecret(f *testing.F) {
+	for _, s := range []string{
+		"SELECT 1", "SELECT 'a", "SELECT $$x", "/* open", "-- comment", "CREATE ROLE x PASSWORD 'y'",
+		"COPY t FROM STDIN", "DO $f$ BEGIN END $f$", "SELECT * FROM options", "E'\\'", "U&'\\0041'",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		HoldsSecret([]byte(q))
+		if !HoldsSecret([]byte(q + "\n;ALTER SYSTEM SET work_mem = '1GB'")) {
+			t.Fatalf("missed the ALTER SYSTEM after %q", q)
 		}
 	})
 }

@@ -3,7 +3,6 @@ package capture
 import (
 	"bufio"
 	"io"
-	"math"
 	"strconv"
 	"strings"
 )
@@ -80,7 +79,7 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 			continue
 		}
 		calls, err := strconv.ParseInt(strings.TrimSpace(f[cols.calls]), 10, 64)
-		if err != nil || calls < 0 {
+		if err != nil || !ValidCount(calls) {
 			e.st.Skip(ReasonBadValue, c.first)
 			continue
 		}
@@ -91,7 +90,7 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 			if s := strings.TrimSpace(f[cols.rows]); s != "" {
 				var err error
 				rows, err = strconv.ParseInt(s, 10, 64)
-				okR = err == nil && rows >= 0
+				okR = err == nil && ValidCount(rows)
 			}
 		}
 		if !okT || !okM || !okR {
@@ -125,7 +124,7 @@ func pgssFloat(f []string, i int) (float64, bool) {
 		return 0, true
 	}
 	v, err := strconv.ParseFloat(strings.TrimSpace(f[i]), 64)
-	if err != nil || v < 0 || math.IsInf(v, 0) || math.IsNaN(v) {
+	if err != nil || !ValidMS(v) {
 		return 0, false
 	}
 	return v, true

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -224,7 +223,7 @@ func ReadPGStatStatementsLive(ctx context.Context, conn *pgx.Conn, emit func(*St
 		case strings.TrimSpace(q) == "" || q == "<insufficient privilege>":
 			st.Skip(ReasonNoQueryText, line)
 			continue
-		case calls < 0 || totalMS < 0 || math.IsNaN(totalMS) || math.IsInf(totalMS, 0) || rowsCount < 0:
+		case !ValidCount(calls) || !ValidMS(totalMS) || (maxMS != nil && !ValidMS(*maxMS)) || !ValidCount(rowsCount):
 			st.Skip(ReasonBadValue, line)
 			continue
 		case calls == 0:
@@ -232,7 +231,7 @@ func ReadPGStatStatementsLive(ctx context.Context, conn *pgx.Conn, emit func(*St
 			continue
 		}
 		m := totalMS / float64(calls)
-		if maxMS != nil && *maxMS >= 0 && !math.IsInf(*maxMS, 0) {
+		if maxMS != nil {
 			m = *maxMS
 		}
 		queryBytes = append(queryBytes[:0], q...)

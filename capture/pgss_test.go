@@ -70,6 +70,21 @@ WHERE id = $2"`, "3", "1.5", "0.9", "3"),
 			},
 		},
 		{
+			name: "numbers out of range: infinite sums, counts near 2^63",
+			in: "query,calls,total_exec_time,max_exec_time,rows\n" +
+				"SELECT 1,1,1e308,1,1\n" +
+				"SELECT 1,1,1,1e309,1\n" +
+				"SELECT 1,9223372036854775807,1,1,1\n" +
+				"SELECT 1,1,1,1,9223372036854775807\n" +
+				"SELECT 1,1,-0.5,1,1\n" +
+				"SELECT 1,1,+Inf,1,1\n" +
+				"SELECT 1,1000000000000000,1e15,1e15,1000000000000000\n",
+			want: result{
+				Stmts:   []stmt{pgssStmt(8, MaxCount, MaxMS, MaxMS, MaxCount, "SELECT 1")},
+				Skipped: map[Reason]int64{ReasonBadValue: 6},
+			},
+		},
+		{
 			name: "header without query or calls",
 			in:   "a,b,c\n1,2,3\n4,5,6\n",
 			want: result{Skipped: map[Reason]int64{ReasonBadRecord: 3}},

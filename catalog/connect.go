@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"regexp"
 	"strconv"
@@ -108,13 +109,20 @@ func Connect(ctx context.Context, dsn string) (*pgx.Conn, error) {
 // ROLE). This is a guard against mistakes, not a security boundary: that
 // role must not be able to write (see the README's least-privilege role).
 //
-// A failure names the host, port, database and user, never the password.
+// A failure names the host, port, database and user, never the password:
+// a connection string that does not parse is not shown at all (a password
+// the parser could not delimit would show in part), and the password of
+// one that parses is masked wherever it appears in an error.
 func ConnectWith(ctx context.Context, dsn string, opt ConnectOptions) (*pgx.Conn, error) {
 	opt = opt.withDefaults()
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("catalog: invalid connection string: %s", redactSecrets(err.Error()))
+		return nil, parseError(dsn, err)
 	}
+	if err := checkParsed(cfg); err != nil {
+		return nil, err
+	}
+	hide := secretsOf(cfg)
 	// Server-side prepared statements are not shared through PgBouncer in
 	// transaction mode: describe each statement instead (pgadvise runs few
 	// queries, each once).
@@ -149,12 +157,12 @@ func ConnectWith(ctx context.Context, dsn string, opt ConnectOptions) (*pgx.Conn
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("catalog: cannot connect to %s: %s", target, connectCause(err))
+		return nil, fmt.Errorf("catalog: cannot connect to %s: %s", target, hide.from(connectCause(err)))
 	}
 	if useSET {
 		if err := setGuards(ctx, conn, opt); err != nil {
 			_ = conn.Close(context.WithoutCancel(ctx))
-			return nil, fmt.Errorf("catalog: connected to %s but could not set its guards (read-only, timeouts): %w", target, err)
+			return nil, fmt.Errorf("catalog: connected to %s but could not set its guards (read-only, timeouts): %s", target, hide.from(err.Error()))
 		}
 	}
 	return conn, nil
@@ -254,4 +262,97 @@ var (
 func redactSecrets(s string) string {
 	s = urlPassword.ReplaceAllString(s, "$1:xxxxx@")
 	return kvPassword.ReplaceAllString(s, "${1}xxxxx")
+}
+
+// parseError is the error for a connection string pgx cannot parse. It
+// never quotes the string: where its syntax is broken, no redaction can
+// know where a password ends (password='a\' b unterminated). It keeps
+// pgconn's own description of the failure, which is fixed text, and says
+// how to write the string.
+func parseError(dsn string, err error) error {
+	what := ""
+	var pce *pgconn.ParseConfigError
+	if errors.As(err, &pce) {
+		what = parseFailure(pce)
+	}
+	var pathErr *fs.PathError
+	if errors.As(err, &pathErr) {
+		what = strings.TrimPrefix(what+"; ", "; ") + fmt.Sprintf("cannot read %s", pathErr.Path)
+	}
+	if what != "" {
+		what += "; "
+	}
+	hint := "in key=value form, quote a value holding spaces or quotes in single quotes, with \\' and \\\\ for a quote and a backslash inside (password='a\\'b')"
+	if isURL(dsn) {
+		hint = urlHint
+	}
+	return fmt.Errorf("catalog: invalid connection string (not shown: it may hold a password): %s%s; or give the password in PGPASSWORD or ~/.pgpass", what, hint)
+}
+
+// parseFailure is pgconn's description of a parse failure ("invalid
+// port", "failed to parse as URL") without the connection string or the
+// wrapped error, which may quote pieces of it.
+func parseFailure(pce *pgconn.ParseConfigError) string {
+	msg := pce.Error()
+	if inner := errors.Unwrap(pce); inner != nil {
+		msg = strings.TrimSuffix(msg, " ("+inner.Error()+")")
+	}
+	// "cannot parse `DSN`: MSG": MSG is pgconn's text, without backquotes,
+	// so the last "`: " ends the string.
+	i := strings.LastIndex(msg, "`: ")
+	if i < 0 {
+		return ""
+	}
+	msg = msg[i+3:]
+	for _, r := range msg {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ' ' || r == '/' || r == '_' || r == '-') {
+			return ""
+		}
+	}
+	return msg
+}
+
+// urlHint says how to write a password into a URL.
+const urlHint = "in a postgres:// URL, percent-encode the characters @ : / ? # % and spaces in the user name and password (%40 for @)"
+
+func isURL(dsn string) bool {
+	d := strings.TrimSpace(dsn)
+	return strings.HasPrefix(d, "postgres://") || strings.HasPrefix(d, "postgresql://")
+}
+
+// checkParsed refuses a configuration that shows a URL was split in the
+// wrong place: an unencoded @ in the password (postgres://u:p@ss@host/db)
+// makes the rest of the password the host, which an error would print.
+func checkParsed(cfg *pgx.ConnConfig) error {
+	hosts := []string{cfg.Host}
+	for _, fb := range cfg.Fallbacks {
+		hosts = append(hosts, fb.Host)
+	}
+	for _, h := range append(hosts, cfg.Database) {
+		if strings.Contains(h, "@") {
+			return errors.New("catalog: invalid connection string (not shown: it may hold a password): its host or database name holds an @, " +
+				"as when a password holds an unencoded @; " + urlHint + "; or give the password in PGPASSWORD or ~/.pgpass")
+		}
+	}
+	return nil
+}
+
+// secrets are the passwords of a connection configuration, to mask in
+// error texts.
+type secrets []string
+
+func secretsOf(cfg *pgx.ConnConfig) secrets {
+	if cfg.Password == "" {
+		return nil
+	}
+	return secrets{cfg.Password}
+}
+
+// from masks every password in msg, then anything that looks like one
+// (redactSecrets).
+func (s secrets) from(msg string) string {
+	for _, pw := range s {
+		msg = strings.ReplaceAll(msg, pw, "xxxxx")
+	}
+	return redactSecrets(msg)
 }

@@ -1,6 +1,7 @@
 package catalog
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgproto3"
@@ -153,6 +155,48 @@ func TestRedactSecrets(t *testing.T) {
 	} {
 		if got := redactSecrets(in); got != want {
 			t.Errorf("redactSecrets(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestConnectErrorHidesPassword: whatever the password holds (quotes,
+// spaces, an unencoded @ or /), no piece of it is in the error, whether
+// the connection string parses or not; the error still says where.
+func TestConnectErrorHidesPassword(t *testing.T) {
+	// Each password is made of the pieces Zq, Wx and Vy.
+	tests := []struct {
+		dsn, want string
+	}{
+		{`host=127.0.0.1 port=1 user=bob password='Zq\' Wx' dbname=shop`, "cannot connect"},
+		{`host=127.0.0.1 port=1 user=bob password='Zq\' Wx dbname=shop`, "not shown"},
+		{`host=127.0.0.1 port=1 user=bob password=Zq' Wx dbname=shop`, "not shown"},
+		{`host=127.0.0.1 port=1 user=bob password = "Zq'u Wx" dbname=shop`, "not shown"},
+		{`host=127.0.0.1 port=x user=bob password=ZqWxVy`, "invalid port"},
+		{`postgres://bob:Zq@Wx@127.0.0.1:1/shop`, "unencoded @"},
+		{`postgres://bob:Zq/Wx@127.0.0.1:1/shop`, "percent-encode"},
+		{`postgres://bob:Zq/Wx@127.0.0.1:1/sh@op`, "percent-encode"},
+		{`postgres://bob:Zq Wx@127.0.0.1:1/shop`, "percent-encode"},
+		{`postgres://bob:Zq%zzWx@127.0.0.1:1/shop`, "percent-encode"},
+		{`postgres://bob:ZqWx@127.0.0.1:1/shop?password=VyVy&sslmode=bogus`, "not shown"},
+		{`postgres://bob:Zq:Wx@127.0.0.1:1/shop?connect_timeout=5`, "cannot connect"},
+		{`postgres://bob:Zq%40Wx@127.0.0.1:1/shop`, "cannot connect"},
+	}
+	for _, tt := range tests {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_, err := ConnectWith(ctx, tt.dsn, ConnectOptions{ConnectTimeout: 5 * time.Second})
+		cancel()
+		if err == nil {
+			t.Errorf("%s: connected", tt.dsn)
+			continue
+		}
+		msg := err.Error()
+		for _, piece := range []string{"Zq", "Wx", "Vy"} {
+			if strings.Contains(msg, piece) {
+				t.Errorf("%s: the error shows %q of the password: %s", tt.dsn, piece, msg)
+			}
+		}
+		if !strings.Contains(msg, tt.want) {
+			t.Errorf("%s: the error does not say %q: %s", tt.dsn, tt.want, msg)
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 // FuzzParseDDL checks that ParseDDL never panics or fails, that its counts
@@ -55,6 +57,40 @@ func FuzzParseDDL(f *testing.F) {
 				if ix.Table != tb.Name {
 					t.Fatalf("index %s of %s names table %s", ix.Name, tb.Name, ix.Table)
 				}
+			}
+		}
+	})
+}
+
+// FuzzWithoutConstants: what snapshot --no-values keeps of a query text has
+// no string constant left (nor any constant, outside SELECT, INSERT,
+// UPDATE, DELETE and MERGE, where type modifiers such as varchar(255) stay).
+func FuzzWithoutConstants(f *testing.F) {
+	for _, s := range []string{
+		"SELECT * FROM users WHERE email = 'jane@example.com' LIMIT 10",
+		"SELECT $1::varchar(255), B'101', X'ff', U&'\\0041', E'a\\'b', $$dollar$$, 1.5e3",
+		"CREATE TABLE vip AS SELECT * FROM users WHERE email = 'jane@example.com'",
+		"CALL notify('jane@example.com')",
+		"COPY users TO '/tmp/x.csv'",
+		"INSERT INTO t VALUES ('a') ON CONFLICT (id) DO UPDATE SET x = 'y'; SELECT 'b'",
+		"EXPLAIN SELECT DATE '2026-01-01'",
+		"VACUUM users",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, q string) {
+		out, ok := withoutConstants(q)
+		if !ok {
+			return
+		}
+		scan, err := pg_query.Scan(out)
+		if err != nil {
+			t.Fatalf("%q kept as %q, which does not scan: %v", q, out, err)
+		}
+		for _, tok := range scan.GetTokens() {
+			switch tok.GetToken() {
+			case pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST:
+				t.Fatalf("%q kept as %q, with a constant at %d", q, out, tok.GetStart())
 			}
 		}
 	})

@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 // SnapshotVersion is the version of the snapshot format WriteSnapshot
@@ -22,9 +24,10 @@ const SnapshotVersion = 1
 // a laptop from a production snapshot). It holds no connection string,
 // host, user or password: only the database's name.
 //
-// Beware: Column.Stats.MostCommon holds real values of the data (pg_stats'
-// most_common_vals); take the snapshot with values dropped
-// (DropValues) before sharing it where the data may not go.
+// Beware: Column.Stats.MostCommon and HistogramBounds hold real values of
+// the data (pg_stats), and the workload's utility statements may too; take
+// the snapshot with values dropped (DropValues) before sharing it where
+// the data may not go.
 type Snapshot struct {
 	Version int `json:"version"`
 	// TakenAt is the server's clock when the snapshot was read.
@@ -79,20 +82,99 @@ func NewSnapshot(schema *Schema, rep *LiveReport) *Snapshot {
 	return s
 }
 
-// DropValues removes the data values a snapshot holds (most common values
-// and their frequencies), keeping counts, widths, null fractions, distinct
-// counts and correlations.
-func (s *Snapshot) DropValues() {
-	if s == nil || s.Schema == nil {
-		return
+// DropValues removes every value of the data a snapshot holds, for
+// pgadvise snapshot --no-values, and returns how many workload statements
+// it left out:
+//
+//   - each column's most common values, their frequencies and its
+//     histogram bounds (pg_stats);
+//   - the constants of the workload's query texts, replaced by $n as
+//     pg_stat_statements does (pg_query's normalization): PostgreSQL does
+//     not normalize utility statements, so CREATE TABLE ... AS SELECT,
+//     CALL or COPY may hold values as typed. A statement that still has a
+//     constant after normalization (a utility statement the normalizer
+//     leaves alone), or that does not parse, is left out.
+//
+// It keeps counts, widths, null fractions, distinct counts and
+// correlations, and the schema as pg_dump --schema-only shows it,
+// including the constants written in DDL (column defaults, partial-index
+// predicates and index definitions, partition bounds): those are the
+// schema's, not the data's, and the advice depends on them.
+func (s *Snapshot) DropValues() (dropped int) {
+	if s == nil {
+		return 0
 	}
-	for _, t := range s.Schema.Tables {
-		for i := range t.Columns {
-			if cs := t.Columns[i].Stats; cs != nil {
-				cs.MostCommon, cs.MostCommonFreqs = nil, nil
+	if s.Schema != nil {
+		for _, t := range s.Schema.Tables {
+			for i := range t.Columns {
+				if cs := t.Columns[i].Stats; cs != nil {
+					cs.MostCommon, cs.MostCommonFreqs, cs.HistogramBounds = nil, nil, nil
+				}
 			}
 		}
 	}
+	kept := s.Workload[:0]
+	for _, w := range s.Workload {
+		q, ok := withoutConstants(w.Query)
+		if !ok {
+			dropped++
+			continue
+		}
+		w.Query = q
+		kept = append(kept, w)
+	}
+	if s.Workload != nil {
+		s.Workload = kept
+	}
+	return dropped
+}
+
+// withoutConstants returns query with its constants replaced by $n, and
+// false when that cannot be done with certainty.
+func withoutConstants(query string) (string, bool) {
+	if strings.IndexByte(query, 0) >= 0 {
+		return "", false // the parser, in C, would stop reading at the NUL
+	}
+	tree, err := pg_query.Parse(query)
+	if err != nil {
+		return "", false
+	}
+	norm, err := pg_query.Normalize(query)
+	if err != nil {
+		return "", false
+	}
+	dml := true
+	for _, raw := range tree.GetStmts() {
+		dml = dml && isDML(raw.GetStmt())
+	}
+	if dml {
+		return norm, true // the normalizer replaces every constant of these
+	}
+	scan, err := pg_query.Scan(norm)
+	if err != nil {
+		return "", false
+	}
+	for _, tok := range scan.GetTokens() {
+		switch tok.GetToken() {
+		case pg_query.Token_SCONST, pg_query.Token_USCONST, pg_query.Token_BCONST, pg_query.Token_XCONST,
+			pg_query.Token_ICONST, pg_query.Token_FCONST:
+			return "", false
+		}
+	}
+	return norm, true
+}
+
+// isDML reports whether a statement is a SELECT, INSERT, UPDATE, DELETE or
+// MERGE, or an EXPLAIN of one.
+func isDML(n *pg_query.Node) bool {
+	switch s := n.GetNode().(type) {
+	case *pg_query.Node_SelectStmt, *pg_query.Node_InsertStmt, *pg_query.Node_UpdateStmt,
+		*pg_query.Node_DeleteStmt, *pg_query.Node_MergeStmt:
+		return true
+	case *pg_query.Node_ExplainStmt:
+		return isDML(s.ExplainStmt.GetQuery())
+	}
+	return false
 }
 
 // snapshotJSON is the document: the Snapshot's fields, then the tables in

@@ -1,12 +1,10 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -17,6 +15,7 @@ import (
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/outfile"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -169,6 +168,18 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text, json or markdown\n", f.format)
 		return exitUsage
 	}
+	dest := output{path: f.output, perm: outfile.ModeDefault, stdin: stdin,
+		inputs: append([]string{f.schema, lv.stats, x.baseline}, inputs...)}
+	if x.showValues {
+		dest.perm = outfile.ModePrivate // the samples hold values of the data
+	}
+	if lv.dsn.set {
+		dest.inputs = append(dest.inputs, connectionFiles()...)
+	}
+	if err := dest.check(); err != nil {
+		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+		return exitError
+	}
 	if code := x.check(inputs); code != exitOK {
 		return code
 	}
@@ -258,32 +269,15 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		return code
 	}
 
-	out := stdout
-	var file *os.File
-	if f.output != "" && f.output != "-" {
-		file, err = os.Create(f.output)
-		if err != nil {
-			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
-			return exitError
+	err = dest.write(stdout, func(w io.Writer) error {
+		switch f.format {
+		case "json":
+			return report.WriteJSON(w, doc)
+		case "markdown":
+			return report.WriteMarkdown(w, doc, report.MarkdownOptions{})
 		}
-		out = file
-	}
-	bw := bufio.NewWriter(out)
-	if f.format == "json" {
-		err = report.WriteJSON(bw, doc)
-	} else if f.format == "markdown" {
-		err = report.WriteMarkdown(bw, doc, report.MarkdownOptions{})
-	} else {
-		err = report.WriteText(bw, doc, report.TextOptions{TopQueries: f.top})
-	}
-	if err == nil {
-		err = bw.Flush()
-	}
-	if file != nil {
-		if cerr := file.Close(); err == nil {
-			err = cerr
-		}
-	}
+		return report.WriteText(w, doc, report.TextOptions{TopQueries: f.top})
+	})
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError

@@ -277,6 +277,13 @@ func replaySnapshot(snap *catalog.Snapshot, name string, emit func(*capture.Stat
 		case !utf8.ValidString(w.Query):
 			st.Skip(capture.ReasonInvalidUTF8, line)
 			continue
+		case !capture.ValidCount(w.Calls) || !capture.ValidCount(w.Rows) || !capture.ValidMS(w.TotalMS) || !capture.ValidMS(w.MaxMS):
+			st.Skip(capture.ReasonBadValue, line)
+			continue
+		case capture.HoldsSecret([]byte(w.Query)):
+			// A snapshot of an older pgadvise, or made by hand.
+			st.Skip(capture.ReasonSecret, line)
+			continue
 		}
 		st.Statements++
 		_ = emit(&capture.Statement{Query: []byte(w.Query), Calls: w.Calls, Timed: true,

@@ -164,7 +164,7 @@ func TestLive(t *testing.T) {
 		}
 		// Write → read gives back the very snapshot taken: schema,
 		// statistics and workload.
-		taken, err := takeSnapshot(ctx, dsn, true, catalog.ConnectOptions{})
+		taken, _, err := takeSnapshot(ctx, dsn, true, catalog.ConnectOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}

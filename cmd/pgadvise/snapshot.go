@@ -4,7 +4,6 @@ package main
 // workload in one JSON file, to analyze later without a connection.
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -12,10 +11,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"path/filepath"
 
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/outfile"
 )
 
 const snapshotUsage = `Usage: pgadvise snapshot [--dsn URL] [--workload] [--no-values] [-o FILE]
@@ -25,8 +24,11 @@ pg_stat_user_tables, pg_stat_user_indexes) in one read-only transaction and
 writes them as a JSON snapshot, with its pg_stat_statements when --workload is
 given. "pgadvise analyze --stats FILE" then advises from it without a
 connection: in CI, or away from production. The snapshot holds the database's
-name, never the connection string, host, user or password; it does hold the
-most common values of each column (pg_stats) unless --no-values is given.
+name, never the connection string, host, user or password, nor a statement
+that may carry a password (CREATE ROLE ... PASSWORD, ALTER SYSTEM, ...). It
+does hold data unless --no-values is given: the most common values and
+histogram bounds of each column (pg_stats), and the constants of utility
+statements, which pg_stat_statements does not normalize.
 
 Examples:
   pgadvise snapshot --dsn postgres://pgadvise@db.internal/shop --workload -o stats.json
@@ -39,7 +41,7 @@ Flags:
 func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	var (
 		dsn              dsnFlag
-		output           string
+		outPath          string
 		workload         bool
 		noValues         bool
 		statementTimeout = catalog.DefaultStatementTimeout
@@ -50,9 +52,9 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 	}
 	fs.Var(&dsn, "dsn", dsnHelp+"; without --dsn, the PG* environment variables")
-	fs.StringVar(&output, "o", "", "write the snapshot to `FILE` (mode 0600) instead of standard output")
+	fs.StringVar(&outPath, "o", "", "write the snapshot to `FILE` (mode 0600) instead of standard output")
 	fs.BoolVar(&workload, "workload", false, "add the database's pg_stat_statements (the extension must be installed)")
-	fs.BoolVar(&noValues, "no-values", false, "leave out the most common values of each column: they are data (the advice is less precise for constants)")
+	fs.BoolVar(&noValues, "no-values", false, "leave out every value of the data: most common values and histograms, constants in the workload's texts (the advice is less precise for constants)")
 	fs.DurationVar(&statementTimeout, "statement-timeout", statementTimeout, "the longest any query of pgadvise may run")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), snapshotUsage)
@@ -68,18 +70,30 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "pgadvise snapshot: unexpected argument %q\n", fs.Arg(0))
 		return exitUsage
 	}
+	dest := output{path: outPath, perm: outfile.ModePrivate, inputs: connectionFiles()}
+	if err := dest.check(); err != nil {
+		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+		return exitError
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	snap, err := takeSnapshot(ctx, dsn.value, workload, catalog.ConnectOptions{StatementTimeout: statementTimeout})
+	snap, read, err := takeSnapshot(ctx, dsn.value, workload, catalog.ConnectOptions{StatementTimeout: statementTimeout})
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError
 	}
+	if read != nil {
+		if summary := skipSummary(read); summary != "" {
+			fmt.Fprintf(stderr, "pgadvise: %s: skipped %s\n", read.Name, summary)
+		}
+	}
 	if noValues {
-		snap.DropValues()
+		if n := snap.DropValues(); n > 0 {
+			fmt.Fprintf(stderr, "pgadvise: --no-values: left out %d workload statement(s) whose text keeps constants after normalization (utility statements such as CREATE TABLE ... AS or COPY)\n", n)
+		}
 	}
 	printIssues(stderr, snap.Issues)
-	if err := writeSnapshotFile(output, stdout, snap); err != nil {
+	if err := dest.write(stdout, func(w io.Writer) error { return catalog.WriteSnapshot(w, snap) }); err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError
 	}
@@ -87,84 +101,51 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	for _, t := range snap.Schema.Tables {
 		indexes += len(t.Indexes)
 	}
-	dest := output
-	if dest == "" || dest == "-" {
-		dest = "standard output"
+	where := outPath
+	if dest.toStdout() {
+		where = "standard output"
 	}
 	fmt.Fprintf(stderr, "pgadvise: snapshot of database %q (PostgreSQL %s): %d relations, %d indexes", snap.Database, shortVersion(snap.ServerVersion), len(snap.Schema.Tables), indexes)
 	if workload {
 		fmt.Fprintf(stderr, ", %d statements", len(snap.Workload))
 	}
-	fmt.Fprintf(stderr, " → %s\n", dest)
+	fmt.Fprintf(stderr, " → %s\n", where)
 	return exitOK
 }
 
 // takeSnapshot reads the schema and statistics and, with workload, the
-// pg_stat_statements of the database dsn names.
-func takeSnapshot(ctx context.Context, dsn string, workload bool, opt catalog.ConnectOptions) (*catalog.Snapshot, error) {
+// pg_stat_statements of the database dsn names; read says what reading
+// them skipped (nil without workload).
+func takeSnapshot(ctx context.Context, dsn string, workload bool, opt catalog.ConnectOptions) (snap *catalog.Snapshot, read *capture.Stats, err error) {
 	conn, err := catalog.ConnectWith(ctx, dsn, opt)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
 	s, rep, err := catalog.ReadLive(ctx, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	snap := catalog.NewSnapshot(s, rep)
+	snap = catalog.NewSnapshot(s, rep)
 	if !workload {
-		return snap, nil
+		return snap, nil, nil
 	}
 	info, err := capture.ReadPGStatStatementsInfo(ctx, conn)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	snap.WorkloadSince = info.StatsReset
 	snap.Workload = []catalog.SnapshotStatement{}
-	_, err = capture.ReadPGStatStatementsLive(ctx, conn, func(st *capture.Statement) error {
+	// Statements that may hold a secret (capture.HoldsSecret) never come
+	// out of capture: they are counted in read, not written.
+	read, err = capture.ReadPGStatStatementsLive(ctx, conn, func(st *capture.Statement) error {
 		snap.Workload = append(snap.Workload, catalog.SnapshotStatement{
 			Query: string(st.Query), Calls: st.Calls, TotalMS: st.TotalMS, MaxMS: st.MaxMS, Rows: st.Rows,
 		})
 		return nil
 	})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return snap, nil
-}
-
-// writeSnapshotFile writes the snapshot to path, or to stdout for "" and
-// "-". A file is written whole or not at all (a temporary file renamed),
-// readable by its owner only: it may hold data values.
-func writeSnapshotFile(path string, stdout io.Writer, snap *catalog.Snapshot) error {
-	if path == "" || path == "-" {
-		bw := bufio.NewWriter(stdout)
-		if err := catalog.WriteSnapshot(bw, snap); err != nil {
-			return err
-		}
-		return bw.Flush()
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("writing snapshot: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // a no-op once renamed
-	bw := bufio.NewWriter(tmp)
-	err = catalog.WriteSnapshot(bw, snap)
-	if err == nil {
-		err = bw.Flush()
-	}
-	if err == nil {
-		err = tmp.Chmod(0o600)
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("writing snapshot %s: %w", path, err)
-	}
-	return nil
+	return snap, read, nil
 }

@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"math"
 	"regexp"
 	"strings"
 	"testing"
@@ -252,4 +253,22 @@ func FuzzReportWriters(f *testing.F) {
 		checkText(t, s)
 		checkMarkdown(t, s)
 	})
+}
+
+// TestWriteJSONNonFinite: a figure that is not finite is clamped, never a
+// failed report.
+func TestWriteJSONNonFinite(t *testing.T) {
+	d := &Document{Version: 1, Advice: Advice{WorkloadCost: math.Inf(1), WorkloadCostAfter: math.NaN()},
+		Recommendations: []Recommendation{{Kind: "create_index", Benefit: math.Inf(-1)}}}
+	var b bytes.Buffer
+	if err := WriteJSON(&b, d); err != nil {
+		t.Fatalf("WriteJSON: %v", err)
+	}
+	var back map[string]any
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, b.String())
+	}
+	if d.Advice.WorkloadCost != math.MaxFloat64 || d.Advice.WorkloadCostAfter != 0 || d.Recommendations[0].Benefit != -math.MaxFloat64 {
+		t.Errorf("clamped to %v, %v, %v", d.Advice.WorkloadCost, d.Advice.WorkloadCostAfter, d.Recommendations[0].Benefit)
+	}
 }

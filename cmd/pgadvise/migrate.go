@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/migrate"
 	"github.com/pgadvise/pgadvise/report"
 )
@@ -110,7 +111,7 @@ func (m *migrateMode) write(doc *report.Document, stdout, stderr io.Writer) int 
 		if name == "" {
 			name = s.Table
 		}
-		fmt.Fprintf(stdout, "skipped %s %s on %s: %s\n", s.Kind, name, s.Table, s.Why)
+		fmt.Fprintf(stdout, "skipped %s %s on %s: %s\n", safetext.Line(s.Kind), safetext.Line(name), safetext.Line(s.Table), safetext.Line(s.Why))
 	}
 	return exitOK
 }

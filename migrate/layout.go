@@ -69,7 +69,7 @@ func (l *layout) upStatements(files []File) map[string]occurrence {
 		}
 		for _, s := range steps {
 			if !s.comment {
-				out[foldSpace(s.sql)] = occurrence{u.f.Name, rank}
+				out[statementKey(s.sql)] = occurrence{u.f.Name, rank}
 			}
 		}
 	}

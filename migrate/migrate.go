@@ -28,6 +28,7 @@ import (
 
 	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
+	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
 // Tool is a migration tool whose file layout Plan writes.
@@ -196,10 +197,34 @@ func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, 
 // the folder's files: as parseSteps writes it (safetext.SQL), white space
 // folded.
 func statementKey(ddl string) string {
+	if k, ok := indexKey(ddl); ok {
+		return k
+	}
 	if safe, err := safetext.SQL(strings.TrimSpace(ddl)); err == nil {
 		ddl = safe
 	}
 	return foldSpace(ddl)
+}
+
+// indexKey is a CREATE INDEX statement's key without its name,
+// CONCURRENTLY or IF NOT EXISTS: the same index under another name (names
+// of partial indexes changed to hide the values they hold) is the same
+// migration, and writing it again would build a duplicate.
+func indexKey(ddl string) (string, bool) {
+	tree, err := pg_query.Parse(ddl)
+	if err != nil || len(tree.GetStmts()) != 1 {
+		return "", false
+	}
+	ix := tree.GetStmts()[0].GetStmt().GetIndexStmt()
+	if ix == nil {
+		return "", false
+	}
+	ix.Idxname, ix.Concurrent, ix.IfNotExists = "", false, false
+	out, err := pg_query.Deparse(tree)
+	if err != nil {
+		return "", false
+	}
+	return "index: " + out, true
 }
 
 // rank orders migrations: new indexes and structures first, drops last, so

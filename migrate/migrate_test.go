@@ -406,3 +406,28 @@ func TestParseTool(t *testing.T) {
 		t.Errorf("ParseTool(liquibase): %v", err)
 	}
 }
+
+// TestRenamedIndexIsNotWrittenAgain: an index a folder already creates
+// under another name (partial indexes' names now hash their values) is
+// the same migration: writing it again would build a duplicate.
+func TestRenamedIndexIsNotWrittenAgain(t *testing.T) {
+	existing := []File{{Name: "000001_create_t_a_where_status_pending_idx.up.sql",
+		Content: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_where_status_pending_idx ON public.t (a) WHERE status = 'pending';\n"}}
+	recs := []report.Recommendation{{
+		Kind: "create_index", Table: "public.t", Index: "t_a_where_status_02f85936_idx", Confidence: "high",
+		DDL:     "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_where_status_02f85936_idx ON public.t (a) WHERE status = 'pending';",
+		DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_where_status_02f85936_idx;",
+	}}
+	res, err := Plan(recs, existing, Options{Tool: GolangMigrate, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Files) != 0 || len(res.Skipped) != 1 || !strings.HasPrefix(res.Skipped[0].Why, "already in 000001_") {
+		t.Errorf("files %v, skipped %+v: want the renamed index skipped", names(res.Files), res.Skipped)
+	}
+	// Another definition under the old name is new advice.
+	recs[0].DDL = "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_where_status_pending_idx ON public.t (a, b) WHERE status = 'pending';"
+	if res, err := Plan(recs, existing, Options{Tool: GolangMigrate, Now: clock}); err != nil || len(res.Files) == 0 {
+		t.Errorf("a different index under a known name was skipped: %v %+v", err, res)
+	}
+}

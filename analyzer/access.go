@@ -139,6 +139,10 @@ type TableAccess struct {
 	Limit      int64       `json:"limit,omitempty"`
 	Projected  []string    `json:"projected,omitempty"` // columns read out (SELECT list, RETURNING); "*" for all
 	Aggregates []Aggregate `json:"aggregates,omitempty"`
+	// Compared are columns a condition compares with another column
+	// (l_commitdate < l_receiptdate, or a join other than by equality): no
+	// index finds rows by them, but every row read must carry them.
+	Compared []string `json:"compared,omitempty"`
 	// SetColumns are the columns an UPDATE (or INSERT ... ON CONFLICT DO UPDATE) sets.
 	SetColumns []string `json:"set_columns,omitempty"`
 	// InsertColumns are the columns an INSERT or COPY names (empty: all).

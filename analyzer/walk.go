@@ -642,7 +642,12 @@ func (w *walker) comparison(name string, lhs, rhs *pg_query.Node, sc *scope, ctx
 	case lok && rok:
 		if name == "=" && lrel != rrel && !ctx.negated && lref.Expr == "" && rref.Expr == "" {
 			w.addJoin(lrel, lref.Column, rrel, rref.Column)
+			return
 		}
+		// l_commitdate < l_receiptdate: no index finds the rows, but every
+		// row read must carry both columns.
+		w.addCompared(lrel, lref)
+		w.addCompared(rrel, rref)
 	case lok && isValue(rhs):
 		w.addPredicate(lrel, w.predicate(lref, name, rhs, ctx))
 	case rok && isValue(lhs):
@@ -853,6 +858,21 @@ func (w *walker) addPredicate(r *rel, p Predicate) {
 		}
 	}
 	r.access.Predicates = append(r.access.Predicates, p)
+}
+
+// addCompared records the columns of ref, compared with another column,
+// as read by r's access.
+func (w *walker) addCompared(r *rel, ref ColumnRef) {
+	if r == nil || r.access == nil {
+		return
+	}
+	cols := ref.Columns
+	if ref.Expr == "" && ref.Column != "" {
+		cols = []string{ref.Column}
+	}
+	for _, c := range cols {
+		r.access.Compared = appendUnique(r.access.Compared, c)
+	}
 }
 
 func (w *walker) addJoin(l *rel, lc string, r *rel, rc string) {

@@ -170,6 +170,9 @@ func formatAccess(a *TableAccess) string {
 	if len(a.Projected) > 0 {
 		parts = append(parts, "cols["+strings.Join(a.Projected, ",")+"]")
 	}
+	if len(a.Compared) > 0 {
+		parts = append(parts, "compared["+strings.Join(a.Compared, ",")+"]")
+	}
 	if len(a.SetColumns) > 0 {
 		parts = append(parts, "set["+strings.Join(a.SetColumns, ",")+"]")
 	}

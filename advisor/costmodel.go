@@ -30,6 +30,27 @@ package advisor
 //     partner's rows (its own filters, and those that reach it through its
 //     other joins); a probe's page reads are spread, as cost_index does with
 //     get_loop_count, over the partner's rows after its own filters only.
+// Run cost. The planner decides which path runs; what it costs to run is
+// another matter, and measured execution on TPC-H SF 1 (bench/tpch
+// -execute) showed where the two part. So every path is priced twice
+// (pathCost): its plan cost, as above, decides whether the planner takes
+// it; its run cost is what the workload pays, and what benefits are
+// counted in. The run cost differs from the plan cost in three places:
+//   - heap rows fetched through an index out of heap order each cost
+//     randomFetchCost, however often their pages were counted before: the
+//     planner amortizes a nested loop's page reads over its loop count and
+//     its cache, and a probe that fetches a million rows that way ran up to
+//     3.5 times slower than the hash join it replaced;
+//   - a nested loop's probes are amortized over the probes that run (the
+//     outer rows), not over the partner's whole row estimate;
+//   - rows of a table that follows its join column's order, read through an
+//     index on another column, turn a partner's key-ordered probes into
+//     random ones (locality, outOfOrder): orders read by o_orderdate made
+//     Q3 and Q4 30% slower through their lineitem_pkey probes.
+// An index whose path the planner would prefer but that runs slower has a
+// negative gain, and one that makes any query's run cost more than 10%
+// higher is not recommended (maxSlowdown), whatever it saves elsewhere.
+//
 // Selectivities come from pg_stats when the catalog has them (n_distinct,
 // null_frac, most common values, and for ranges the histogram against the
 // query's constant or the sample execution's value: histogram.go) and
@@ -82,10 +103,14 @@ const (
 // 0.76M to 1.5M rows this way ran 2.2 to 3.5 times slower than the hash
 // joins over sequential scans they replaced, about 2–8 µs a row against
 // 0.26 µs a sequentially scanned one (about 0.03 cost units): about 0.5
-// units. The planner charges such rows nothing once their pages were
-// counted, when its loop count amortizes page reads over more probes than
-// run (cost_index with get_loop_count, and effective_cache_size).
-const randomFetchCost = 0.5
+// units a row. A probe below a parallel plan's (non-shared) hash build
+// runs in every process: Q21's lineitem probes by l_suppkey ran three
+// times, once in each of 2 workers and the leader, where the model counts
+// them once. Hence three times 0.5. The planner charges such rows nothing
+// once their pages were counted, when its loop count amortizes page reads
+// over more probes than run (cost_index with get_loop_count, and
+// effective_cache_size).
+const randomFetchCost = 1.5
 
 // PostgreSQL's default selectivities for a column without statistics
 // (src/include/utils/selfuncs.h).

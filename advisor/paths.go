@@ -243,6 +243,9 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 		}
 		m.needed[c] = true
 	}
+	for _, c := range a.Compared {
+		m.needed[c] = true
+	}
 	for _, g := range a.GroupBy {
 		for _, c := range columnsOfRef(g) {
 			m.needed[c] = true

@@ -206,6 +206,16 @@ const (
 	maxMergedIncludeWidth = 64
 )
 
+// mergeable reports whether an INCLUDE list stays within a merged covering
+// index's limits.
+func mergeable(t *tableModel, inc []string) bool {
+	width := 0.0
+	for _, c := range inc {
+		width += t.keyWidth(c)
+	}
+	return len(inc) <= maxMergedInclude && width <= maxMergedIncludeWidth
+}
+
 // mergeCovering adds, for covering candidates that share their keys (and
 // predicate) but INCLUDE different columns, one candidate that INCLUDEs
 // them all: one index serving several queries by index-only scans instead
@@ -222,11 +232,7 @@ func mergeCovering(pool map[string]*indexModel) {
 			continue
 		}
 		inc := includeUnion(g)
-		width := 0.0
-		for _, c := range inc {
-			width += g[0].t.keyWidth(c)
-		}
-		if len(inc) > maxMergedInclude || width > maxMergedIncludeWidth {
+		if !mergeable(g[0].t, inc) {
 			continue
 		}
 		addCandidate(pool, g[0].withInclude(inc))

@@ -74,25 +74,29 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 	}
 	sort.Strings(sigs)
 	for _, sig := range sigs {
-		ix := pool[sig]
-		c := &candidate{ix: ix}
-		if e := served(ix, ix.t.existing); e != nil {
-			c.servedBy = e
-		}
-		for _, a := range ix.t.accesses {
-			if a.readless {
-				continue
-			}
-			s.evaluations++
-			cost := a.choose([]*indexModel{ix})
-			if cost.plan < a.seqCost()*(1-1e-9) {
-				c.serves = append(c.serves, servedAccess{a, cost})
-			}
-		}
-		c.version = -1 // not evaluated yet
-		s.pool = append(s.pool, c)
+		s.pool = append(s.pool, s.newCandidate(pool[sig]))
 	}
 	return s
+}
+
+// newCandidate prices ix for every access of its table, once.
+func (s *selection) newCandidate(ix *indexModel) *candidate {
+	c := &candidate{ix: ix}
+	if e := served(ix, ix.t.existing); e != nil {
+		c.servedBy = e
+	}
+	for _, a := range ix.t.accesses {
+		if a.readless {
+			continue
+		}
+		s.evaluations++
+		cost := a.choose([]*indexModel{ix})
+		if cost.plan < a.seqCost()*(1-1e-9) {
+			c.serves = append(c.serves, servedAccess{a, cost})
+		}
+	}
+	c.version = -1 // not evaluated yet
+	return c
 }
 
 // gainOf is the run cost over the workload that c saves under the current
@@ -337,8 +341,17 @@ func (s *selection) consolidate() {
 		for _, ix := range ixs {
 			g = append(g, byIndex[ix])
 		}
-		merged := ixs[0].withInclude(includeUnion(ixs))
+		inc := includeUnion(ixs)
+		merged := ixs[0].withInclude(inc)
+		merged.finish()
 		m := bySig[merged.signature()]
+		if m == nil && mergeable(merged.t, inc) {
+			// The pool's merge of every candidate with these keys may
+			// have been too wide; the union of the chosen ones is not.
+			m = s.newCandidate(merged)
+			s.pool = append(s.pool, m)
+			bySig[merged.signature()] = m
+		}
 		if m == nil || m.chosen {
 			continue
 		}

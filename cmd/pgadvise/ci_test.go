@@ -47,7 +47,7 @@ func TestFailOn(t *testing.T) {
 		inStderr string
 	}{
 		{"no gate", nil, exitOK, ""},
-		{"create_index", []string{"--fail-on", "create_index"}, exitFindings, "--fail-on create_index: 13 create_index recommendation(s); exit 3"},
+		{"create_index", []string{"--fail-on", "create_index"}, exitFindings, "--fail-on create_index: 12 create_index recommendation(s); exit 3"},
 		{"list", []string{"--fail-on", "drop_index, unused_index"}, exitFindings, "5 drop_index, 1 unused_index"},
 		{"any leaves out low confidence", []string{"--fail-on", "any", "--min-benefit", "100%"}, exitFindings, "drop_index recommendation(s); exit 3"},
 		{"nothing survives min-benefit", []string{"--fail-on", "create_index", "--min-benefit", "100%"}, exitOK, ""},

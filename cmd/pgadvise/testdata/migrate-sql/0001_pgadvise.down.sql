@@ -1,23 +1,20 @@
 -- Undo of 0001_pgadvise.up.sql, in reverse order. Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.down.sql
 
--- 18. undo drop_users_tenant_id_idx
+-- 17. undo drop_users_tenant_id_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_idx ON public.users USING btree (tenant_id);
 
--- 17. undo drop_products_category_idx
+-- 16. undo drop_products_category_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS products_category_idx ON public.products USING btree (category);
 
--- 16. undo drop_payments_provider_idx
+-- 15. undo drop_payments_provider_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_provider_idx ON public.payments USING btree (provider);
 
--- 15. undo drop_orders_tenant_idx
+-- 14. undo drop_orders_tenant_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_idx ON public.orders USING btree (tenant_id);
 
--- 14. undo drop_orders_tenant_id_idx
+-- 13. undo drop_orders_tenant_id_idx
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_idx ON public.orders USING btree (tenant_id);
-
--- 13. undo create_events_created_at_incl_kind_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.events_created_at_incl_kind_idx;
 
 -- 12. undo create_orders_tenant_id_created_at_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_created_at_idx;

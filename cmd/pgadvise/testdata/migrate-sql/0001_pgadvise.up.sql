@@ -1,4 +1,4 @@
--- pgadvise: 18 migration(s). Run with
+-- pgadvise: 17 migration(s). Run with
 --   psql -v ON_ERROR_STOP=1 -f 0001_pgadvise.up.sql
 -- psql runs each statement on its own (autocommit), as CONCURRENTLY requires: do not add
 -- --single-transaction or BEGIN. Undo with 0001_pgadvise.down.sql.
@@ -23,9 +23,9 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_email_where_deleted_at_i
 
 -- 3.
 -- pgadvise create_index: orders_user_id_created_at_incl_id_status_tenant_id_total_idx on public.orders
--- Serves 3 queries (45 calls) by index-only scans (INCLUDE id, status, tenant_id, total):
--- estimated read cost −1.1M against +304 of index maintenance.
--- estimated benefit 1.1M, write cost 304 (planner cost units over the workload), size 90.2 MiB; serves 3 queries; confidence high
+-- Serves 2 queries (41 calls) by index-only scans (INCLUDE id, status, tenant_id, total):
+-- estimated read cost −1.0M against +304 of index maintenance.
+-- estimated benefit 1.0M, write cost 304 (planner cost units over the workload), size 90.2 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_incl_id_status_tenant_id_total_idx ON public.orders (user_id, created_at) INCLUDE (id, status, tenant_id, total);
@@ -108,15 +108,6 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_incl_amount_provider
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON public.orders (tenant_id, created_at);
 
 -- 13.
--- pgadvise create_index: events_created_at_incl_kind_idx on public.events
--- Serves 1 query (4 calls) by index-only scans (INCLUDE kind): estimated read cost −28k against
--- +13k of index maintenance.
--- estimated benefit 28k, write cost 13k (planner cost units over the workload), size 47.0 MiB; serves 1 query; confidence high
--- If the build fails, it leaves an INVALID index behind: drop it before retrying
--- (IF NOT EXISTS would keep the invalid one).
-CREATE INDEX CONCURRENTLY IF NOT EXISTS events_created_at_incl_kind_idx ON public.events (created_at) INCLUDE (kind);
-
--- 14.
 -- pgadvise drop_index: orders_tenant_id_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_created_at_idx (tenant_id, created_at), which
 -- serves every lookup this one does: drop it once that one is built. From the schema and the
@@ -124,7 +115,7 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS events_created_at_incl_kind_idx ON publi
 -- frees 21.4 MiB and saves 304 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 
--- 15.
+-- 14.
 -- pgadvise drop_index: orders_tenant_idx on public.orders
 -- Superseded by the recommended orders_tenant_id_created_at_idx (tenant_id, created_at), which
 -- serves every lookup this one does: drop it once that one is built. From the schema and the
@@ -132,7 +123,7 @@ DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_idx;
 -- frees 21.4 MiB and saves 304 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 
--- 16.
+-- 15.
 -- pgadvise drop_index: payments_provider_idx on public.payments
 -- Redundant: its keys (provider) are a leading prefix of payments_provider_provider_ref_key
 -- (provider, provider_ref), which serves the same lookups. From the schema and the captured
@@ -140,7 +131,7 @@ DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_idx;
 -- frees 38.5 MiB and saves 97 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 
--- 17.
+-- 16.
 -- pgadvise drop_index: products_category_idx on public.products
 -- Made useless by the recommended products_tenant_id_category_name_where_active_true_idx
 -- (tenant_id, category, name): the captured queries that use this index today are cheaper through
@@ -149,7 +140,7 @@ DROP INDEX CONCURRENTLY IF EXISTS public.payments_provider_idx;
 -- frees 38.5 MiB and saves 73 of index maintenance (planner cost units over the workload); confidence high
 DROP INDEX CONCURRENTLY IF EXISTS public.products_category_idx;
 
--- 18.
+-- 17.
 -- pgadvise drop_index: users_tenant_id_idx on public.users
 -- Redundant: its keys (tenant_id) are a leading prefix of users_tenant_id_email_key (tenant_id,
 -- email), which serves the same lookups. From the schema and the captured workload alone: no

@@ -1,4 +1,0 @@
--- Undo of V17__drop_products_category_idx.sql.
--- CONCURRENTLY cannot run inside a transaction block: U17__drop_products_category_idx.sql.conf sets executeInTransaction=false.
-
-CREATE INDEX CONCURRENTLY IF NOT EXISTS products_category_idx ON public.products USING btree (category);

@@ -100,8 +100,11 @@ type execSummary struct {
 	// (the 19 headline queries); Geo the geometric mean of their ratios;
 	// Cost the ratio of the planner's Σ cost of the plans that ran.
 	SumMs, BaseMs, Geo, Cost float64
-	// Slower lists the queries more than 10% slower than the baseline.
-	Slower []string
+	// Slower lists the queries more than 10% slower than the baseline
+	// with another plan; Noise those more than 10% slower with the same
+	// plan, which no index of the set can have caused (the machine's
+	// noise, as the ratios of unchanged plans show).
+	Slower, Noise []string
 	// Missing counts headline queries not measured under both.
 	Missing int
 }
@@ -131,7 +134,12 @@ func (r *execReport) summary(i int) execSummary {
 		logs += math.Log(a / b)
 		n++
 		if a/b > slowerThreshold {
-			s.Slower = append(s.Slower, fmt.Sprintf("Q%d (%.2f×)", q.N, a/b))
+			d := fmt.Sprintf("Q%d (%.2f×)", q.N, a/b)
+			if q.Runs[0].Plan == q.Runs[i].Plan {
+				s.Noise = append(s.Noise, d)
+			} else {
+				s.Slower = append(s.Slower, d)
+			}
 		}
 	}
 	s.Geo, s.Cost = math.NaN(), math.NaN()
@@ -380,8 +388,8 @@ func writeExecMarkdown(w io.Writer, r *execReport) {
 	fmt.Fprintf(w, "\n## Measured execution\n\n")
 	fmt.Fprintf(w, "Each query run with EXPLAIN (ANALYZE, TIMING OFF) under each index set, interleaved (one warm-up round, then %d measured; medians), statement_timeout %v. ", r.Rounds, r.Timeout)
 	fmt.Fprintf(w, "Building the sets' indexes took %s; the whole measure %s.\n\n", r.BuildTime.Round(100*time.Millisecond), r.Elapsed.Round(time.Second))
-	fmt.Fprintln(w, "| set | indexes | Σ ms, 19 queries | Σ / none | geo. mean of ratios | planner cost / none | slower than none by > 10% |")
-	fmt.Fprintln(w, "|---|---|---|---|---|---|---|")
+	fmt.Fprintln(w, "| set | indexes | Σ ms, 19 queries | Σ / none | geo. mean of ratios | planner cost / none | slower than none by > 10%, with another plan | > 10% with the same plan (noise) |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
 	for i, s := range r.Sets {
 		sum := r.summary(i)
 		slower := strings.Join(sum.Slower, ", ")
@@ -392,7 +400,11 @@ func writeExecMarkdown(w io.Writer, r *execReport) {
 		if sum.Missing > 0 {
 			miss = fmt.Sprintf(" (%d not measured)", sum.Missing)
 		}
-		fmt.Fprintf(w, "| %s | %d | %.0f%s | **%.3f** | %.3f | %.3f | %s |\n", s.Name, len(s.Indexes), sum.SumMs, miss, sum.SumMs/sum.BaseMs, sum.Geo, sum.Cost, slower)
+		noise := strings.Join(sum.Noise, ", ")
+		if noise == "" {
+			noise = "none"
+		}
+		fmt.Fprintf(w, "| %s | %d | %.0f%s | **%.3f** | %.3f | %.3f | %s | %s |\n", s.Name, len(s.Indexes), sum.SumMs, miss, sum.SumMs/sum.BaseMs, sum.Geo, sum.Cost, slower, noise)
 	}
 	for i := 1; i < len(r.Sets); i++ {
 		fmt.Fprintf(w, "\n### Per query, none → %s\n\n", r.Sets[i].Name)

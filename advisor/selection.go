@@ -421,6 +421,11 @@ func (s *selection) recommendations() []Recommendation {
 			}
 			before := a.cost(without)
 			after := s.cur[a].run
+			if after > before {
+				// A query it makes slower (by less than maxSlowdown)
+				// counts against it.
+				gain -= a.calls * (after - before)
+			}
 			if after < before {
 				g := a.calls * (before - after)
 				gain += g

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
 // ProgressInterval is the shortest time between two redraws of the
@@ -86,10 +88,11 @@ func (pr *progressReader) Read(b []byte) (int, error) {
 
 // Status shows text instead of the reading figures, for a step of work
 // that follows the reading (measuring indexes, for one): the same line,
-// redrawn at the same pace, cut to the same width.
+// redrawn at the same pace, cut to the same width. The text names indexes
+// and tables, which come from outside: it is escaped to one line.
 func (p *Progress) Status(text string) {
 	p.mu.Lock()
-	p.status = text
+	p.status = safetext.Line(text)
 	p.mu.Unlock()
 	p.tick()
 }

@@ -100,3 +100,17 @@ func TestProgressStatus(t *testing.T) {
 		t.Error("a status after Done was drawn")
 	}
 }
+
+// TestProgressStatusEscaped: a hostile index name in a status reaches the
+// terminal as visible escapes, never as a sequence or a new line.
+func TestProgressStatusEscaped(t *testing.T) {
+	var out bytes.Buffer
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), step: 200 * time.Millisecond}
+	p := NewProgress(&out, 0, clock.now)
+	p.SetWidth(200)
+	p.Status("measuring index 1 of 1, evil\x1b]0;owned\x07\ninjected: building")
+	got := strings.TrimSuffix(out.String(), "\x1b[K")
+	if strings.ContainsAny(got[1:], "\n\a") || strings.Contains(got, "\x1b]") {
+		t.Errorf("status reached the terminal raw: %q", out.String())
+	}
+}

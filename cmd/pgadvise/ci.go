@@ -124,7 +124,7 @@ func (x *extras) check(inputs []string) int {
 		}
 		x.base = base
 	}
-	if t, ok := x.stderr.(terminal); ok {
+	if t, ok := terminalOf(x.stderr); ok {
 		var total int64
 		for _, in := range inputs {
 			if in == "-" {

@@ -16,6 +16,7 @@ import (
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/internal/outfile"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -73,6 +74,7 @@ Flags:
 `
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	stderr = messages{stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
@@ -124,6 +126,31 @@ type analyzeFlags struct {
 	budget      string
 	minBenefit  string
 	staleness   time.Duration
+}
+
+// messages is standard error as every message reaches it: the text of
+// errors and warnings quotes file names, table and index names and server
+// messages, all from outside, so each write is escaped (safetext.Block:
+// newlines stay, control characters and terminal sequences become visible).
+// A name can then neither forge a line of its own (a CI log's annotation,
+// say) nor send the terminal a sequence. The progress line writes to the
+// terminal underneath (terminalOf).
+type messages struct{ w io.Writer }
+
+func (m messages) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(m.w, safetext.Block(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// terminalOf returns the terminal standard error writes to, if it is one.
+func terminalOf(w io.Writer) (terminal, bool) {
+	if m, ok := w.(messages); ok {
+		w = m.w
+	}
+	t, ok := w.(terminal)
+	return t, ok
 }
 
 func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {

@@ -195,3 +195,21 @@ func TestEmptyInput(t *testing.T) {
 		t.Errorf("stderr %q, stdout %q", errOut, out)
 	}
 }
+
+// TestMessagesEscaped: a message quoting a name from outside (here a file
+// name) reaches standard error with its control characters escaped: no
+// terminal sequence, no carriage return overwriting the line.
+func TestMessagesEscaped(t *testing.T) {
+	dir := t.TempDir()
+	name := filepath.Join(dir, "x\r::error::forged\x1b[31m.sql")
+	code, _, stderr := runCLI(t, "", "analyze", "--schema", name, "../../fixtures/slow.log")
+	if code == exitOK {
+		t.Fatalf("a missing schema file exited 0: %q", stderr)
+	}
+	if strings.ContainsAny(stderr, "\r\x1b") {
+		t.Errorf("stderr carries the name raw: %q", stderr)
+	}
+	if !strings.Contains(stderr, "forged") {
+		t.Errorf("stderr lacks the (escaped) name: %q", stderr)
+	}
+}

@@ -15,6 +15,7 @@ import (
 	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 	"github.com/pgadvise/pgadvise/whatif"
 )
@@ -132,7 +133,7 @@ func (lv *liveSource) executeAdvice(w *analyzer.Workload, res *advisor.Result, s
 		if prog != nil {
 			prog.Clear()
 		}
-		fmt.Fprintf(stderr, "pgadvise: --verify=execute: %v; the advice is the cost model's alone, not measured\n", err)
+		fmt.Fprintf(stderr, "pgadvise: --verify=execute: %s; the advice is the cost model's alone, not measured\n", safetext.Line(err.Error()))
 		out.summary.Note = err.Error()
 		return out
 	}

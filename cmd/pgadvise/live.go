@@ -22,6 +22,7 @@ import (
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 	"github.com/pgadvise/pgadvise/whatif"
 )
@@ -173,10 +174,10 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, sh
 	// That needs no HypoPG, so it runs whatever Verify said.
 	drops, derr := whatif.CheckDrops(lv.ctx, lv.conn, w, res)
 	if derr != nil {
-		fmt.Fprintf(stderr, "pgadvise: --verify: checking the drops: %v; they are the cost model's alone\n", derr)
+		fmt.Fprintf(stderr, "pgadvise: --verify: checking the drops: %s; they are the cost model's alone\n", safetext.Line(derr.Error()))
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "pgadvise: --verify: %v; the advice is the cost model's alone\n", err)
+		fmt.Fprintf(stderr, "pgadvise: --verify: %s; the advice is the cost model's alone\n", safetext.Line(err.Error()))
 		return &report.VerificationSummary{Status: "unavailable", Note: err.Error()}
 	}
 	sum := &report.VerificationSummary{
@@ -202,7 +203,7 @@ func (lv *liveSource) verifyAdvice(w *analyzer.Workload, res *advisor.Result, sh
 		sum.Note = fmt.Sprintf("none of the %d queries to check could be explained (first: %s)", rep.LeftOut, sum.Unmeasured[0].Reason)
 	}
 	fmt.Fprintf(stderr, "pgadvise: --verify: %d of %d queries could not be explained (first: %s); they are left out of the planner's costs\n",
-		rep.LeftOut, rep.LeftOut+rep.Measured, sum.Unmeasured[0].Reason)
+		rep.LeftOut, rep.LeftOut+rep.Measured, safetext.Line(sum.Unmeasured[0].Reason))
 	return sum
 }
 
@@ -399,7 +400,7 @@ func printIssues(stderr io.Writer, issues []catalog.LiveIssue) {
 				fmt.Fprintf(stderr, "pgadvise: ... and %d more %s\n", len(list)-shown, k)
 				break
 			}
-			fmt.Fprintf(stderr, "pgadvise: %s\n", is.Message)
+			fmt.Fprintf(stderr, "pgadvise: %s\n", safetext.Line(is.Message))
 		}
 	}
 }

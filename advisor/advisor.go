@@ -461,7 +461,6 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 	}
 	for _, t := range m.tables {
 		for _, a := range t.accesses {
-			a.baseSeq = a.cost(nil)
 			a.base = a.cost(t.existing)
 		}
 	}

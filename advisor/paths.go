@@ -200,7 +200,6 @@ type accessModel struct {
 	// (locality).
 	outOfOrder float64
 	base       float64 // per-execution cost with the existing indexes
-	baseSeq    float64 // per-execution cost with no index at all
 	readless   bool    // an INSERT or COPY: nothing to find
 	// siblings are the accesses of the same shape, this one included.
 	siblings []*accessModel

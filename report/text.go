@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -25,13 +26,23 @@ import (
 //
 // A figure that is not finite (NaN, ±Inf: a division that went wrong, a sum
 // past float64's range) cannot be written as JSON: it is written as 0 or
-// ±math.MaxFloat64 instead of failing the whole report.
+// ±math.MaxFloat64 instead of failing the whole report (d's figures are
+// then replaced in place; a document with none is left as it is).
 func WriteJSON(w io.Writer, d *Document) error {
-	finite(reflect.ValueOf(d))
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(d); err != nil {
+	encode := func() error {
+		buf.Reset()
+		enc := json.NewEncoder(&buf)
+		enc.SetIndent("", "  ")
+		return enc.Encode(d)
+	}
+	err := encode()
+	var unsupported *json.UnsupportedValueError
+	if errors.As(err, &unsupported) {
+		finite(reflect.ValueOf(d))
+		err = encode()
+	}
+	if err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
 	if _, err := w.Write(safetext.JSON(buf.Bytes())); err != nil {

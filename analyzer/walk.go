@@ -173,7 +173,12 @@ func (w *walker) selectStmt(s *pg_query.SelectStmt, parent *scope) *scope {
 	}
 	w.targetList(s.GetTargetList(), sc)
 	w.groupBy(s.GetGroupClause(), sc)
-	w.subqueries(s.GetHavingClause(), sc)
+	// HAVING reads like the target list: its aggregates and columns are
+	// read from every row of the group (sum(l_quantity) > 300 needs
+	// l_quantity, so an index-only scan must hold it).
+	if having := s.GetHavingClause(); having != nil {
+		w.readExpr(having, sc)
+	}
 	if grouped(s) {
 		// ORDER BY and LIMIT apply to the groups, not to the table's rows:
 		// no index order can deliver them.
@@ -1113,23 +1118,29 @@ func (w *walker) targetList(list []*pg_query.Node, sc *scope) {
 				continue
 			}
 		}
-		visit(val, func(x *pg_query.Node) bool {
-			switch v := x.GetNode().(type) {
-			case *pg_query.Node_SubLink:
-				w.subLink(v.SubLink, sc)
-				return false
-			case *pg_query.Node_FuncCall:
-				if isAggregate(v.FuncCall) {
-					w.aggregate(v.FuncCall, sc)
-				}
-			case *pg_query.Node_ColumnRef:
-				if r, col := w.resolve(fieldNames(v.ColumnRef.GetFields()), sc, true); r != nil && r.access != nil {
-					r.access.Projected = appendUnique(r.access.Projected, col)
-				}
-			}
-			return true
-		})
+		w.readExpr(val, sc)
 	}
+}
+
+// readExpr records what an output expression (a target or HAVING) reads:
+// its columns as projected, its aggregates, and its subqueries.
+func (w *walker) readExpr(val *pg_query.Node, sc *scope) {
+	visit(val, func(x *pg_query.Node) bool {
+		switch v := x.GetNode().(type) {
+		case *pg_query.Node_SubLink:
+			w.subLink(v.SubLink, sc)
+			return false
+		case *pg_query.Node_FuncCall:
+			if isAggregate(v.FuncCall) {
+				w.aggregate(v.FuncCall, sc)
+			}
+		case *pg_query.Node_ColumnRef:
+			if r, col := w.resolve(fieldNames(v.ColumnRef.GetFields()), sc, true); r != nil && r.access != nil {
+				r.access.Projected = appendUnique(r.access.Projected, col)
+			}
+		}
+		return true
+	})
 }
 
 func (w *walker) star(fields []*pg_query.Node, sc *scope) {

@@ -521,10 +521,21 @@ func joinSizes(accs []*accessModel) {
 			}
 		}
 	}
+	// A grouped IN subquery under a parallel plan runs in every process.
+	for _, a := range accs {
+		if !a.groupedSemi {
+			continue
+		}
+		for _, b := range partners(a) {
+			if b.t.pages*pageSize >= minParallelTableScanSize {
+				a.copies = parallelProcesses
+			}
+		}
+	}
 	// Per join column: the rows that drive its probes, and the partner's
 	// own rows the planner amortizes them over.
 	for _, a := range accs {
-		a.outer, a.loopBase = map[string]float64{}, map[string]float64{}
+		a.outer, a.loopBase, a.outerRun = map[string]float64{}, map[string]float64{}, map[string]float64{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				rows := eff[b]
@@ -533,6 +544,10 @@ func joinSizes(accs []*accessModel) {
 				}
 				if o := a.outer[j.Column]; o == 0 || rows < o {
 					a.outer[j.Column] = math.Max(1, rows)
+					a.outerRun[j.Column] = math.Max(1, rows)
+					if b.guessed {
+						a.outerRun[j.Column] = math.Min(math.Max(rows*guessFactor, 1), math.Max(b.t.rows, 1))
+					}
 				}
 				if l := a.loopBase[j.Column]; l == 0 || b.rowsOut() < l {
 					a.loopBase[j.Column] = math.Max(1, b.rowsOut())

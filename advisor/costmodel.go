@@ -145,6 +145,23 @@ const (
 	pageHeader    = 24
 	heapTupleHead = 23 + 4 // heap tuple header + line pointer
 	indexTupleHdr = 8 + 4  // index tuple header + line pointer
+	// workMem is PostgreSQL's default work_mem (4 MB), and hashEntryBytes
+	// what a hash aggregate keeps per group in it (the entry, the key and
+	// the transition state): more groups than fit, and it spills.
+	workMem        = 4 << 20
+	hashEntryBytes = 64
+	// minParallelTableScanSize is PostgreSQL's default
+	// min_parallel_table_scan_size: a table from this size is scanned by
+	// parallel workers; parallelProcesses is the leader and the default
+	// max_parallel_workers_per_gather (2) workers.
+	minParallelTableScanSize = 8 << 20
+	parallelProcesses        = 3
+	// guessFactor is how many more rows than estimated the run cost of a
+	// nested loop's probes is priced at when the outer side's estimate
+	// rests on a guessed selectivity: PostgreSQL takes 0.5% for p_name
+	// LIKE '%green%', which keeps 5.4% of TPC-H's parts, and the probes of
+	// lineitem that estimate chose made Q9 1.7 times slower.
+	guessFactor = 10
 )
 
 // seqScanCost is a sequential scan of the whole table with quals conditions.

@@ -208,6 +208,26 @@ func (t *tableModel) selectivity(p analyzer.Predicate) float64 {
 	return defaultIneqSel
 }
 
+// guessedSel reports whether PostgreSQL guesses p's selectivity although
+// the table has statistics: pattern matches without a fixed prefix, and
+// the operators whose selectivity is a constant; a range the histogram
+// cannot price. Without statistics every selectivity is a default, and
+// the model makes no difference between them.
+func (t *tableModel) guessedSel(p analyzer.Predicate) bool {
+	if !t.stats {
+		return false
+	}
+	switch p.Op {
+	case analyzer.OpLike, analyzer.OpJSONContain, analyzer.OpJSONExists,
+		analyzer.OpArrayOverlap, analyzer.OpArrayContain, analyzer.OpFullText:
+		return true
+	case analyzer.OpRange, analyzer.OpBetween:
+		_, ok := t.statsRangeSel(p)
+		return !ok
+	}
+	return false
+}
+
 // statsRangeSel estimates a range or BETWEEN on a plain column from its
 // histogram (histogram.go), with the query's constant or, where it varies
 // or is bound, the sample execution's value. A negated one (NOT (x > 5))

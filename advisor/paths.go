@@ -187,7 +187,19 @@ type accessModel struct {
 	needsAll bool
 	order    []analyzer.SortKey
 	limit    float64
-	joins    []string
+	// group holds the GROUP BY keys when the grouping runs over this
+	// access's rows alone (no join in its block, or the IN subquery it
+	// forms): an index that returns them in order spares the grouping's
+	// hash table or sort. groupedSemi marks the IN subquery, whose join
+	// applies to the groups and cannot run as probes into the table.
+	group       []string
+	groupedSemi bool
+	// copies is how many processes run the access (run cost): a grouped
+	// IN subquery joined to a table large enough for a parallel scan
+	// feeds a hash that is not shared, so each process (the leader and
+	// its workers) builds it, grouping the whole table again.
+	copies float64
+	joins       []string
 	// outer holds, per join column, the estimated rows of the other side
 	// of that join: how many probes a nested loop runs.
 	outer map[string]float64
@@ -195,6 +207,14 @@ type accessModel struct {
 	// nested-loop probe's page reads over (get_loop_count): the partner's
 	// rows after its own filters, not narrowed by its other joins as outer.
 	loopBase map[string]float64
+	// outerRun holds, per join column, the outer rows the run cost of
+	// probes is priced at: outer, or more where the partner's rows rest on
+	// a selectivity the statistics cannot give (guessFactor).
+	outerRun map[string]float64
+	// guessed is set when a condition of the access has a selectivity
+	// PostgreSQL guesses even with statistics (LIKE '%green%', a range on
+	// an expression): its row estimate may be off by an order of magnitude.
+	guessed bool
 	// outOfOrder is the run cost each row of this access adds to its
 	// partners' nested-loop probes when it comes out of heap order
 	// (locality).
@@ -231,6 +251,7 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 		}
 		key := refKey(p.Target)
 		m.preds = append(m.preds, predInfo{key: key, p: p, sel: t.selectivity(p)})
+		m.guessed = m.guessed || t.guessedSel(p)
 	}
 	pairRanges(m.preds)
 	for _, p := range m.preds {
@@ -261,6 +282,12 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 		}
 	}
 	m.order = a.OrderBy
+	if len(a.GroupBy) > 0 && (len(a.Joins) == 0 || a.Semi) {
+		for _, g := range a.GroupBy {
+			m.group = append(m.group, refKey(g))
+		}
+		m.groupedSemi = len(a.Joins) > 0
+	}
 	switch {
 	case a.Limit > 0:
 		m.limit = float64(a.Limit)
@@ -326,13 +353,64 @@ func (a *accessModel) rowsOut() float64 {
 	return math.Max(1, a.t.rows*a.allSel)
 }
 
-// seqCost is a sequential scan plus the sort the query needs.
+// seqCost is a sequential scan plus the sort and grouping the query needs.
 func (a *accessModel) seqCost() float64 {
 	c := seqScanCost(a.t, a.quals)
 	if len(a.order) > 0 {
 		c += sortCost(a.rowsOut(), a.limit)
 	}
-	return c
+	return c + a.groupCost(a.rowsOut(), false)
+}
+
+// groupCost is the cost of forming the access's groups from rows input
+// rows: comparisons only when the input comes in group order, else a hash
+// aggregate when the groups fit in work_mem, or a sort when they do not
+// (PostgreSQL spills a hash aggregate that outgrows work_mem to disk, and
+// prefers the sort then).
+func (a *accessModel) groupCost(rows float64, inOrder bool) float64 {
+	if len(a.group) == 0 {
+		return 0
+	}
+	compare := rows * cpuOperatorCost * float64(len(a.group))
+	if inOrder {
+		return compare
+	}
+	groups := a.groupCount(rows)
+	if groups*hashEntryBytes <= workMem {
+		return compare + groups*cpuTupleCost
+	}
+	return compare + sortCost(rows, 0)
+}
+
+// groupCount estimates the access's number of groups among rows: the
+// product of its keys' distinct counts, each unknown one taken as
+// PostgreSQL's DEFAULT_NUM_DISTINCT (200).
+func (a *accessModel) groupCount(rows float64) float64 {
+	n := 1.0
+	for _, g := range a.group {
+		d := a.t.distinct(g)
+		if d <= 0 {
+			d = 200
+		}
+		n *= d
+	}
+	return math.Max(1, math.Min(n, rows))
+}
+
+// deliversGroup reports whether index keys (after the equality prefix)
+// return rows in the GROUP BY's order, so that groups come one after
+// another. PostgreSQL 15 keeps the GROUP BY's key order (only 17 reorders
+// them to fit an index).
+func deliversGroup(keys []indexKey, group []string) bool {
+	if len(group) == 0 || len(keys) < len(group) {
+		return false
+	}
+	for i, g := range group {
+		if keys[i].key != g {
+			return false
+		}
+	}
+	return true
 }
 
 // pathCost is one way to run an access, priced twice: plan is what
@@ -366,7 +444,7 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 	}
 	for _, j := range a.joins {
 		outer := a.outer[j]
-		if outer == 0 {
+		if outer == 0 || a.groupedSemi {
 			continue
 		}
 		// The planner prices outer probes as cost_index prices one of
@@ -380,7 +458,7 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 			if math.IsInf(planned.plan, 1) {
 				continue
 			}
-			paths = append(paths, pathCost{plan: planned.plan * outer / loops, run: a.indexCost(ix, j, outer).run})
+			paths = append(paths, pathCost{plan: planned.plan * outer / loops, run: a.indexCost(ix, j, math.Max(outer, a.outerRun[j])).run})
 		}
 	}
 	best := paths[0]
@@ -388,6 +466,9 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		if p.plan < best.plan {
 			best = p
 		}
+	}
+	if a.copies > 1 {
+		best.run *= a.copies
 	}
 	return best
 }
@@ -456,7 +537,13 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			break
 		}
 		ordered := deliversOrder(ix.keys[eqKeys:], order)
-		if used == 0 && !ordered {
+		grouped := probe == "" && deliversGroup(ix.keys[eqKeys:], a.group)
+		covered := a.coveredBy(ix)
+		// With no condition to search by, the planner still reads a whole
+		// index when it delivers an order, or when it holds every column
+		// the access reads and is narrower than the table (an index-only
+		// scan: build_index_paths).
+		if used == 0 && !ordered && !grouped && !covered {
 			return inf
 		}
 		s := sel * ix.predSel
@@ -470,9 +557,12 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			// every condition in the index, that is the first it finds.
 			needed = 1
 		}
-		c := indexScanCost(t, ix, s, needed, a.coveredBy(ix), a.quals, loops)
+		c := indexScanCost(t, ix, s, needed, covered, a.quals, loops)
 		if !ordered && len(order) > 0 {
 			c = c.plus(sortCost(rowsOut, limit))
+		}
+		if probe == "" {
+			c = c.plus(a.groupCost(rowsOut, grouped))
 		}
 		return c
 	case "gin":
@@ -487,6 +577,7 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			if len(order) > 0 {
 				c += sortCost(rowsOut, limit)
 			}
+			c += a.groupCost(rowsOut, false)
 			return pathCost{c, c}
 		}
 	case "brin":
@@ -508,12 +599,13 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			if len(order) > 0 {
 				c += sortCost(rowsOut, limit)
 			}
+			c += a.groupCost(rowsOut, false)
 			return pathCost{c, c}
 		}
 	case "hash":
 		for _, p := range a.preds {
 			if p.key == ix.keys[0].key && p.p.Op == analyzer.OpEq {
-				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops).plus(sortIf(order, rowsOut, limit))
+				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops).plus(sortIf(order, rowsOut, limit) + a.groupCost(rowsOut, false))
 			}
 		}
 	}

@@ -1,6 +1,8 @@
 package advisor
 
 import (
+	"math"
+
 	"github.com/pgadvise/pgadvise/analyzer"
 )
 
@@ -16,7 +18,8 @@ import (
 //     of a primary key or unique index, is withdrawn: the existing index
 //     serves its lookups (order_items (order_id) beside the primary key
 //     (order_id, line_no); events (id) INCLUDE (created_at) beside
-//     events_pkey);
+//     events_pkey), unless its INCLUDE columns make index-only scans of
+//     accesses that read many rows (coversScans);
 //   - a chosen btree another chosen one supersedes is withdrawn: the next run
 //     would call it a redundant prefix.
 func reconcile(s *selection) {
@@ -28,8 +31,13 @@ func reconcile(s *selection) {
 		for _, e := range c.ix.t.existing {
 			// A longer existing index serves the lookup; so does one with
 			// the same keys that cannot be dropped for this one (a
-			// primary key, a unique index).
-			if keysLead(c.ix, e) && (len(c.ix.keys) < len(e.keys) || !droppable(e)) {
+			// primary key, a unique index). Unless the chosen one INCLUDEs
+			// columns the existing one lacks for an access that reads
+			// many rows: an index-only scan of those is what it was chosen
+			// for (TPC-H Q18 groups all of lineitem by l_orderkey: (l_orderkey)
+			// INCLUDE (l_quantity) beside lineitem_pkey (l_orderkey,
+			// l_linenumber) halved its time).
+			if keysLead(c.ix, e) && (len(c.ix.keys) < len(e.keys) || !droppable(e)) && !coversScans(c.ix, e) {
 				s.withdraw(c)
 				c.servedBy = e
 				break
@@ -159,4 +167,29 @@ func (s *selection) replace(c *candidate, ix *indexModel) {
 	s.config[t] = append(dropFrom(s.config[t], c.ix), nc.ix)
 	s.spent += nc.ix.size() - c.ix.size()
 	s.refresh(t)
+}
+
+// coveringScanRows is the rows an access must read per execution for a
+// covering twin of an existing index to be kept: below it, the heap pages
+// an index-only scan spares are a handful per lookup, and the existing
+// index serves the lookup.
+const coveringScanRows = 10_000
+
+// coversScans reports whether ix answers by an index-only scan an access
+// that scans the table (rather than being probed by a join) and, by the
+// statistics, returns at least coveringScanRows rows (its LIMIT, if it
+// has one) and that e, whose keys ix's
+// lead, cannot answer so.
+func coversScans(ix, e *indexModel) bool {
+	for _, a := range ix.t.accesses {
+		rows := a.rowsOut()
+		if a.limit > 0 {
+			rows = math.Min(rows, a.limit)
+		}
+		scanned := len(a.joins) == 0 || a.groupedSemi // not the probed side of a join
+		if !a.readless && a.t.stats && scanned && rows >= coveringScanRows && a.coveredBy(ix) && !a.coveredBy(e) {
+			return true
+		}
+	}
+	return false
 }

@@ -615,6 +615,8 @@ func (s *selection) rejectReason(c *candidate) string {
 			msg += fmt.Sprintf(" (%s change its columns)", s.m.rate(updates, "updated rows"))
 		}
 		return msg + "."
+	case c.slows != "":
+		return fmt.Sprintf("It would make query %s slower by its run cost; no index is recommended that makes a query more than %.0f%% slower.", c.slows, 100*maxSlowdown)
 	case c.over == "budget":
 		return fmt.Sprintf("Over the storage budget: %s for a gain of %s.", bytesText(c.ix.size()), units(c.gain-c.write))
 	case c.gain-c.write <= s.minBenefit:

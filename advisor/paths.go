@@ -199,7 +199,7 @@ type accessModel struct {
 	// feeds a hash that is not shared, so each process (the leader and
 	// its workers) builds it, grouping the whole table again.
 	copies float64
-	joins       []string
+	joins  []string
 	// outer holds, per join column, the estimated rows of the other side
 	// of that join: how many probes a nested loop runs.
 	outer map[string]float64

@@ -1281,24 +1281,6 @@ func grouped(s *pg_query.SelectStmt) bool {
 	return agg
 }
 
-// aggregateNames lists the built-in aggregate functions. The raw parse tree
-// does not say which calls are aggregates; these are the ones that matter.
-var aggregateNames = map[string]bool{
-	"count": true, "sum": true, "avg": true, "min": true, "max": true,
-	"array_agg": true, "string_agg": true, "json_agg": true, "jsonb_agg": true,
-	"json_object_agg": true, "jsonb_object_agg": true, "bool_and": true, "bool_or": true,
-	"every": true, "bit_and": true, "bit_or": true, "stddev": true, "stddev_pop": true,
-	"stddev_samp": true, "variance": true, "var_pop": true, "var_samp": true,
-	"percentile_cont": true, "percentile_disc": true, "mode": true, "count_distinct": true,
-}
-
-func isAggregate(f *pg_query.FuncCall) bool {
-	if f.GetOver() != nil {
-		return false
-	}
-	return f.GetAggStar() || f.GetAggDistinct() || aggregateNames[funcName(f.GetFuncname())]
-}
-
 func funcName(parts []*pg_query.Node) string {
 	if len(parts) == 0 {
 		return ""
@@ -1402,13 +1384,10 @@ func ParsePredicates(schema *catalog.Schema, table catalog.QualifiedName, where 
 	return w.accesses[0].Predicates, nil
 }
 
-// Visit calls fn on n and on every node below it while fn returns true,
-// whatever the node kinds: for packages that rewrite parse trees.
-func Visit(n *pg_query.Node, fn func(*pg_query.Node) bool) { visit(n, fn) }
 
-// DeparseExpr renders one expression of a parse tree of the given version
+// deparseQualified renders one expression of a parse tree of the given version
 // as SQL, keeping its column qualifiers.
-func DeparseExpr(version int32, n *pg_query.Node) (string, error) {
+func deparseQualified(version int32, n *pg_query.Node) (string, error) {
 	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{
 		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
 	}}}}}

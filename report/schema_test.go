@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -230,5 +231,39 @@ func fullDocument() *Document {
 		}},
 		Rejected: []Recommendation{},
 		Baseline: &Baseline{Path: "old.json", Unchanged: 2, Gone: []BaselineItem{{Kind: "create_index", Table: "public.t", Index: "i", DDL: "CREATE INDEX …"}}},
+	}
+}
+
+// TestSchemaKindsAreTheAdvisorsKinds checks that the JSON Schema's enum of
+// recommendation kinds is the advisor's list of kinds: a kind added to one
+// and not the other fails here.
+func TestSchemaKindsAreTheAdvisorsKinds(t *testing.T) {
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Defs struct {
+			Recommendation struct {
+				Properties struct {
+					Kind struct {
+						Enum []string `json:"enum"`
+					} `json:"kind"`
+				} `json:"properties"`
+			} `json:"recommendation"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", schemaPath, err)
+	}
+	got := slices.Clone(doc.Defs.Recommendation.Properties.Kind.Enum)
+	var want []string
+	for _, k := range advisor.Kinds() {
+		want = append(want, string(k.Kind))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(got) == 0 || !slices.Equal(got, want) {
+		t.Errorf("%s: recommendation kind enum %q, the advisor's kinds %q", schemaPath, got, want)
 	}
 }

@@ -17,23 +17,29 @@ func (w *walker) targetList(list []*pg_query.Node, sc *scope) {
 				continue
 			}
 		}
-		visit(val, func(x *pg_query.Node) bool {
-			switch v := x.GetNode().(type) {
-			case *pg_query.Node_SubLink:
-				w.subLink(v.SubLink, sc)
-				return false
-			case *pg_query.Node_FuncCall:
-				if isAggregate(v.FuncCall) {
-					w.aggregate(v.FuncCall, sc)
-				}
-			case *pg_query.Node_ColumnRef:
-				if r, col := w.resolve(fieldNames(v.ColumnRef.GetFields()), sc, true); r != nil && r.access != nil {
-					r.access.Projected = appendUnique(r.access.Projected, col)
-				}
-			}
-			return true
-		})
+		w.readExpr(val, sc)
 	}
+}
+
+// readExpr records what an output expression (a target or HAVING) reads:
+// its columns as projected, its aggregates, and its subqueries.
+func (w *walker) readExpr(val *pg_query.Node, sc *scope) {
+	visit(val, func(x *pg_query.Node) bool {
+		switch v := x.GetNode().(type) {
+		case *pg_query.Node_SubLink:
+			w.subLink(v.SubLink, sc)
+			return false
+		case *pg_query.Node_FuncCall:
+			if isAggregate(v.FuncCall) {
+				w.aggregate(v.FuncCall, sc)
+			}
+		case *pg_query.Node_ColumnRef:
+			if r, col := w.resolve(fieldNames(v.ColumnRef.GetFields()), sc, true); r != nil && r.access != nil {
+				r.access.Projected = appendUnique(r.access.Projected, col)
+			}
+		}
+		return true
+	})
 }
 
 func (w *walker) star(fields []*pg_query.Node, sc *scope) {

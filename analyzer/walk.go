@@ -136,7 +136,12 @@ func (w *walker) selectStmt(s *pg_query.SelectStmt, parent *scope) *scope {
 	}
 	w.targetList(s.GetTargetList(), sc)
 	w.groupBy(s.GetGroupClause(), sc)
-	w.subqueries(s.GetHavingClause(), sc)
+	// HAVING reads like the target list: its aggregates and columns are
+	// read from every row of the group (sum(l_quantity) > 300 needs
+	// l_quantity, so an index-only scan must hold it).
+	if having := s.GetHavingClause(); having != nil {
+		w.readExpr(having, sc)
+	}
 	if grouped(s) {
 		// ORDER BY and LIMIT apply to the groups, not to the table's rows:
 		// no index order can deliver them.

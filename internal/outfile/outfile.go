@@ -6,7 +6,8 @@
 // the old file (or none), never a truncated one, and the temporary file is
 // removed on any error. A destination that is a symbolic link is replaced
 // by the new file, not followed: a link planted in a shared directory
-// cannot send the output onto another file.
+// cannot send the output onto another file. A destination that is not a
+// regular file (/dev/null, /dev/stdout, a named pipe) is written in place.
 package outfile
 
 import (
@@ -81,6 +82,12 @@ func Write(path string, perm fs.FileMode, inputs []string, stdin io.Reader, writ
 	if err := Check(path, inputs, stdin); err != nil {
 		return err
 	}
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		if fi.IsDir() {
+			return fmt.Errorf("write %s: is a directory", path)
+		}
+		return writeSpecial(path, write)
+	}
 	dir := filepath.Dir(path)
 	tmp, err := createTemp(dir, filepath.Base(path), perm)
 	if err != nil {
@@ -112,6 +119,30 @@ func Write(path string, perm fs.FileMode, inputs []string, stdin io.Reader, writ
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	syncDir(dir)
+	return nil
+}
+
+// writeSpecial writes into a destination that is not a regular file (a
+// device such as /dev/null or /dev/stdout, a named pipe) in place: renaming
+// a file over it would replace the device itself, for every program on the
+// machine when run as root.
+func writeSpecial(path string, write func(io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriter(f)
+	if err := write(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
 	return nil
 }
 

@@ -5,11 +5,13 @@ package outfile
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 )
 
 func readString(t *testing.T, path string) string {
@@ -142,5 +144,42 @@ func TestWriteModeAndLinks(t *testing.T) {
 	}
 	if fi, err := os.Stat(path); err != nil || fi.Mode() != 0o644 {
 		t.Errorf("mode %v (%v), want 0644", fi.Mode(), err)
+	}
+}
+
+// TestWriteSpecialFiles: a destination that is not a regular file is
+// written in place, never replaced. A named pipe stands for /dev/null and
+// /dev/stdout here, which the test must not risk replacing.
+func TestWriteSpecialFiles(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("mkfifo: %v", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- string(b)
+	}()
+	if err := Write(fifo, ModeDefault, nil, nil, func(w io.Writer) error {
+		_, err := io.WriteString(w, "report\n")
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Lstat(fifo)
+	if err != nil || fi.Mode()&fs.ModeNamedPipe == 0 {
+		t.Fatalf("the pipe was replaced: %v", err)
+	}
+	select {
+	case s := <-got:
+		if s != "report\n" {
+			t.Errorf("the pipe's reader got %q", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the pipe's reader got nothing")
+	}
+	if err := Write(dir, ModeDefault, nil, nil, func(io.Writer) error { return nil }); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("a directory as the destination: %v", err)
 	}
 }

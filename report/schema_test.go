@@ -77,9 +77,45 @@ func TestGoldenReportsValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n += validateInputGoldens(t, s)
 	if n < 5 {
 		t.Fatalf("only %d golden reports found under ../cmd/pgadvise/testdata", n)
 	}
+}
+
+// validateInputGoldens validates the reports the CLI's tests hold as an
+// "input" member alone (testdata/*.input: the report equals fixtures.json
+// but for it), each put into fixtures.json. It returns how many.
+func validateInputGoldens(t *testing.T, s *jsonschema.Schema) int {
+	t.Helper()
+	paths, err := filepath.Glob("../cmd/pgadvise/testdata/*.input")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := os.ReadFile("../cmd/pgadvise/testdata/fixtures.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range paths {
+		member, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc, input map[string]json.RawMessage
+		if err := json.Unmarshal(base, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte("{"+strings.TrimSuffix(strings.TrimSpace(string(member)), ",")+"}"), &input); err != nil || input["input"] == nil {
+			t.Fatalf("%s: not a report's input member: %v", path, err)
+		}
+		doc["input"] = input["input"]
+		data, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		validate(t, s, path, data)
+	}
+	return len(paths)
 }
 
 // TestFullDocumentValidates fills every optional field, so that the schema's

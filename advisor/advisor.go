@@ -345,6 +345,9 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	return res
 }
 
+// indexPass makes the create_index recommendations: selectIndexes.
+var indexPass = &pass{run: (*run).selectIndexes}
+
 // selectIndexes is the create_index pass: it chooses the indexes to create
 // (and the existing ones they supersede), leaving the selection and the
 // cost of each access after it in the run for the passes that follow.

@@ -74,16 +74,3 @@ func LookupKind(name string) (KindInfo, bool) {
 	}
 	return KindInfo{}, false
 }
-
-// The passes. Each kind's pass lives with the kind's code; these adapt
-// them to the run.
-var (
-	indexPass   = &pass{run: (*run).selectIndexes}
-	hygienePass = &pass{run: func(r *run) ([]Recommendation, []Recommendation) {
-		return hygiene(r.m, r.sel, countersWindow(r.opt, r.now)), nil
-	}}
-	summaryPass   = &pass{run: func(r *run) ([]Recommendation, []Recommendation) { return summaries(r.m, r.w, r.after, r.minBenefit) }}
-	partitionPass = &pass{run: func(r *run) ([]Recommendation, []Recommendation) {
-		return partitionAdvice(r.m, r.after, r.minBenefit, r.now)
-	}}
-)

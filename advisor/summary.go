@@ -65,6 +65,12 @@ type summaryCandidate struct {
 	meas   []measure
 }
 
+// summaryPass makes the summary_table recommendations, against the cost of
+// each access with the chosen indexes.
+var summaryPass = &pass{run: func(r *run) (recs, rejected []Recommendation) {
+	return summaries(r.m, r.w, r.after, r.minBenefit)
+}}
+
 // summaries proposes summary tables for the model's hot aggregate shapes.
 func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, minBenefit float64) (recs, rejected []Recommendation) {
 	byFrom := map[string]*summaryCandidate{}

@@ -295,8 +295,10 @@ type Result struct {
 	MinBenefit, BudgetBytes float64
 }
 
-// Advise recommends indexes for the workload on the schema (nil allowed:
-// tables are then modelled from the queries alone, with default sizes).
+// Advise recommends what the workload on the schema needs (nil allowed:
+// tables are then modelled from the queries alone, with default sizes):
+// the passes of every kind of Kinds in turn, indexes to create first, then
+// indexes to drop, summary tables and partitioning.
 func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	m := buildModel(w, schema)
 	m.span, m.spanKnown = opt.WorkloadSpan, opt.WorkloadSpan > 0
@@ -329,7 +331,30 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	sel := newSelection(m, budget, minBenefit)
+	r := &run{m: m, w: w, opt: opt, res: res, minBenefit: minBenefit, budget: budget, now: now}
+	done := map[*pass]bool{}
+	for _, k := range kinds {
+		if done[k.pass] {
+			continue
+		}
+		done[k.pass] = true
+		recs, rejected := k.pass.run(r)
+		res.Recommendations = append(res.Recommendations, recs...)
+		res.Rejected = append(res.Rejected, rejected...)
+	}
+	return res
+}
+
+// indexPass makes the create_index recommendations: selectIndexes.
+var indexPass = &pass{run: (*run).selectIndexes}
+
+// selectIndexes is the create_index pass: it chooses the indexes to create
+// (and the existing ones they supersede), leaving the selection and the
+// cost of each access after it in the run for the passes that follow.
+func (r *run) selectIndexes() (recs, rejected []Recommendation) {
+	m, opt, res := r.m, r.opt, r.res
+	minBenefit := r.minBenefit
+	sel := newSelection(m, r.budget, minBenefit)
 	settle(sel)
 	res.WhatIfEvaluations = sel.evaluations
 	res.WorkloadCostAfter = sel.workloadCost()
@@ -344,30 +369,25 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 			break
 		}
 		minBenefit = next
-		sel = newSelection(m, budget, minBenefit)
+		sel = newSelection(m, r.budget, minBenefit)
 		settle(sel)
 		res.WhatIfEvaluations += sel.evaluations
 		res.WorkloadCostAfter = sel.workloadCost()
 	}
 	res.MinBenefit = minBenefit
-	res.Recommendations = append(res.Recommendations, sel.recommendations()...)
-	after := map[*accessModel]float64{} // run cost per access after the advice
+	r.minBenefit, r.sel = minBenefit, sel
+	recs = sel.recommendations()
+	r.after = map[*accessModel]float64{} // run cost per access after the advice
 	for _, t := range m.sortedTables() {
 		for _, a := range t.accesses {
-			after[a] = sel.cur[a].run
+			r.after[a] = sel.cur[a].run
 		}
 	}
-	res.Recommendations = append(res.Recommendations, hygiene(m, sel, countersWindow(opt, now))...)
-	sums, sumRejected := summaries(m, w, after, minBenefit)
-	res.Recommendations = append(res.Recommendations, sums...)
-	parts, partRejected := partitionAdvice(m, after, minBenefit, now)
-	res.Recommendations = append(res.Recommendations, parts...)
 	max := opt.MaxRejected
 	if max == 0 {
 		max = 20
 	}
-	res.Rejected = append(append(sel.rejected(max), sumRejected...), partRejected...)
-	return res
+	return recs, sel.rejected(max)
 }
 
 // model is the workload laid over the tables.

@@ -1,40 +1,36 @@
 package advisor
 
 import (
-	"bufio"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/cockroachdb/datadriven"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected advice in testdata/*.txt")
-
-// TestAdvice runs the cases in testdata/*.txt: each file is a schema, its
-// statistics, a workload and the advice expected for it, readable as a DBA
-// would write it down. Sections:
+// TestAdvice runs the cases in testdata/*.txt with datadriven: each file is
+// a schema, its statistics, a workload and the advice expected for it,
+// readable as a DBA would write it down. Directives:
 //
 //	schema                      DDL, as pg_dump -s prints it
 //	stats                       "table NAME rows=N [pages=N]",
 //	                            "column TABLE.COL n_distinct=N [null_frac=F] [correlation=C] [mcv=v:f,v:f] [hist=b|b|b] [width=W]" and
 //	                            "index NAME scans=N [size=BYTES]"
-//	advise [stats-reset=DATE] [span=DURATION] [staleness=DURATION]  (the clock reads 2026-11-25; span: the workload's)
 //	workload                    one statement a line: "calls=N [ms=M] [rows=R] | SQL"
-//	advise [budget=B] [min-benefit=X]
-//	                            the expected advice, rewritten by -update
+//	advise [budget=B] [min-benefit=X] [stats-reset=DATE] [span=DURATION] [staleness=DURATION] [show-values]
+//	                            the expected advice (the clock reads 2026-11-25; span: the workload's)
 //
-// Each section ends with a line "----"; an advise section's expected output
-// follows its "----" up to a blank line.
+// Each directive's input ends with a line "----", then its expected output
+// (empty but for advise) up to a blank line. Lines starting with # are
+// comments. `go test ./advisor -run TestAdvice -rewrite` rewrites the
+// expected advice from what Advise returns; review the diff.
 func TestAdvice(t *testing.T) {
 	files, err := filepath.Glob("testdata/*.txt")
 	if err != nil || len(files) == 0 {
@@ -45,89 +41,81 @@ func TestAdvice(t *testing.T) {
 	}
 }
 
-type section struct {
-	header string
-	body   []string
-	want   string
-}
-
 func runAdviceFile(t *testing.T, path string) {
-	sections := readSections(t, path)
 	var (
 		schema *catalog.Schema
 		an     *analyzer.Analyzer
 	)
-	for i := range sections {
-		s := &sections[i]
-		switch fields := strings.Fields(s.header); fields[0] {
+	datadriven.RunTest(t, path, func(t *testing.T, d *datadriven.TestData) string {
+		body := bodyLines(d.Input)
+		switch d.Cmd {
 		case "schema":
 			var rep *catalog.DDLReport
 			var err error
-			schema, rep, err = catalog.ParseDDL(strings.Join(s.body, "\n"))
+			schema, rep, err = catalog.ParseDDL(strings.Join(body, "\n"))
 			if err != nil || rep.Failed > 0 {
-				t.Fatalf("schema: %v, %d failed: %v", err, rep.Failed, rep.Errors)
+				d.Fatalf(t, "schema: %v, %d failed: %v", err, rep.Failed, rep.Errors)
 			}
 		case "stats":
-			applyStats(t, schema, s.body)
+			applyStats(t, schema, body)
 		case "workload":
 			an = analyzer.New(schema)
-			for _, line := range s.body {
+			for _, line := range body {
 				addWorkloadLine(t, an, line)
 			}
 		case "advise":
-			opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
-			for _, kv := range fields[1:] {
-				k, v, _ := strings.Cut(kv, "=")
-				if k == "show-values" {
-					opt.ShowValues = true
-					continue
-				}
-				if k == "span" || k == "staleness" {
-					d, err := time.ParseDuration(v)
-					if err != nil {
-						t.Fatal(err)
-					}
-					if k == "span" {
-						opt.WorkloadSpan = d
-					} else {
-						opt.MaxStaleness = d
-					}
-					continue
-				}
-				if k == "stats-reset" {
-					at, err := time.Parse("2006-01-02", v)
-					if err != nil {
-						t.Fatal(err)
-					}
-					opt.StatsReset = &at
-					continue
-				}
-				x, err := strconv.ParseFloat(v, 64)
-				if err != nil {
-					t.Fatalf("%s: %v", kv, err)
-				}
-				switch k {
-				case "budget":
-					opt.BudgetBytes = x
-				case "min-benefit":
-					opt.MinBenefit, opt.MinBenefitIsShare = x, false
-				}
-			}
-			got := describe(t, Advise(an.Result(), schema, opt))
-			if *update {
-				s.want = got
-				continue
-			}
-			if diff := cmp.Diff(s.want, got); diff != "" {
-				t.Errorf("%s: advice differs (-want +got):\n%s", s.header, diff)
-			}
+			return describe(t, Advise(an.Result(), schema, adviseOptions(t, d)))
 		default:
-			t.Fatalf("unknown section %q", s.header)
+			d.Fatalf(t, "unknown directive %q", d.Cmd)
+		}
+		return ""
+	})
+}
+
+// bodyLines returns a directive's input lines, less blank and comment lines.
+func bodyLines(input string) []string {
+	var out []string
+	for _, l := range strings.Split(input, "\n") {
+		if s := strings.TrimSpace(l); s != "" && !strings.HasPrefix(s, "#") {
+			out = append(out, l)
 		}
 	}
-	if *update {
-		writeSections(t, path, sections)
+	return out
+}
+
+// adviseOptions reads the options of an advise directive.
+func adviseOptions(t *testing.T, d *datadriven.TestData) Options {
+	opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC)}
+	for _, arg := range d.CmdArgs {
+		v := ""
+		if len(arg.Vals) > 0 {
+			v = arg.Vals[0]
+		}
+		var err error
+		switch arg.Key {
+		case "show-values":
+			opt.ShowValues = true
+		case "span":
+			opt.WorkloadSpan, err = time.ParseDuration(v)
+		case "staleness":
+			opt.MaxStaleness, err = time.ParseDuration(v)
+		case "stats-reset":
+			var at time.Time
+			at, err = time.Parse("2006-01-02", v)
+			opt.StatsReset = &at
+		case "budget":
+			opt.BudgetBytes, err = strconv.ParseFloat(v, 64)
+		case "min-benefit":
+			opt.MinBenefit, err = strconv.ParseFloat(v, 64)
+			opt.MinBenefitIsShare = false
+		default:
+			d.Fatalf(t, "unknown advise option %q", arg.Key)
+		}
+		if err != nil {
+			d.Fatalf(t, "%s: %v", arg, err)
+		}
 	}
+	return opt
 }
 
 func addWorkloadLine(t *testing.T, an *analyzer.Analyzer, line string) {
@@ -264,98 +252,4 @@ func describe(t *testing.T, r *Result) string {
 	write("", r.Recommendations)
 	write("rejected: ", r.Rejected)
 	return b.String()
-}
-
-func readSections(t *testing.T, path string) []section {
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var (
-		out    []section
-		cur    *section
-		inWant bool
-		want   strings.Builder
-	)
-	flush := func() {
-		if cur != nil {
-			cur.want = want.String()
-			out = append(out, *cur)
-		}
-		cur, inWant = nil, false
-		want.Reset()
-	}
-	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case cur == nil:
-			if strings.TrimSpace(line) == "" || strings.HasPrefix(line, "#") {
-				continue
-			}
-			cur = &section{header: line}
-		case inWant:
-			if line == "" {
-				flush()
-				continue
-			}
-			want.WriteString(line + "\n")
-		case line == "----":
-			if strings.HasPrefix(cur.header, "advise") {
-				inWant = true
-				continue
-			}
-			flush()
-		case strings.TrimSpace(line) == "" || strings.HasPrefix(strings.TrimSpace(line), "#"):
-		default:
-			cur.body = append(cur.body, line)
-		}
-	}
-	flush()
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
-}
-
-func writeSections(t *testing.T, path string, sections []section) {
-	// Keep the file's comments and layout above the first section: rewrite
-	// only from the sections on, which the test owns.
-	var b strings.Builder
-	if head := leadingComments(t, path); head != "" {
-		b.WriteString(head + "\n")
-	}
-	for i, s := range sections {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(s.header + "\n")
-		for _, l := range s.body {
-			b.WriteString(l + "\n")
-		}
-		b.WriteString("----\n")
-		if strings.HasPrefix(s.header, "advise") {
-			b.WriteString(s.want)
-		}
-	}
-	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-func leadingComments(t *testing.T, path string) string {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var lines []string
-	for _, l := range strings.Split(string(data), "\n") {
-		if !strings.HasPrefix(l, "#") {
-			break
-		}
-		lines = append(lines, l)
-	}
-	return strings.Join(lines, "\n")
 }

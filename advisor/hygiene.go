@@ -10,6 +10,12 @@ import (
 	"github.com/pgadvise/pgadvise/analyzer"
 )
 
+// hygienePass makes the drop_index and unused_index recommendations, from
+// the indexes the create_index pass chose.
+var hygienePass = &pass{run: func(r *run) (recs, rejected []Recommendation) {
+	return hygiene(r.m, r.sel, countersWindow(r.opt, r.now)), nil
+}}
+
 // hygiene finds existing indexes to drop: exact duplicates, btrees whose
 // keys are a leading prefix of another's (same method and predicate), those
 // a recommended index supersedes or makes useless, and those no access of the

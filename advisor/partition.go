@@ -53,6 +53,12 @@ type partitionEvidence struct {
 	windows                []time.Duration
 }
 
+// partitionPass makes the partition recommendations (and Citus
+// distribution), against the cost of each access with the chosen indexes.
+var partitionPass = &pass{run: func(r *run) (recs, rejected []Recommendation) {
+	return partitionAdvice(r.m, r.after, r.minBenefit, r.now)
+}}
+
 // partitionAdvice proposes partitioning for each table of the model. Its
 // gains are priced against cur, the access costs with the chosen indexes:
 // pruning saves only what those indexes leave to scan. A partitioning that

@@ -21,8 +21,6 @@ import (
 
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
-	pg_query "github.com/pganalyze/pg_query_go/v6"
-	"google.golang.org/protobuf/proto"
 )
 
 // Assumptions of the summary-table model.
@@ -33,14 +31,12 @@ const (
 
 // aggShape is one aggregate shape, analysed for summarizing.
 type aggShape struct {
-	shape   *analyzer.QueryShape
-	version int32
-	stmt    *pg_query.SelectStmt
-	from    string            // deparsed FROM clause (with structural join conditions)
-	aliases map[string]string // alias → table name
-	tables  []*tableModel
-	grain   []grainKey
-	meas    []measure
+	shape  *analyzer.QueryShape
+	query  *analyzer.AggregateQuery
+	from   string // FROM clause (with structural join conditions)
+	tables []*tableModel
+	grain  []grainKey
+	meas   []measure
 	// why is set when the shape cannot be served, saying why.
 	why string
 }
@@ -68,6 +64,12 @@ type summaryCandidate struct {
 	grain  []grainKey
 	meas   []measure
 }
+
+// summaryPass makes the summary_table recommendations, against the cost of
+// each access with the chosen indexes.
+var summaryPass = &pass{run: func(r *run) (recs, rejected []Recommendation) {
+	return summaries(r.m, r.w, r.after, r.minBenefit)
+}}
 
 // summaries proposes summary tables for the model's hot aggregate shapes.
 func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, minBenefit float64) (recs, rejected []Recommendation) {
@@ -117,59 +119,11 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 // analyzeAggregate returns the aggregate analysis of a shape, nil when it is
 // not an aggregate query at all, or one with why set when it cannot be served.
 func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
-	// The sample text, not the normalized one: its constants are real
-	// (date_trunc('day', …) must stay 'day'); filter values never reach the
-	// summary, and rewritten queries are normalized again.
-	tree, err := pg_query.Parse(s.SampleQuery)
-	if err != nil || len(tree.GetStmts()) != 1 {
+	if s.Aggregate == nil {
 		return nil
 	}
-	sel := tree.GetStmts()[0].GetStmt().GetSelectStmt()
-	if sel == nil || sel.GetOp() != pg_query.SetOperation_SETOP_NONE {
-		return nil
-	}
-	hasAgg := len(sel.GetGroupClause()) > 0
-	for _, t := range sel.GetTargetList() {
-		analyzer.Visit(t, func(n *pg_query.Node) bool {
-			if f := n.GetFuncCall(); f != nil && aggName(f) != "" && f.GetOver() == nil {
-				hasAgg = true
-			}
-			return true
-		})
-	}
-	if !hasAgg {
-		return nil
-	}
-	as := &aggShape{shape: s, version: tree.GetVersion(), stmt: sel, aliases: map[string]string{}}
-	switch {
-	case sel.GetWithClause() != nil:
-		as.why = "a WITH query"
-	case len(sel.GetDistinctClause()) > 0:
-		as.why = "SELECT DISTINCT"
-	case len(sel.GetWindowClause()) > 0:
-		as.why = "window functions"
-	}
-	for _, f := range sel.GetFromClause() {
-		if !plainFrom(f, as.aliases) {
-			as.why = "a FROM clause with subqueries or functions"
-		}
-	}
-	if len(as.aliases) == 0 {
-		return nil
-	}
-	analyzer.Visit(&pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}, func(n *pg_query.Node) bool {
-		if n.GetSubLink() != nil {
-			as.why = "a subquery"
-		}
-		if f := n.GetFuncCall(); f != nil && (f.GetOver() != nil || f.GetAggFilter() != nil || len(f.GetAggOrder()) > 0) {
-			as.why = "window or ordered/filtered aggregates"
-		}
-		if f := n.GetFuncCall(); f != nil && strings.EqualFold(funcNameOf(f), "date_trunc") && len(f.GetArgs()) > 0 && f.GetArgs()[0].GetParamRef() != nil {
-			as.why = "a date_trunc unit that is a parameter"
-		}
-		return as.why == ""
-	})
-	if as.why != "" {
+	as := &aggShape{shape: s, query: s.Aggregate}
+	if as.why = s.Aggregate.Blocked; as.why != "" {
 		return as
 	}
 	for _, a := range s.Access {
@@ -202,63 +156,23 @@ func appendTable(list []*tableModel, t *tableModel) []*tableModel {
 	return append(list, t)
 }
 
-// plainFrom reports whether a FROM item is tables and joins only, recording
-// the aliases.
-func plainFrom(n *pg_query.Node, aliases map[string]string) bool {
-	switch f := n.GetNode().(type) {
-	case *pg_query.Node_RangeVar:
-		name := f.RangeVar.GetRelname()
-		alias := name
-		if a := f.RangeVar.GetAlias().GetAliasname(); a != "" {
-			alias = a
-		}
-		aliases[alias] = name
-		return true
-	case *pg_query.Node_JoinExpr:
-		j := f.JoinExpr
-		if j.GetJointype() != pg_query.JoinType_JOIN_INNER || len(j.GetUsingClause()) > 0 || j.GetIsNatural() {
-			return false
-		}
-		return plainFrom(j.GetLarg(), aliases) && plainFrom(j.GetRarg(), aliases)
-	}
-	return false
-}
-
 // build works out the shape's FROM (with the join conditions of its WHERE),
 // grain and measures.
 func (as *aggShape) build(m *model) {
-	sel := as.stmt
-	var structural, filters []*pg_query.Node
-	for _, c := range conjuncts(sel.GetWhereClause()) {
-		if isJoinCondition(c) {
-			structural = append(structural, c)
-		} else {
-			filters = append(filters, c)
-		}
-	}
-	from := &pg_query.SelectStmt{
-		TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: &pg_query.Node{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Ival{Ival: &pg_query.Integer{Ival: 1}}}}}}}}},
-		FromClause: sel.GetFromClause(),
-	}
-	if len(structural) > 0 {
-		from.WhereClause = andOf(structural)
-	}
-	text, err := deparseStmt(as.version, from)
-	if err != nil {
+	q := as.query
+	if q.From == "" {
 		as.why = "a FROM clause pgadvise cannot render"
 		return
 	}
-	as.from = strings.TrimPrefix(text, "SELECT 1 FROM ")
+	as.from = q.From
 
 	// Grain: the GROUP BY keys, then every column a filter reads.
-	targets := sel.GetTargetList()
-	for _, g := range sel.GetGroupClause() {
-		n, alias := resolveOutput(g, targets)
-		if n.GetGroupingSet() != nil {
+	for _, g := range q.Groups {
+		if g.GroupingSet {
 			as.why = "GROUPING SETS"
 			return
 		}
-		as.addGrain(n, alias, "")
+		as.addGrain(g.Expr, g.Alias, "")
 	}
 	units := map[string]string{} // column → the date_trunc unit the query groups it by
 	for _, g := range as.grain {
@@ -266,69 +180,48 @@ func (as *aggShape) build(m *model) {
 			units[g.col] = g.bucket
 		}
 	}
-	for _, f := range filters {
-		ranged := isRangeFilter(f)
-		analyzer.Visit(f, func(n *pg_query.Node) bool {
-			if cr := n.GetColumnRef(); cr != nil {
-				colSQL, _ := analyzer.DeparseExpr(as.version, n)
-				if ranged && as.isTimestamp(m, cr) {
-					unit := units[colSQL]
-					if unit == "" {
-						unit = "day"
-					}
-					as.addGrain(bucketNode(unit, n), "", unit)
-				} else if as.unsummarizable(m, cr) {
-					as.why = "a filter on " + colSQL + ", which a summary cannot keep as a key"
-				} else {
-					as.addGrain(n, "", "")
-				}
+	for _, f := range q.Filters {
+		switch {
+		case f.Ranged && as.isTimestamp(m, f.Name):
+			unit := units[f.SQL]
+			if unit == "" {
+				unit = "day"
 			}
-			return true
-		})
-	}
-	// Measures.
-	for _, t := range targets {
-		analyzer.Visit(t.GetResTarget().GetVal(), func(n *pg_query.Node) bool {
-			if f := n.GetFuncCall(); f != nil && aggName(f) != "" {
-				as.addMeasures(f)
-				return false
-			}
-			return true
-		})
-	}
-	analyzer.Visit(sel.GetHavingClause(), func(n *pg_query.Node) bool {
-		if f := n.GetFuncCall(); f != nil && aggName(f) != "" {
-			as.addMeasures(f)
-			return false
+			as.addGrain(f.Bucket(unit), "", unit)
+		case as.unsummarizable(m, f.Name):
+			as.why = "a filter on " + f.SQL + ", which a summary cannot keep as a key"
+		default:
+			as.addGrain(f.Expr, "", "")
 		}
-		return true
-	})
+	}
+	for _, a := range q.Aggregates {
+		as.addMeasures(a)
+	}
 }
 
 // addGrain adds a grouping key (an expression of the base tables).
-func (as *aggShape) addGrain(n *pg_query.Node, alias, unit string) {
-	sql, err := analyzer.DeparseExpr(as.version, n)
-	if err != nil {
+func (as *aggShape) addGrain(e analyzer.Expr, alias, unit string) {
+	if e.SQL == "" {
 		as.why = "an expression pgadvise cannot render"
 		return
 	}
-	key := normalizeExpr(sql)
+	key := normalizeExpr(e.SQL)
 	for _, g := range as.grain {
 		if g.key == key {
 			return
 		}
 	}
-	g := grainKey{sql: sql, key: key}
-	if cr := n.GetColumnRef(); cr != nil {
-		g.col = sql
-		g.name = lastField(cr)
-	} else if f := n.GetFuncCall(); f != nil && strings.EqualFold(funcNameOf(f), "date_trunc") && len(f.GetArgs()) == 2 && f.GetArgs()[1].GetColumnRef() != nil {
-		g.bucket = strings.Trim(constString(f.GetArgs()[0]), "'")
+	g := grainKey{sql: e.SQL, key: key}
+	if e.Truncated {
+		g.bucket = e.Unit
 		if unit != "" {
 			g.bucket = unit
 		}
-		g.col, _ = analyzer.DeparseExpr(as.version, f.GetArgs()[1])
-		g.name = lastField(f.GetArgs()[1].GetColumnRef()) + "_" + g.bucket
+		g.col = e.Column
+		g.name = e.Name + "_" + g.bucket
+	} else if e.Column != "" {
+		g.col = e.Column
+		g.name = e.Name
 	}
 	if alias != "" {
 		g.name = alias
@@ -340,17 +233,17 @@ func (as *aggShape) addGrain(n *pg_query.Node, alias, unit string) {
 }
 
 // addMeasures stores what re-aggregating f needs: avg as sum and count.
-func (as *aggShape) addMeasures(f *pg_query.FuncCall) {
-	name := aggName(f)
-	if f.GetAggDistinct() {
+func (as *aggShape) addMeasures(f analyzer.AggregateCall) {
+	name := f.Func
+	if f.Distinct {
 		as.why = "count(DISTINCT …), which cannot be re-aggregated"
 		return
 	}
 	arg, argName := "", "all"
-	if !f.GetAggStar() && len(f.GetArgs()) == 1 {
-		arg, _ = analyzer.DeparseExpr(as.version, f.GetArgs()[0])
+	if !f.Star && f.Args == 1 {
+		arg = f.Arg
 		argName = nameWord(arg)
-	} else if !f.GetAggStar() {
+	} else if !f.Star {
 		as.why = "an aggregate of several arguments"
 		return
 	}
@@ -597,7 +490,7 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy, every str
 		if err == nil {
 			// The sample's filter values become $n again, as in the
 			// shape's own text: reports never show logged values.
-			rw, err = pg_query.Normalize(rw)
+			rw, err = analyzer.Normalize(rw)
 		}
 		if err != nil {
 			rw = "-- cannot rewrite: " + err.Error()
@@ -643,13 +536,6 @@ func grainNames(c *summaryCandidate) []string {
 // grain expressions become its columns, aggregates re-aggregate its
 // measures. The result still holds the sample's values.
 func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string, error) {
-	sel := proto.Clone(s.stmt).(*pg_query.SelectStmt)
-	outputs := map[string]bool{}
-	for _, t := range sel.GetTargetList() {
-		if n := t.GetResTarget().GetName(); n != "" {
-			outputs[n] = true
-		}
-	}
 	byKey := map[string]string{}
 	bucketOf := map[string]grainKey{}
 	for _, g := range c.grain {
@@ -658,105 +544,43 @@ func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string
 			bucketOf[normalizeExpr(g.col)] = g
 		}
 	}
-	replace := func(n *pg_query.Node, aliasesOK bool) error {
-		var err error
-		analyzer.Visit(n, func(x *pg_query.Node) bool {
-			if err != nil {
-				return false
-			}
-			if cr := x.GetColumnRef(); aliasesOK && cr != nil && len(cr.GetFields()) == 1 && outputs[lastField(cr)] {
-				return false // an output column's name (ORDER BY total)
-			}
-			if f := x.GetFuncCall(); f != nil && aggName(f) != "" {
-				var repl *pg_query.Node
-				repl, err = c.reaggregate(s.version, f)
-				if err == nil {
-					x.Node = repl.Node
-				}
-				return false
-			}
-			sql, derr := analyzer.DeparseExpr(s.version, x)
-			if derr != nil {
-				return true
-			}
+	return s.query.Rewrite(q, analyzer.SummaryColumns{
+		Column: func(sql string, column bool) (string, bool) {
 			key := normalizeExpr(sql)
 			if name, ok := byKey[key]; ok {
-				x.Node = columnNode(name).Node
-				return false
+				return name, true
 			}
-			if g, ok := bucketOf[key]; ok && x.GetColumnRef() != nil {
+			if g, ok := bucketOf[key]; ok && column {
 				// A bucketed timestamp: filters compare the bucket.
-				x.Node = columnNode(g.name).Node
-				return false
+				return g.name, true
 			}
-			if x.GetColumnRef() != nil {
-				err = fmt.Errorf("column %s is neither grouped nor aggregated, so not in the summary", sql)
-			}
-			return true
-		})
-		return err
-	}
-	var kept []*pg_query.Node
-	for _, cj := range conjuncts(sel.GetWhereClause()) {
-		if isJoinCondition(cj) {
-			continue
-		}
-		if err := replace(cj, false); err != nil {
-			return "", err
-		}
-		kept = append(kept, cj)
-	}
-	sel.WhereClause = nil
-	if len(kept) > 0 {
-		sel.WhereClause = andOf(kept)
-	}
-	for i, list := range [][]*pg_query.Node{sel.GetTargetList(), sel.GetGroupClause(), sel.GetSortClause()} {
-		for _, n := range list {
-			if err := replace(n, i > 0); err != nil {
-				return "", err
-			}
-		}
-	}
-	if h := sel.GetHavingClause(); h != nil {
-		if err := replace(h, false); err != nil {
-			return "", err
-		}
-	}
-	sel.FromClause = []*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: &pg_query.RangeVar{Schemaname: q.Schema, Relname: q.Name, Inh: true, Relpersistence: "p"}}}}
-	return deparseStmt(s.version, sel)
+			return "", false
+		},
+		Aggregate: reaggregate,
+	})
 }
 
-// reaggregate turns an aggregate over base rows into one over the summary.
-func (c *summaryCandidate) reaggregate(version int32, f *pg_query.FuncCall) (*pg_query.Node, error) {
+// reaggregate returns the SQL over the summary's measures that computes an
+// aggregate over base rows again.
+func reaggregate(f analyzer.AggregateCall) (string, error) {
 	arg := "all"
-	if !f.GetAggStar() && len(f.GetArgs()) == 1 {
-		a, err := analyzer.DeparseExpr(version, f.GetArgs()[0])
-		if err != nil {
-			return nil, err
-		}
-		arg = nameWord(a)
+	if !f.Star && f.Args == 1 {
+		arg = nameWord(f.Arg)
 	}
-	var expr string
-	switch aggName(f) {
+	switch f.Func {
 	case "count":
-		expr = fmt.Sprintf("sum(%s)::bigint", catalog.QuoteIdent("count_"+arg))
+		return fmt.Sprintf("sum(%s)::bigint", catalog.QuoteIdent("count_"+arg)), nil
 	case "sum":
-		expr = fmt.Sprintf("sum(%s)", catalog.QuoteIdent("sum_"+arg))
+		return fmt.Sprintf("sum(%s)", catalog.QuoteIdent("sum_"+arg)), nil
 	case "avg":
 		// No NULLIF needed: the sum is NULL exactly when the count is 0,
 		// and NULL / 0 is NULL. (And no constant that normalizing the
 		// rewritten query would turn into a parameter.)
-		expr = fmt.Sprintf("(sum(%s) / sum(%s))", catalog.QuoteIdent("sum_"+arg), catalog.QuoteIdent("count_"+arg))
+		return fmt.Sprintf("(sum(%s) / sum(%s))", catalog.QuoteIdent("sum_"+arg), catalog.QuoteIdent("count_"+arg)), nil
 	case "min", "max":
-		expr = fmt.Sprintf("%s(%s)", aggName(f), catalog.QuoteIdent(aggName(f)+"_"+arg))
-	default:
-		return nil, fmt.Errorf("aggregate %s", aggName(f))
+		return fmt.Sprintf("%s(%s)", f.Func, catalog.QuoteIdent(f.Func+"_"+arg)), nil
 	}
-	tree, err := pg_query.Parse("SELECT " + expr)
-	if err != nil {
-		return nil, err
-	}
-	return tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList()[0].GetResTarget().GetVal(), nil
+	return "", fmt.Errorf("aggregate %s", f.Func)
 }
 
 // shapeCost is the estimated per-call cost of a shape with the recommended
@@ -787,31 +611,6 @@ func bucketsPerYear(unit string) float64 {
 	return 365
 }
 
-// aggName returns the name of a re-aggregatable aggregate, or "".
-func aggName(f *pg_query.FuncCall) string {
-	switch n := strings.ToLower(funcNameOf(f)); n {
-	case "count", "sum", "avg", "min", "max":
-		return n
-	}
-	return ""
-}
-
-func funcNameOf(f *pg_query.FuncCall) string {
-	parts := f.GetFuncname()
-	if len(parts) == 0 {
-		return ""
-	}
-	return parts[len(parts)-1].GetString_().GetSval()
-}
-
-func lastField(cr *pg_query.ColumnRef) string {
-	fs := cr.GetFields()
-	if len(fs) == 0 {
-		return ""
-	}
-	return fs[len(fs)-1].GetString_().GetSval()
-}
-
 func columnOf(qualified string) string {
 	if i := strings.LastIndexByte(qualified, '.'); i >= 0 {
 		return qualified[i+1:]
@@ -819,111 +618,9 @@ func columnOf(qualified string) string {
 	return qualified
 }
 
-func constString(n *pg_query.Node) string {
-	for n.GetTypeCast() != nil {
-		n = n.GetTypeCast().GetArg()
-	}
-	return n.GetAConst().GetSval().GetSval()
-}
-
-func columnNode(name string) *pg_query.Node {
-	return &pg_query.Node{Node: &pg_query.Node_ColumnRef{ColumnRef: &pg_query.ColumnRef{
-		Fields: []*pg_query.Node{{Node: &pg_query.Node_String_{String_: &pg_query.String{Sval: name}}}},
-	}}}
-}
-
-func bucketNode(unit string, col *pg_query.Node) *pg_query.Node {
-	return &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: &pg_query.FuncCall{
-		Funcname:   []*pg_query.Node{{Node: &pg_query.Node_String_{String_: &pg_query.String{Sval: "date_trunc"}}}},
-		Args:       []*pg_query.Node{{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: unit}}}}}, proto.Clone(col).(*pg_query.Node)},
-		Funcformat: pg_query.CoercionForm_COERCE_EXPLICIT_CALL,
-	}}}
-}
-
-// resolveOutput maps a GROUP BY ordinal or output alias to its expression.
-func resolveOutput(n *pg_query.Node, targets []*pg_query.Node) (*pg_query.Node, string) {
-	if c := n.GetAConst(); c != nil {
-		if iv, ok := c.GetVal().(*pg_query.A_Const_Ival); ok {
-			if i := int(iv.Ival.GetIval()); i >= 1 && i <= len(targets) {
-				rt := targets[i-1].GetResTarget()
-				return rt.GetVal(), rt.GetName()
-			}
-		}
-	}
-	if cr := n.GetColumnRef(); cr != nil && len(cr.GetFields()) == 1 {
-		name := lastField(cr)
-		for _, t := range targets {
-			if rt := t.GetResTarget(); rt.GetName() == name && rt.GetVal().GetColumnRef() == nil {
-				return rt.GetVal(), name
-			}
-		}
-	}
-	for _, t := range targets {
-		rt := t.GetResTarget()
-		if rt.GetName() != "" && proto.Equal(rt.GetVal(), n) {
-			return n, rt.GetName()
-		}
-	}
-	return n, ""
-}
-
-// conjuncts flattens a WHERE clause's top-level AND.
-func conjuncts(n *pg_query.Node) []*pg_query.Node {
-	if n == nil {
-		return nil
-	}
-	if b := n.GetBoolExpr(); b != nil && b.GetBoolop() == pg_query.BoolExprType_AND_EXPR {
-		var out []*pg_query.Node
-		for _, a := range b.GetArgs() {
-			out = append(out, conjuncts(a)...)
-		}
-		return out
-	}
-	return []*pg_query.Node{n}
-}
-
-func andOf(list []*pg_query.Node) *pg_query.Node {
-	if len(list) == 1 {
-		return list[0]
-	}
-	return &pg_query.Node{Node: &pg_query.Node_BoolExpr{BoolExpr: &pg_query.BoolExpr{Boolop: pg_query.BoolExprType_AND_EXPR, Args: list}}}
-}
-
-// isJoinCondition reports whether a conjunct equates columns of two tables.
-func isJoinCondition(n *pg_query.Node) bool {
-	e := n.GetAExpr()
-	if e == nil || e.GetKind() != pg_query.A_Expr_Kind_AEXPR_OP || len(e.GetName()) != 1 || e.GetName()[0].GetString_().GetSval() != "=" {
-		return false
-	}
-	l, r := e.GetLexpr().GetColumnRef(), e.GetRexpr().GetColumnRef()
-	if l == nil || r == nil || len(l.GetFields()) < 2 || len(r.GetFields()) < 2 {
-		return false
-	}
-	return l.GetFields()[0].GetString_().GetSval() != r.GetFields()[0].GetString_().GetSval()
-}
-
-// isRangeFilter reports whether a conjunct is a range comparison.
-func isRangeFilter(n *pg_query.Node) bool {
-	if e := n.GetAExpr(); e != nil {
-		switch e.GetKind() {
-		case pg_query.A_Expr_Kind_AEXPR_BETWEEN, pg_query.A_Expr_Kind_AEXPR_NOT_BETWEEN:
-			return true
-		case pg_query.A_Expr_Kind_AEXPR_OP:
-			if len(e.GetName()) == 1 {
-				switch e.GetName()[0].GetString_().GetSval() {
-				case "<", "<=", ">", ">=":
-					return true
-				}
-			}
-		}
-	}
-	return false
-}
-
 // unsummarizable reports whether a filtered column is no grouping key:
 // documents, arrays, full-text vectors, or as many values as rows.
-func (as *aggShape) unsummarizable(m *model, cr *pg_query.ColumnRef) bool {
-	col := lastField(cr)
+func (as *aggShape) unsummarizable(m *model, col string) bool {
 	for _, t := range as.tables {
 		if c := t.column(col); c != nil {
 			switch {
@@ -941,8 +638,7 @@ func (as *aggShape) unsummarizable(m *model, cr *pg_query.ColumnRef) bool {
 
 // isTimestamp reports whether a column reference is a timestamp or date
 // column (by the schema, or by its name when there is none).
-func (as *aggShape) isTimestamp(m *model, cr *pg_query.ColumnRef) bool {
-	col := lastField(cr)
+func (as *aggShape) isTimestamp(m *model, col string) bool {
 	for _, t := range as.tables {
 		if c := t.column(col); c != nil {
 			return strings.HasPrefix(c.Type, "timestamp") || c.Type == "date"
@@ -957,9 +653,4 @@ func tableNames(ts []*tableModel) []string {
 		out = append(out, t.name.Name)
 	}
 	return out
-}
-
-func deparseStmt(version int32, sel *pg_query.SelectStmt) (string, error) {
-	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{SelectStmt: sel}}}}}
-	return pg_query.Deparse(tree)
 }

@@ -57,6 +57,9 @@ type QueryShape struct {
 	// Unresolved counts column references the walk could not attribute to a
 	// table (ambiguous without a schema, or unknown).
 	Unresolved int
+	// Aggregate describes an aggregate SELECT for summary tables; nil for
+	// other statements.
+	Aggregate *AggregateQuery
 
 	// literalVaries records, per constant of SampleQuery (in text order),
 	// whether another execution carried a different value there; allVary
@@ -313,6 +316,7 @@ func (a *Analyzer) shapeOf(text string, lits [][]byte) *QueryShape {
 	s.Kind = w.statements(tree)
 	s.Access = w.accesses
 	s.Unresolved = w.unresolved
+	s.Aggregate = aggregateQuery(tree)
 	a.byFingerprint[fp] = s
 	return s
 }

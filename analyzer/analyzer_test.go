@@ -335,6 +335,8 @@ func FuzzAnalyze(f *testing.F) {
 		"COPY (SELECT * FROM t WHERE a = 1) TO STDOUT",
 		"EXPLAIN ANALYZE SELECT count(*) FILTER (WHERE x > 1) OVER (PARTITION BY y) FROM t GROUP BY ROLLUP (a, b) HAVING sum(c) > 3",
 		"SELECT 1; SELECT * FROM",
+		"SELECT date_trunc('day', o.created_at) AS d, c.region, count(*), avg(o.total) FROM orders o JOIN c ON c.id = o.cid WHERE o.t = 1 AND o.created_at >= $1 GROUP BY 1, 2 HAVING max(o.total) > 3 ORDER BY d",
+		"SELECT status, sum(total) FROM orders WHERE created_at BETWEEN '2024-01-01' AND '2024-02-01' GROUP BY CUBE (status)",
 	} {
 		f.Add(q)
 	}
@@ -356,6 +358,18 @@ func FuzzAnalyze(f *testing.F) {
 		}
 		if calls+skipped != 2 {
 			t.Fatalf("%q: %d calls + %d parse errors, want 2", q, calls, skipped)
+		}
+		// A summary's rewrite of any aggregate query must not panic.
+		for _, s := range w.Shapes {
+			if agg := s.Aggregate; agg != nil && agg.Blocked == "" {
+				for _, f := range agg.Filters {
+					f.Bucket("day")
+				}
+				_, _ = agg.Rewrite(catalog.QualifiedName{Name: "summary"}, SummaryColumns{
+					Column:    func(sql string, column bool) (string, bool) { return "c", column },
+					Aggregate: func(c AggregateCall) (string, error) { return "sum(" + c.Func + ")", nil },
+				})
+			}
 		}
 	})
 }

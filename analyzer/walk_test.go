@@ -1,35 +1,33 @@
 package analyzer
 
 import (
-	"bufio"
-	"flag"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
+	"github.com/cockroachdb/datadriven"
 	"github.com/pgadvise/pgadvise/catalog"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
-var update = flag.Bool("update", false, "rewrite the expected sections of testdata files")
-
-// TestAccessPatterns runs the cases in testdata/access/*.txt. A file holds a
-// schema and cases a DBA can read:
+// TestAccessPatterns runs the cases in testdata/access/*.txt with
+// datadriven. A file holds a schema and cases a DBA can read:
 //
 //	schema
 //	CREATE TABLE ...;
 //	----
+//
 //	query <name>
 //	SELECT ...
 //	----
 //	<one line per table access, as formatAccess prints it>
 //
-// A "query" case with no schema before it in the file runs without one.
-// `go test ./analyzer -run TestAccessPatterns -update` rewrites the expected
-// lines from what the walker produces; review the diff.
+// A "query" case with no schema before it in the file runs without one. An
+// "aggregate" case prints what a summary table would be built from
+// (AggregateQuery) instead of the accesses.
+// `go test ./analyzer -run TestAccessPatterns -rewrite` rewrites the
+// expected lines from what the walker produces; review the diff.
 func TestAccessPatterns(t *testing.T) {
 	files, err := filepath.Glob("testdata/access/*.txt")
 	if err != nil || len(files) == 0 {
@@ -40,40 +38,28 @@ func TestAccessPatterns(t *testing.T) {
 	}
 }
 
-type accessCase struct {
-	directive string // "schema" or "query <name>"
-	input     string
-	want      string
-}
-
 func runAccessFile(t *testing.T, file string) {
-	cases := readCases(t, file)
 	var schema *catalog.Schema
-	for i := range cases {
-		c := &cases[i]
-		if c.directive == "schema" {
-			s, rep, err := catalog.ParseDDL(c.input)
+	datadriven.RunTest(t, file, func(t *testing.T, d *datadriven.TestData) string {
+		switch d.Cmd {
+		case "schema":
+			s, rep, err := catalog.ParseDDL(d.Input)
 			if err != nil {
-				t.Fatalf("schema: %v", err)
+				d.Fatalf(t, "schema: %v", err)
 			}
 			if rep.Failed > 0 {
-				t.Fatalf("schema: %d statements failed to parse", rep.Failed)
+				d.Fatalf(t, "schema: %d statements failed to parse", rep.Failed)
 			}
 			schema = s
-			continue
+			return ""
+		case "query":
+			return describeAccess(t, schema, d.Input)
+		case "aggregate":
+			return describeAggregate(t, d.Input)
 		}
-		got := describeAccess(t, schema, c.input)
-		if *update {
-			c.want = got
-			continue
-		}
-		if diff := cmp.Diff(c.want, got); diff != "" {
-			t.Errorf("%s (-want +got):\n%s", c.directive, diff)
-		}
-	}
-	if *update {
-		writeCases(t, file, cases)
-	}
+		d.Fatalf(t, "unknown directive %q", d.Cmd)
+		return ""
+	})
 }
 
 func describeAccess(t *testing.T, schema *catalog.Schema, sql string) string {
@@ -183,73 +169,4 @@ func formatAccess(a *TableAccess) string {
 		parts = append(parts, "conflict["+strings.Join(a.ConflictColumns, ",")+"]")
 	}
 	return strings.Join(parts, " ")
-}
-
-func readCases(t *testing.T, file string) []accessCase {
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var (
-		cases []accessCase
-		cur   *accessCase
-		sect  int // 0 directive, 1 input, 2 want
-		buf   strings.Builder
-	)
-	flush := func() {
-		if cur == nil {
-			return
-		}
-		if sect == 1 {
-			cur.input = strings.TrimSpace(buf.String())
-		} else {
-			cur.want = buf.String()
-		}
-		cases = append(cases, *cur)
-		cur = nil
-	}
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		line := sc.Text()
-		switch {
-		case cur == nil && (line == "schema" || strings.HasPrefix(line, "query ")):
-			cur, sect = &accessCase{directive: line}, 1
-			buf.Reset()
-		case cur != nil && line == "----":
-			if cur.directive == "schema" {
-				flush()
-				continue
-			}
-			cur.input = strings.TrimSpace(buf.String())
-			buf.Reset()
-			sect = 2
-		case cur != nil && sect == 2 && line == "":
-			flush()
-		case cur != nil:
-			buf.WriteString(line)
-			buf.WriteString("\n")
-		}
-	}
-	flush()
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return cases
-}
-
-func writeCases(t *testing.T, file string, cases []accessCase) {
-	var b strings.Builder
-	for i, c := range cases {
-		if i > 0 {
-			b.WriteString("\n")
-		}
-		b.WriteString(c.directive + "\n" + c.input + "\n----\n")
-		if c.directive != "schema" {
-			b.WriteString(c.want)
-		}
-	}
-	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }

@@ -10,12 +10,14 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/pgadvise/pgadvise/internal/selftag"
 )
 
 // SelfTag starts every statement pgadvise sends to a database (catalog's
 // too): ReadPGStatStatementsLive leaves such statements out, so that
 // pgadvise's own reads never count as the workload.
-const SelfTag = "/* pgadvise */ "
+const SelfTag = selftag.Tag
 
 // PGSSLiveName is the input name ReadPGStatStatementsLive gives its Stats.
 const PGSSLiveName = "pg_stat_statements"

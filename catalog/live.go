@@ -13,6 +13,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/pgadvise/pgadvise/internal/selftag"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
@@ -247,8 +248,8 @@ func (l *liveReader) reportLocked() {
 }
 
 // selfTag starts every statement pgadvise sends, so that reading
-// pg_stat_statements can leave pgadvise's own out (capture.SelfTag).
-const selfTag = "/* pgadvise */ "
+// pg_stat_statements can leave pgadvise's own out.
+const selfTag = selftag.Tag
 
 // liveReader holds the state of one ReadLive.
 type liveReader struct {

@@ -1,6 +1,8 @@
 // Package catalog knows the database's schema: tables, columns, constraints,
-// existing indexes and partitioning. It reads them from DDL as pg_dump -s
-// prints it (and, in later work, from a live database or a JSON snapshot).
+// existing indexes and partitioning, with their planner statistics where
+// known. It reads them from DDL as pg_dump -s prints it (ParseDDL,
+// ReadDDLFile), from a live database in a read-only transaction (ReadLive),
+// or from a JSON snapshot of one (ReadSnapshot, WriteSnapshot).
 package catalog
 
 import (

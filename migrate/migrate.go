@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
@@ -230,17 +231,8 @@ func indexKey(ddl string) (string, bool) {
 // rank orders migrations: new indexes and structures first, drops last, so
 // that no query loses an index before its replacement exists.
 func rank(kind string) int {
-	switch kind {
-	case "create_index":
-		return 0
-	case "summary_table":
-		return 1
-	case "partition":
-		return 2
-	case "drop_index":
-		return 3
-	case "unused_index":
-		return 4
+	if k, ok := advisor.LookupKind(kind); ok {
+		return k.Rank
 	}
-	return 5
+	return len(advisor.Kinds()) // a kind this version does not know: last
 }

@@ -68,7 +68,7 @@ func statements(steps []step) int {
 func newUnit(r *report.Recommendation) (*unit, string, error) {
 	u := &unit{kind: r.Kind, title: title(r)}
 	what := r.Index
-	if r.Kind != "partition" && what != "" {
+	if r.Kind != string(advisor.KindPartition) && what != "" {
 		what = catalog.QuoteIdent(what) // a relation's name (a partitioning's is a description)
 	}
 	if what == "" && r.PartitionKey != "" {
@@ -80,7 +80,7 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 	}
 	var figures string
 	switch r.Kind {
-	case "drop_index", "unused_index":
+	case string(advisor.KindDropIndex), string(advisor.KindUnusedIndex):
 		figures = fmt.Sprintf("frees %s and saves %s of index maintenance (planner cost units over the workload)", sizeText(r.SizeBytes), num(r.Benefit))
 	default:
 		figures = fmt.Sprintf("estimated benefit %s, write cost %s (planner cost units over the workload)", num(r.Benefit), num(r.WriteCost))
@@ -91,12 +91,12 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 	}
 	figures += "; confidence " + r.Confidence
 	u.header = append(u.header, figures)
-	if r.Kind == "unused_index" {
+	if r.Kind == string(advisor.KindUnusedIndex) {
 		u.header = append(u.header,
 			"LOW CONFIDENCE: no captured query used this index, but the capture may have missed",
 			"its users. Check pg_stat_user_indexes.idx_scan on the primary and every replica first.")
 	}
-	if r.Kind == "partition" && r.PartitionKey != "" {
+	if r.Kind == string(advisor.KindPartition) && r.PartitionKey != "" {
 		u.header = append(u.header, fmt.Sprintf("partition key %s (%s); %.0f%% of the calls prune to few partitions", catalog.QuoteIdent(r.PartitionKey), r.Strategy, 100*r.PrunedShare))
 	}
 
@@ -273,14 +273,8 @@ func needsNoTransaction(res *pg_query.ParseResult) bool {
 // title is a file-name-safe description of a recommendation.
 func title(r *report.Recommendation) string {
 	var s string
-	switch r.Kind {
-	case "create_index":
-		s = "create_" + r.Index
-	case "drop_index", "unused_index":
-		s = "drop_" + r.Index
-	case "summary_table":
-		s = "summary_" + r.Index
-	case "partition":
+	switch k, known := advisor.LookupKind(r.Kind); {
+	case k.Kind == advisor.KindPartition:
 		name := r.Table
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
 			name = name[i+1:]
@@ -289,6 +283,8 @@ func title(r *report.Recommendation) string {
 		if r.PartitionKey != "" {
 			s += "_by_" + r.PartitionKey
 		}
+	case known:
+		s = k.FileWord + "_" + r.Index
 	default:
 		s = r.Kind + "_" + r.Index
 	}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/pgadvise/pgadvise/advisor"
 )
 
 // ExecutionSummary is what measured execution (--verify=execute) found, as
@@ -84,7 +86,7 @@ func SetExecution(d *Document, sum *ExecutionSummary, byIndex map[string]*Execut
 	d.Advice.Execution = sum
 	for _, list := range [][]Recommendation{d.Recommendations, d.Rejected} {
 		for i := range list {
-			if r := &list[i]; r.Kind == "create_index" && byIndex[r.Index] != nil {
+			if r := &list[i]; r.Kind == string(advisor.KindCreateIndex) && byIndex[r.Index] != nil {
 				r.Execution = byIndex[r.Index]
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
@@ -29,15 +30,17 @@ type MarkdownOptions struct {
 	QueriesPerRecommendation int
 }
 
-// kindOrder is the order of the per-kind sections, with their titles.
-func kindOrder() []struct{ kind, title string } {
-	return []struct{ kind, title string }{
-		{"create_index", "Indexes to create"},
-		{"drop_index", "Indexes to drop"},
-		{"summary_table", "Summary tables"},
-		{"partition", "Partitioning"},
-		{"unused_index", "Indexes no captured query used (low confidence)"},
+// kindSection is one per-kind section of a report.
+type kindSection struct{ kind, title string }
+
+// kindOrder is the order of the per-kind sections, with their titles: the
+// advisor's list of kinds.
+func kindOrder() []kindSection {
+	var out []kindSection
+	for _, k := range advisor.Kinds() {
+		out = append(out, kindSection{string(k.Kind), k.Title})
 	}
+	return out
 }
 
 // WriteMarkdown writes the report as GitHub-flavoured Markdown for a CI job
@@ -73,11 +76,11 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	for _, k := range kindOrder() {
 		known[k.kind] = true
 	}
-	sections := append([]struct{ kind, title string }{}, kindOrder()...)
+	sections := kindOrder()
 	for _, r := range d.Recommendations {
 		if !known[r.Kind] { // a kind this renderer does not know yet
 			known[r.Kind] = true
-			sections = append(sections, struct{ kind, title string }{r.Kind, oneLineMD(r.Kind)})
+			sections = append(sections, kindSection{r.Kind, oneLineMD(r.Kind)})
 		}
 	}
 	// Recommendations are numbered in the order the sections show them.
@@ -258,13 +261,13 @@ func inputSummary(d *Document) string {
 // kindTable writes the summary table of one kind's recommendations.
 func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Recommendation]int) {
 	switch kind {
-	case "partition":
+	case string(advisor.KindPartition):
 		m.add("| # | table | key | strategy | pruned | benefit | queries |\n|---:|---|---|---|---:|---:|---:|\n")
 		for _, r := range recs {
 			m.add(fmt.Sprintf("| %d | %s | %s | %s | %.0f%% | %s | %d |\n", number[r], cell(r.Table), codeCell(r.PartitionKey),
 				cell(r.Strategy), 100*r.PrunedShare, costText(r.Benefit), len(r.Queries)))
 		}
-	case "unused_index", "drop_index":
+	case string(advisor.KindUnusedIndex), string(advisor.KindDropIndex):
 		m.add("| # | index | table | frees | write cost saved | confidence |\n|---:|---|---|---:|---:|---|\n")
 		for _, r := range recs {
 			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", number[r], codeCell(r.Index), cell(r.Table),
@@ -272,7 +275,7 @@ func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Re
 		}
 	default:
 		name := "index"
-		if kind == "summary_table" {
+		if kind == string(advisor.KindSummaryTable) {
 			name = "summary table"
 		}
 		verified := false

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -76,9 +77,45 @@ func TestGoldenReportsValidate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n += validateInputGoldens(t, s)
 	if n < 5 {
 		t.Fatalf("only %d golden reports found under ../cmd/pgadvise/testdata", n)
 	}
+}
+
+// validateInputGoldens validates the reports the CLI's tests hold as an
+// "input" member alone (testdata/*.input: the report equals fixtures.json
+// but for it), each put into fixtures.json. It returns how many.
+func validateInputGoldens(t *testing.T, s *jsonschema.Schema) int {
+	t.Helper()
+	paths, err := filepath.Glob("../cmd/pgadvise/testdata/*.input")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, err := os.ReadFile("../cmd/pgadvise/testdata/fixtures.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range paths {
+		member, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var doc, input map[string]json.RawMessage
+		if err := json.Unmarshal(base, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte("{"+strings.TrimSuffix(strings.TrimSpace(string(member)), ",")+"}"), &input); err != nil || input["input"] == nil {
+			t.Fatalf("%s: not a report's input member: %v", path, err)
+		}
+		doc["input"] = input["input"]
+		data, err := json.Marshal(doc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		validate(t, s, path, data)
+	}
+	return len(paths)
 }
 
 // TestFullDocumentValidates fills every optional field, so that the schema's
@@ -230,5 +267,39 @@ func fullDocument() *Document {
 		}},
 		Rejected: []Recommendation{},
 		Baseline: &Baseline{Path: "old.json", Unchanged: 2, Gone: []BaselineItem{{Kind: "create_index", Table: "public.t", Index: "i", DDL: "CREATE INDEX …"}}},
+	}
+}
+
+// TestSchemaKindsAreTheAdvisorsKinds checks that the JSON Schema's enum of
+// recommendation kinds is the advisor's list of kinds: a kind added to one
+// and not the other fails here.
+func TestSchemaKindsAreTheAdvisorsKinds(t *testing.T) {
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Defs struct {
+			Recommendation struct {
+				Properties struct {
+					Kind struct {
+						Enum []string `json:"enum"`
+					} `json:"kind"`
+				} `json:"properties"`
+			} `json:"recommendation"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", schemaPath, err)
+	}
+	got := slices.Clone(doc.Defs.Recommendation.Properties.Kind.Enum)
+	var want []string
+	for _, k := range advisor.Kinds() {
+		want = append(want, string(k.Kind))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(got) == 0 || !slices.Equal(got, want) {
+		t.Errorf("%s: recommendation kind enum %q, the advisor's kinds %q", schemaPath, got, want)
 	}
 }

@@ -824,37 +824,7 @@ func rejectExecuted(res *advisor.Result, outcomes []ExecOutcome) []string {
 			gone[o.Index] = o.Note
 		}
 	}
-	return moveToRejected(res, gone, "Rejected by measured execution: ", "which measured execution rejected")
-}
-
-// moveToRejected moves the create_index recommendations named in gone
-// (index → why) to res.Rejected, their reason prefixed with verdict and why,
-// and with them the drop_index recommendations that existed only because
-// such an index superseded the index to drop (what says of the index: "which
-// the planner did not use"). It returns the names moved.
-func moveToRejected(res *advisor.Result, gone map[string]string, verdict, what string) []string {
-	if len(gone) == 0 {
-		return nil
-	}
-	var keep []advisor.Recommendation
-	var moved []string
-	for _, r := range res.Recommendations {
-		why, isGone := gone[r.Index]
-		_, supersededGone := gone[r.SupersededBy]
-		switch {
-		case r.Kind == advisor.KindCreateIndex && isGone:
-			r.Reason = verdict + why + " (The cost model's reason was: " + r.Reason + ")"
-		case r.Kind == advisor.KindDropIndex && r.SupersededBy != "" && supersededGone:
-			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, %s. (%s)", r.SupersededBy, what, r.Reason)
-		default:
-			keep = append(keep, r)
-			continue
-		}
-		moved = append(moved, r.Index)
-		res.Rejected = append(res.Rejected, r)
-	}
-	res.Recommendations = keep
-	return moved
+	return res.RejectIndexes(gone, "Rejected by measured execution: ", "which measured execution rejected")
 }
 
 // msText writes a measured time with its unit; a side that timed out took

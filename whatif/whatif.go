@@ -495,5 +495,5 @@ func prune(res *advisor.Result) []string {
 			gone[r.Index] = r.Verification.Note
 		}
 	}
-	return moveToRejected(res, gone, "Not used by the planner: ", "which the planner did not use")
+	return res.RejectIndexes(gone, "Not used by the planner: ", "which the planner did not use")
 }

@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/report"
@@ -46,7 +47,11 @@ CI:
 // every recommendation of high confidence; low-confidence advice (an
 // unused_index, a Citus distribution) counts only when its kind is named.
 func failKinds() []string {
-	return []string{"create_index", "drop_index", "summary_table", "partition", "unused_index"}
+	var out []string
+	for _, k := range advisor.Kinds() {
+		out = append(out, string(k.Kind))
+	}
+	return out
 }
 
 // extras holds the flags and state analyze and migrate add to the pipeline.
@@ -76,7 +81,7 @@ func newExtras(fs *flag.FlagSet, mig *migrateMode, stderr io.Writer) *extras {
 		}
 		return x
 	}
-	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of create_index, drop_index, summary_table, partition, unused_index, or any (every kind, high confidence only)")
+	fs.StringVar(&x.failOn, "fail-on", "", "exit 3 when a recommendation of these `KINDS` is made: a comma list of "+strings.Join(failKinds(), ", ")+", or any (every kind, high confidence only)")
 	fs.BoolVar(&x.showValues, "show-values", false, "add each query's sample with its real values to the JSON (\"sample\") and Markdown reports, and let reasons and the planner's error messages (--verify) quote the workload's constants: they can hold customer data")
 	usage := fs.Usage
 	fs.Usage = func() {

@@ -1,0 +1,28 @@
+package advisor
+
+import "testing"
+
+// TestKinds checks the list of kinds: every kind named once, titled, ranked
+// apart from the others, and made by a pass.
+func TestKinds(t *testing.T) {
+	names, ranks := map[Kind]bool{}, map[int]Kind{}
+	for _, k := range Kinds() {
+		if k.Kind == "" || k.Title == "" || k.FileWord == "" || k.pass == nil || k.pass.run == nil {
+			t.Errorf("kind %q: want a name, a title, a file word and a pass: %+v", k.Kind, k)
+		}
+		if names[k.Kind] {
+			t.Errorf("kind %q listed twice", k.Kind)
+		}
+		names[k.Kind] = true
+		if other, ok := ranks[k.Rank]; ok {
+			t.Errorf("kinds %q and %q share rank %d: migrations would be ordered by chance", other, k.Kind, k.Rank)
+		}
+		ranks[k.Rank] = k.Kind
+		if got, ok := LookupKind(string(k.Kind)); !ok || got.Kind != k.Kind {
+			t.Errorf("LookupKind(%q) = %+v, %v", k.Kind, got, ok)
+		}
+	}
+	if _, ok := LookupKind("create_table"); ok {
+		t.Error("LookupKind found a kind that is not listed")
+	}
+}

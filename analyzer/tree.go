@@ -1,0 +1,113 @@
+package analyzer
+
+// Parse tree helpers: names, visiting every node, rendering expressions as
+// SQL.
+
+import (
+	"fmt"
+	"strings"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+	"google.golang.org/protobuf/proto"
+	"google.golang.org/protobuf/reflect/protoreflect"
+)
+
+func funcName(parts []*pg_query.Node) string {
+	if len(parts) == 0 {
+		return ""
+	}
+	return stringValue(parts[len(parts)-1])
+}
+
+func operatorName(parts []*pg_query.Node) string { return funcName(parts) }
+
+func stringValue(n *pg_query.Node) string { return n.GetString_().GetSval() }
+
+func fieldNames(fields []*pg_query.Node) []string {
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		out = append(out, stringValue(f))
+	}
+	return out
+}
+
+func appendUnique(list []string, s string) []string {
+	if s == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == s {
+			return list
+		}
+	}
+	return append(list, s)
+}
+
+// deparseExpr renders an expression as SQL with its column references
+// unqualified (lower(u.email) → lower(email)), so that it can be compared
+// with an index expression on the table.
+func (w *walker) deparseExpr(n *pg_query.Node) string {
+	c := proto.Clone(n).(*pg_query.Node)
+	visit(c, func(x *pg_query.Node) bool {
+		if cr := x.GetColumnRef(); cr != nil && len(cr.Fields) > 1 {
+			cr.Fields = cr.Fields[len(cr.Fields)-1:]
+		}
+		return true
+	})
+	tree := &pg_query.ParseResult{Version: w.version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{
+		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: c}}}}},
+	}}}}}
+	s, err := pg_query.Deparse(tree)
+	if err != nil {
+		return ""
+	}
+	return strings.TrimPrefix(s, "SELECT ")
+}
+
+// visit calls fn on n and, while fn returns true, on every node below it,
+// whatever its kind: it walks the protobuf message reflectively, so no kind
+// of node is missed (including typed children such as SelectStmt.Larg).
+func visit(n *pg_query.Node, fn func(*pg_query.Node) bool) {
+	if n == nil || n.GetNode() == nil || !fn(n) {
+		return
+	}
+	visitMessage(n.ProtoReflect(), fn)
+}
+
+func visitMessage(m protoreflect.Message, fn func(*pg_query.Node) bool) {
+	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
+		if fd.Kind() != protoreflect.MessageKind {
+			return true
+		}
+		if fd.IsList() {
+			l := v.List()
+			for i := 0; i < l.Len(); i++ {
+				visitValue(l.Get(i).Message(), fn)
+			}
+		} else if !fd.IsMap() {
+			visitValue(v.Message(), fn)
+		}
+		return true
+	})
+}
+
+func visitValue(m protoreflect.Message, fn func(*pg_query.Node) bool) {
+	if node, ok := m.Interface().(*pg_query.Node); ok {
+		visit(node, fn)
+		return
+	}
+	visitMessage(m, fn)
+}
+
+// deparseQualified renders one expression of a parse tree of the given version
+// as SQL, keeping its column qualifiers.
+func deparseQualified(version int32, n *pg_query.Node) (string, error) {
+	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{
+		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
+	}}}}}
+	s, err := pg_query.Deparse(tree)
+	if err != nil {
+		return "", fmt.Errorf("deparse expression: %w", err)
+	}
+	return strings.TrimPrefix(s, "SELECT "), nil
+}

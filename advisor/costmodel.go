@@ -24,6 +24,12 @@ package advisor
 //   - an explicit sort (rows·log2(rows)·2·cpu_operator_cost) when ORDER BY is
 //     not delivered by the index; with ORDER BY … LIMIT k served in index
 //     order, the scan stops after k matching rows;
+//   - GROUP BY over the access's rows alone (no join in its block, or an IN
+//     subquery): a hash aggregate when the groups fit in work_mem, a sort
+//     when they do not, only comparisons when an index returns the rows in
+//     group order; an index that holds every column the access reads is a
+//     path even without a condition on its keys (a full index-only scan),
+//     as the planner considers one;
 //   - a join column is a parameterized lookup: the inner side of a nested
 //     loop costs outer_rows × (one index probe), against one hash-join scan
 //     of the table; the cheaper is taken. outer_rows is that column's
@@ -46,7 +52,13 @@ package advisor
 //   - rows of a table that follows its join column's order, read through an
 //     index on another column, turn a partner's key-ordered probes into
 //     random ones (locality, outOfOrder): orders read by o_orderdate made
-//     Q3 and Q4 30% slower through their lineitem_pkey probes.
+//     Q3 and Q4 30% slower through their lineitem_pkey probes;
+//   - probes whose outer rows rest on a selectivity PostgreSQL guesses even
+//     with statistics (LIKE '%green%') are priced at guessFactor times as
+//     many outer rows;
+//   - a grouped IN subquery joined to a table large enough for a parallel
+//     scan runs in each of parallelProcesses processes (its hash is not
+//     shared): TPC-H Q18 grouped all of lineitem three times.
 // An index whose path the planner would prefer but that runs slower has a
 // negative gain, and one that makes any query's run cost more than 10%
 // higher is not recommended (maxSlowdown), whatever it saves elsewhere.

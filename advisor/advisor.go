@@ -552,6 +552,25 @@ func joinSizes(accs []*accessModel) {
 			}
 		}
 	}
+	// Probes driven by small tables, in a query with a large one.
+	large := func(b *accessModel) bool { return b.t.pages*pageSize >= minParallelTableScanSize }
+	for _, a := range accs {
+		a.probeCopies = map[string]float64{}
+		for _, j := range a.acc.Joins {
+			small, other := len(partnersOn(a, j)) > 0, false
+			for _, b := range partnersOn(a, j) {
+				small = small && !large(b)
+			}
+			for _, k := range a.acc.Joins {
+				for _, b := range partnersOn(a, k) {
+					other = other || (k.Column != j.Column && large(b))
+				}
+			}
+			if small && other {
+				a.probeCopies[j.Column] = parallelProcesses
+			}
+		}
+	}
 	// Per join column: the rows that drive its probes, and the partner's
 	// own rows the planner amortizes them over.
 	for _, a := range accs {

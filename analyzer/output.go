@@ -27,7 +27,7 @@ func (w *walker) readExpr(val *pg_query.Node, sc *scope) {
 	visit(val, func(x *pg_query.Node) bool {
 		switch v := x.GetNode().(type) {
 		case *pg_query.Node_SubLink:
-			w.subLink(v.SubLink, sc)
+			w.subLink(v.SubLink, sc, false)
 			return false
 		case *pg_query.Node_FuncCall:
 			if isAggregate(v.FuncCall) {

@@ -73,7 +73,7 @@ func (w *walker) predicates(n *pg_query.Node, sc *scope, ctx predCtx) {
 			w.addPredicate(r, Predicate{Target: ref, Op: OpEq, Operator: "=", Value: val, InOr: ctx.inOr})
 		}
 	case *pg_query.Node_SubLink:
-		w.subLink(e.SubLink, sc)
+		w.subLink(e.SubLink, sc, ctx.negated)
 		return
 	}
 	w.subqueries(n, sc)

@@ -291,7 +291,10 @@ func (w *walker) returning(list []*pg_query.Node, sc *scope) {
 
 // subLink walks a subquery in a boolean position: EXISTS, IN (SELECT ...),
 // scalar comparisons. "x IN (SELECT y FROM t)" is a semi-join of x and t.y.
-func (w *walker) subLink(s *pg_query.SubLink, sc *scope) {
+// Under NOT, "x NOT IN (SELECT y FROM t)" is no join: PostgreSQL checks x
+// against a hashed subplan (NOT IN cannot become an anti-join, for its
+// NULL semantics), so no index on x or on t.y serves it as a probe.
+func (w *walker) subLink(s *pg_query.SubLink, sc *scope, negated bool) {
 	inner := w.selectStmt(s.GetSubselect().GetSelectStmt(), sc)
 	if t := s.GetSubLinkType(); inner != nil && (t == pg_query.SubLinkType_EXISTS_SUBLINK || t == pg_query.SubLinkType_ANY_SUBLINK) {
 		// EXISTS and IN (subquery) are semi-joins: a probe of the inner
@@ -308,8 +311,12 @@ func (w *walker) subLink(s *pg_query.SubLink, sc *scope) {
 	}
 	ref, outer, ok := w.target(s.GetTestexpr(), sc)
 	iref, innerRel, iok := w.target(inner.targets[0].GetResTarget().GetVal(), inner)
-	if ok && iok && ref.Expr == "" && iref.Expr == "" {
+	switch {
+	case ok && iok && ref.Expr == "" && iref.Expr == "" && !negated:
 		w.addJoin(outer, ref.Column, innerRel, iref.Column)
+	case ok && ref.Expr == "" && outer.access != nil:
+		// Every row read carries x, to test it against the subplan.
+		outer.access.Compared = appendUnique(outer.access.Compared, ref.Column)
 	}
 }
 
@@ -321,7 +328,7 @@ func (w *walker) subqueries(n *pg_query.Node, sc *scope) {
 	}
 	visit(n, func(x *pg_query.Node) bool {
 		if sl := x.GetSubLink(); sl != nil {
-			w.subLink(sl, sc)
+			w.subLink(sl, sc, false)
 			return false
 		}
 		if rs := x.GetRangeSubselect(); rs != nil {

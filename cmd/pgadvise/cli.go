@@ -247,7 +247,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 			return exitError
 		}
 		if rep.Failed > 0 {
-			fmt.Fprintf(stderr, "pgadvise: %s: %d statement(s) could not be parsed (first at line %v); read the rest\n", f.schema, rep.Failed, rep.FailedLines)
+			fmt.Fprintf(stderr, "pgadvise: %s: %d statement(s) could not be parsed, read the rest: %s\n", f.schema, rep.Failed, rep.FailureSummary())
 		}
 		schemaInfo = report.SchemaInfo{Path: f.schema, Schema: s}
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/internal/filekind"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -113,6 +114,20 @@ func (x *extras) check(inputs []string) int {
 			default:
 				fmt.Fprintf(x.stderr, "pgadvise %s: --fail-on %q: want a comma list of %s, or any\n", name, k, strings.Join(failKinds(), ", "))
 				return exitUsage
+			}
+		}
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		// A missing input is reported when it is read; here only a file
+		// that is surely not a workload (a snapshot, a report, a pg_dump
+		// archive) is refused, saying where it belongs.
+		if kind, err := filekind.DetectFile(in); err == nil {
+			if err := filekind.Check(in, kind, filekind.WorkloadRole); err != nil {
+				fmt.Fprintf(x.stderr, "pgadvise: %v\n", err)
+				return exitError
 			}
 		}
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/pgtest"
 )
 
 // TestInputKinds gives each of pgadvise's input files to each flag: the
@@ -79,5 +81,23 @@ func TestInputKinds(t *testing.T) {
 				t.Errorf("%d lines on stderr, want the one error", n)
 			}
 		})
+	}
+}
+
+// TestConnectErrorPrintedOnce: a failed connection is one line on stderr
+// with the reason that matters, not pgx's TLS fallback before it.
+func TestConnectErrorPrintedOnce(t *testing.T) {
+	c := pgtest.Start(t, pgtest.WithTCP())
+	for _, cmd := range [][]string{
+		{"analyze", "--dsn", fmt.Sprintf("host=127.0.0.1 port=%d user=nobody dbname=postgres", c.Port())},
+		{"snapshot", "--dsn", fmt.Sprintf("host=127.0.0.1 port=%d user=nobody dbname=postgres", c.Port()), "-o", filepath.Join(t.TempDir(), "s.json")},
+	} {
+		code, _, errOut := runCLI(t, "", cmd...)
+		if code != exitError {
+			t.Errorf("%s: exit %d, want %d", cmd[0], code, exitError)
+		}
+		if strings.Count(errOut, "\n") != 1 || strings.Count(errOut, `role "nobody" does not exist`) != 1 || strings.Contains(errOut, "TLS") {
+			t.Errorf("%s: stderr %q, want one line saying the role does not exist", cmd[0], errOut)
+		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
@@ -128,11 +129,35 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	return nil
 }
 
+// splitSkipped counts the skips that are the normal course of reading a
+// log (parse and bind steps, server messages, failed statements) and lists
+// the others, which may be the user's problem ("2 invalid_utf8"): the
+// headline gives the first as a quiet count and warns of the second only.
+func splitSkipped(in Input) (routine int64, notable []string) {
+	for _, r := range sortedKeys(in.SkippedByReason) {
+		n := in.SkippedByReason[r]
+		if capture.Reason(r).Routine() {
+			routine += n
+			continue
+		}
+		notable = append(notable, fmt.Sprintf("%s %s", thousands(n), line(r)))
+	}
+	return routine, notable
+}
+
 func writeText(w io.Writer, d *Document, opt TextOptions) error {
 	ew := &errWriter{w: w}
 	in := d.Input
-	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes, %s skipped\n",
-		thousands(in.Statements), thousands(in.Records), len(in.Files), in.Shapes, thousands(in.Skipped))
+	routine, notable := splitSkipped(in)
+	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes",
+		thousands(in.Statements), thousands(in.Records), len(in.Files), in.Shapes)
+	if routine > 0 {
+		fmt.Fprintf(ew, " (and %s routine log entries passed over)", thousands(routine))
+	}
+	fmt.Fprintln(ew)
+	if len(notable) > 0 {
+		fmt.Fprintf(ew, "warning: skipped %s (see Skipped below)\n", strings.Join(notable, ", "))
+	}
 	if in.Span != nil {
 		fmt.Fprintf(ew, "span: %s to %s (%s)\n", in.Span.From.Format("2006-01-02 15:04:05"), in.Span.To.Format("2006-01-02 15:04:05 MST"), in.Span.Duration().Round(time.Second))
 	}

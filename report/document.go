@@ -261,6 +261,11 @@ type QueryVerification struct {
 	Error       string  `json:"error,omitempty"`
 }
 
+// plannerCost rounds a planner cost to hundredths, as EXPLAIN prints them:
+// a sum of EXPLAIN's costs (688.34) is not written as the float it became
+// (688.3399999999999).
+func plannerCost(x float64) float64 { return math.Round(x*100) / 100 }
+
 func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 	out := make([]Recommendation, 0, len(list))
 	for _, r := range list {
@@ -279,9 +284,9 @@ func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 			rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{rw.Fingerprint, rw.Original, rw.Rewritten})
 		}
 		if v := r.Verification; v != nil {
-			rv := &Verification{Status: string(v.Status), Note: v.Note, CostBefore: v.CostBefore, CostAfter: v.CostAfter}
+			rv := &Verification{Status: string(v.Status), Note: v.Note, CostBefore: plannerCost(v.CostBefore), CostAfter: plannerCost(v.CostAfter)}
 			for _, qv := range v.Queries {
-				rv.Queries = append(rv.Queries, QueryVerification{qv.Fingerprint, qv.CostBefore, qv.CostAfter, qv.UsesIndex, qv.Error})
+				rv.Queries = append(rv.Queries, QueryVerification{qv.Fingerprint, plannerCost(qv.CostBefore), plannerCost(qv.CostAfter), qv.UsesIndex, qv.Error})
 			}
 			rec.Verification = rv
 		}

@@ -2,8 +2,11 @@ package report
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/pgadvise/pgadvise/advisor"
 )
 
 // TestHeadlineSkips: routine skips (parse/bind steps, server messages,
@@ -36,5 +39,36 @@ func TestHeadlineSkips(t *testing.T) {
 				t.Errorf("headline\n%s\nwant\n%s", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestVerificationCostsRounded: the planner's costs summed by --verify are
+// written to hundredths, as EXPLAIN prints them, not as the float the sum
+// became.
+func TestVerificationCostsRounded(t *testing.T) {
+	recs := recommendationsOf([]advisor.Recommendation{{Kind: advisor.KindCreateIndex, Verification: &advisor.Verification{
+		Status: advisor.Verified, CostBefore: 344.17 + 344.17, CostAfter: 0.1 + 0.2,
+		Queries: []advisor.QueryVerification{{Fingerprint: "f", CostBefore: 0.1 + 0.2, CostAfter: 1.0 / 3}},
+	}}})
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(recs[0].Verification); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"status":"verified","cost_before":688.34,"cost_after":0.3,"queries":[{"fingerprint":"f","cost_before":0.3,"cost_after":0.33,"uses_index":false}]}` + "\n"
+	if buf.String() != want {
+		t.Errorf("got  %s\nwant %s", buf.String(), want)
+	}
+}
+
+// TestSectionHeading: a title with its own parenthesis gets the count in it,
+// not a second one ("(low confidence) (2)").
+func TestSectionHeading(t *testing.T) {
+	for title, want := range map[string]string{
+		"Indexes to create": "Indexes to create (12)",
+		"Indexes no captured query used (low confidence)": "Indexes no captured query used (12, low confidence)",
+	} {
+		if got := sectionHeading(title, 12); got != want {
+			t.Errorf("sectionHeading(%q) = %q, want %q", title, got, want)
+		}
 	}
 }

@@ -40,6 +40,16 @@ func kindOrder() []struct{ kind, title string } {
 	}
 }
 
+// sectionHeading is a section's title with its count: "Indexes to create
+// (12)", and one parenthesis for a title that has its own: "Indexes no
+// captured query used (2, low confidence)".
+func sectionHeading(title string, n int) string {
+	if base, note, ok := strings.Cut(title, " ("); ok && strings.HasSuffix(note, ")") {
+		return fmt.Sprintf("%s (%d, %s", base, n, note)
+	}
+	return fmt.Sprintf("%s (%d)", title, n)
+}
+
 // WriteMarkdown writes the report as GitHub-flavoured Markdown for a CI job
 // summary or a pull-request comment: the MarkdownMarker line, a headline
 // (how many recommendations, the estimated gain), one table per kind, each
@@ -99,7 +109,7 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 		if len(recs) == 0 {
 			continue
 		}
-		m.add(fmt.Sprintf("\n### %s (%d)\n\n", s.title, len(recs)))
+		m.add("\n### " + sectionHeading(s.title, len(recs)) + "\n\n")
 		m.kindTable(s.kind, recs, number)
 		m.add("\n")
 		for _, r := range recs {

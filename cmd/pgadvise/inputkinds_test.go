@@ -35,6 +35,10 @@ func TestInputKinds(t *testing.T) {
 	if code, _, errOut := runCLI(t, "", "analyze", "--schema", "../../fixtures/schema.sql", "--format", "json", "-o", rep, "../../fixtures/slow.log"); code != exitOK {
 		t.Fatalf("report: exit %d: %s", code, errOut)
 	}
+	empty := filepath.Join(dir, "empty.sql")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	const (
 		schemaFile = "../../fixtures/schema.sql"
 		log        = "../../fixtures/slow.log"
@@ -63,7 +67,7 @@ func TestInputKinds(t *testing.T) {
 			"report.json: this is a pgadvise JSON report, not a workload (a log, a pg_stat_statements CSV or a .sql file); give it as --baseline"},
 		{"report as migrate input", []string{"migrate", "--tool", "sql", "--dir", t.TempDir(), "--schema", schemaFile, rep},
 			"report.json: this is a pgadvise JSON report, not a workload"},
-		{"empty schema", []string{"analyze", "--schema", os.DevNull, log}, "the file is empty"},
+		{"empty schema", []string{"analyze", "--schema", empty, log}, "the file is empty"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

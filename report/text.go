@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
@@ -103,6 +104,9 @@ type TextOptions struct {
 	TopQueries int
 	// QueryWidth truncates query texts to this many characters (0: 100).
 	QueryWidth int
+	// Width, when set, is the terminal's width: tables wrap their cells to
+	// fit it (0: tables as wide as their cells).
+	Width int
 }
 
 // WriteText writes the report as terminal tables.
@@ -146,7 +150,7 @@ func splitSkipped(in Input) (routine int64, notable []string) {
 }
 
 func writeText(w io.Writer, d *Document, opt TextOptions) error {
-	ew := &errWriter{w: w}
+	ew := &errWriter{w: w, width: opt.Width}
 	in := d.Input
 	routine, notable := splitSkipped(in)
 	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes",
@@ -369,9 +373,11 @@ func section(w io.Writer, title string) {
 
 // table wraps tablewriter with pgadvise's settings and keeps the first error.
 type table struct {
-	t   *tablewriter.Table
-	ew  *errWriter
-	has bool
+	t      *tablewriter.Table
+	ew     *errWriter
+	has    bool
+	header []string
+	rows   [][]string // held until render when the table must fit ew.width
 }
 
 func newTable(ew *errWriter, header ...string) *table {
@@ -380,18 +386,11 @@ func newTable(ew *errWriter, header ...string) *table {
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 	)
-	h := make([]any, len(header))
-	for i, s := range header {
-		h[i] = s
-	}
-	t.Header(h...)
-	return &table{t: t, ew: ew}
+	return &table{t: t, ew: ew, header: header}
 }
 
 func (t *table) append(cells ...string) {
-	if err := t.t.Append(cells); err != nil && t.ew.err == nil {
-		t.ew.err = err
-	}
+	t.rows = append(t.rows, cells)
 	t.has = true
 }
 
@@ -400,16 +399,125 @@ func (t *table) render() {
 		fmt.Fprintln(t.ew, "  (none)")
 		return
 	}
+	header, rows := t.header, t.rows
+	if t.ew.width > 0 {
+		header, rows = fitWidth(t.ew.width, header, rows)
+	}
+	h := make([]any, len(header))
+	for i, s := range header {
+		h[i] = s
+	}
+	t.t.Header(h...)
+	for _, r := range rows {
+		if err := t.t.Append(r); err != nil && t.ew.err == nil {
+			t.ew.err = err
+		}
+	}
 	if err := t.t.Render(); err != nil && t.ew.err == nil {
 		t.ew.err = err
 	}
 }
 
+// minColumn is the narrowest a column is made to fit a terminal.
+const minColumn = 8
+
+// fitWidth wraps the cells of a table so that it fits width columns: the
+// widest column gives way first, down to minColumn, its cells wrapped at
+// spaces (a longer word is cut). A table that cannot fit is left wider.
+func fitWidth(width int, header []string, rows [][]string) ([]string, [][]string) {
+	widths := make([]int, len(header))
+	measure := func(cells []string) {
+		for i, c := range cells {
+			if i < len(widths) {
+				widths[i] = max(widths[i], displayWidth(c))
+			}
+		}
+	}
+	measure(header)
+	for _, r := range rows {
+		measure(r)
+	}
+	total := 3*len(widths) + 1 // "│ " before each cell, " " after, and the last "│"
+	for _, w := range widths {
+		total += w
+	}
+	shrunk := false
+	for total > width {
+		widest := 0
+		for i, w := range widths {
+			if w > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= minColumn {
+			break
+		}
+		widths[widest]--
+		total--
+		shrunk = true
+	}
+	if !shrunk {
+		return header, rows
+	}
+	wrapRow := func(cells []string) []string {
+		out := make([]string, len(cells))
+		for i, c := range cells {
+			out[i] = c
+			if i < len(widths) && displayWidth(c) > widths[i] {
+				out[i] = wrapCell(c, widths[i])
+			}
+		}
+		return out
+	}
+	wrapped := make([][]string, len(rows))
+	for i, r := range rows {
+		wrapped[i] = wrapRow(r)
+	}
+	return wrapRow(header), wrapped
+}
+
+// wrapCell breaks s into lines of at most width runes, at spaces where it
+// can.
+func wrapCell(s string, width int) string {
+	var lines []string
+	cur := []rune{}
+	flush := func() {
+		if len(cur) > 0 {
+			lines = append(lines, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for _, word := range strings.Fields(s) {
+		w := []rune(word)
+		if len(cur) > 0 && len(cur)+1+len(w) > width {
+			flush()
+		}
+		for len(w) > width { // a word longer than the column: cut it
+			if len(cur) > 0 {
+				flush()
+			}
+			lines = append(lines, string(w[:width]))
+			w = w[width:]
+		}
+		if len(cur) > 0 {
+			cur = append(cur, ' ')
+		}
+		cur = append(cur, w...)
+	}
+	flush()
+	return strings.Join(lines, "\n")
+}
+
+// displayWidth is the width of s on a terminal, in runes (the report's
+// cells are escaped to one line).
+func displayWidth(s string) int { return utf8.RuneCountInString(s) }
+
 // errWriter remembers the first write error so the report code can write
 // freely and check once.
 type errWriter struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	width int // TextOptions.Width, for the tables
 }
 
 func (e *errWriter) Write(p []byte) (int, error) {

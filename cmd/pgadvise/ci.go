@@ -260,6 +260,19 @@ func (x *extras) exitCode(doc *report.Document) int {
 // pipes and CI logs never get one.
 type terminal struct{ *os.File }
 
+// terminalWidth is the width of w when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
+}
+
 // stderrOf returns f wrapped as a terminal if it is one.
 func stderrOf(f *os.File) io.Writer {
 	if term.IsTerminal(int(f.Fd())) {

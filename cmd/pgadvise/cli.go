@@ -315,7 +315,11 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		case "markdown":
 			return report.WriteMarkdown(w, doc, report.MarkdownOptions{})
 		}
-		return report.WriteText(w, doc, report.TextOptions{TopQueries: f.top})
+		width := 0
+		if f.output == "" {
+			width = terminalWidth(stdout) // tables fit a terminal; a file or pipe gets them whole
+		}
+		return report.WriteText(w, doc, report.TextOptions{TopQueries: f.top, Width: width})
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)

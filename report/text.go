@@ -273,15 +273,28 @@ func writeAdvice(ew *errWriter, d *Document) {
 			fmt.Fprintf(ew, "planner check unavailable: %s\n", line(v.Note))
 		}
 	}
-	t := newTable(ew, "#", "what", "table", "benefit", "write cost", "size", "queries")
+	anySaved, anyAssumed := figuresOf(d.Recommendations)
+	header := []string{"#", "what", "table", "benefit", "write cost", "size", "queries"}
+	if anySaved {
+		header = append(header, "logged time saved")
+	}
+	t := newTable(ew, header...)
 	for i, r := range d.Recommendations {
 		what := line(r.Kind + " " + r.Index)
 		if r.Confidence == "low" {
 			what += " (low confidence)"
 		}
-		t.append(strconv.Itoa(i+1), what, line(r.Table), costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), strconv.Itoa(len(r.Queries)))
+		row := []string{strconv.Itoa(i + 1), what, line(r.Table), approx(costText(r.Benefit), r.Assumed), costText(r.WriteCost),
+			approx(bytesText(r.SizeBytes), r.Assumed), strconv.Itoa(len(r.Queries))}
+		if anySaved {
+			row = append(row, savedText(r))
+		}
+		t.append(row...)
 	}
 	t.render()
+	if anyAssumed {
+		fmt.Fprintln(ew, AssumedNote)
+	}
 	for i, r := range d.Recommendations {
 		fmt.Fprintf(ew, "%2d. %s\n", i+1, line(r.Reason))
 		writeVerification(ew, r.Verification)
@@ -320,6 +333,36 @@ const maxUnmeasured = 10
 // LiteralNote is what the reports say of a recommendation whose DDL holds
 // a constant of the workload (Recommendation.ContainsLiteral).
 const LiteralNote = "its DDL holds a constant from the workload (a value of the data)"
+
+// AssumedNote explains the mark of figures that rest on an assumed table
+// size (Recommendation.Assumed).
+const AssumedNote = "~ assumed: no statistics for the table, so benefit and size rest on an assumed row count: they rank the recommendations, they do not measure the database (--dsn or --stats give real ones)"
+
+// approx marks a figure that rests on an assumed table size.
+func approx(s string, assumed bool) string {
+	if assumed {
+		return "~" + s
+	}
+	return s
+}
+
+// savedText is the logged execution time a recommendation would save.
+func savedText(r Recommendation) string {
+	if r.SavedMS > 0 {
+		return fmtMS(r.SavedMS) + " ms"
+	}
+	return "-"
+}
+
+// figuresOf reports whether any recommendation has a logged time it would
+// save, and whether any rests on an assumed table size.
+func figuresOf(recs []Recommendation) (anySaved, anyAssumed bool) {
+	for _, r := range recs {
+		anySaved = anySaved || r.SavedMS > 0
+		anyAssumed = anyAssumed || r.Assumed
+	}
+	return anySaved, anyAssumed
+}
 
 // writeVerification writes the planner's verdict on a recommendation.
 func writeVerification(ew *errWriter, v *Verification) {

@@ -67,6 +67,10 @@ func (w *walker) deparseExpr(n *pg_query.Node) string {
 // visit calls fn on n and, while fn returns true, on every node below it,
 // whatever its kind: it walks the protobuf message reflectively, so no kind
 // of node is missed (including typed children such as SelectStmt.Larg).
+// Visit calls fn on n and on every node below it while fn returns true,
+// whatever the node kinds: for packages that rewrite parse trees.
+func Visit(n *pg_query.Node, fn func(*pg_query.Node) bool) { visit(n, fn) }
+
 func visit(n *pg_query.Node, fn func(*pg_query.Node) bool) {
 	if n == nil || n.GetNode() == nil || !fn(n) {
 		return

@@ -243,13 +243,76 @@ func connectCause(err error) string {
 	msg := err.Error()
 	if errors.As(err, &ce) {
 		if inner := errors.Unwrap(ce); inner != nil {
-			msg = inner.Error()
+			msg = attemptsCause(inner)
 		}
 	}
 	if errors.Is(err, context.DeadlineExceeded) && !strings.Contains(msg, "timeout") {
 		msg += " (timed out)"
 	}
 	return redactSecrets(msg)
+}
+
+// attemptsCause picks, from pgx's joined errors of every attempt (each host
+// and, with sslmode=prefer or allow, one with TLS and one without), the
+// ones that say why the connection failed: a server without TLS refusing
+// the TLS attempt is the expected fallback, not the cause, and a server's
+// answer (a role or database that does not exist, a password refused)
+// matters more than another attempt's network error. Each reason is given
+// once, on one line, without the host when every attempt was to the same
+// one (the message names it already).
+func attemptsCause(inner error) string {
+	attempts := []error{inner}
+	if j, ok := inner.(interface{ Unwrap() []error }); ok {
+		attempts = j.Unwrap()
+	}
+	var kept, server []error
+	for _, a := range attempts {
+		if a != nil && !strings.Contains(a.Error(), "server refused TLS connection") {
+			kept = append(kept, a)
+		}
+	}
+	if len(kept) == 0 {
+		kept = attempts
+	}
+	for _, a := range kept {
+		var pe *pgconn.PgError
+		if errors.As(a, &pe) {
+			server = append(server, a)
+		}
+	}
+	if len(server) > 0 {
+		kept = server
+	}
+	// The per-attempt prefix, "127.0.0.1:5432 (db.internal): ".
+	prefix := func(a error) string {
+		if u := errors.Unwrap(a); u != nil {
+			return strings.TrimSuffix(a.Error(), u.Error())
+		}
+		return ""
+	}
+	oneHost := true
+	for _, a := range kept {
+		oneHost = oneHost && prefix(a) == prefix(kept[0])
+	}
+	var msgs []string
+	seen := map[string]bool{}
+	for _, a := range kept {
+		m := a.Error()
+		var pe *pgconn.PgError
+		switch {
+		case errors.As(a, &pe):
+			m = prefix(a) + pe.Error()
+		}
+		if oneHost {
+			m = strings.TrimPrefix(m, prefix(a))
+		}
+		m = strings.Join(strings.Fields(m), " ")
+		if !seen[m] {
+			seen[m] = true
+			msgs = append(msgs, m)
+		}
+	}
+	return strings.Join(msgs, "; ")
 }
 
 var (

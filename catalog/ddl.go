@@ -8,6 +8,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/pgadvise/pgadvise/internal/filekind"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pganalyze/pg_query_go/v6/parser"
 )
@@ -66,8 +67,19 @@ func (r *DDLReport) ignore(kind string) {
 	r.IgnoredKinds[kind]++
 }
 
-// ReadDDLFile reads a file of DDL and calls ParseDDL on it.
+// ReadDDLFile reads a file of DDL and calls ParseDDL on it. A file that is
+// not plain-text DDL (a pg_dump archive, a snapshot, a binary, an empty
+// file) is refused with a sentence saying what it is and how to make a
+// plain schema, and so is a file that creates no relation: advice on a
+// schema read as empty would re-create the indexes the database has.
 func ReadDDLFile(path string) (*Schema, *DDLReport, error) {
+	kind, err := filekind.DetectFile(path)
+	if err != nil {
+		return nil, nil, fmt.Errorf("reading DDL: %w", err)
+	}
+	if err := filekind.Check(path, kind, filekind.SchemaRole); err != nil {
+		return nil, nil, err
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("reading DDL: %w", err)
@@ -76,7 +88,44 @@ func ReadDDLFile(path string) (*Schema, *DDLReport, error) {
 	if err != nil {
 		return s, rep, fmt.Errorf("%s: %w", path, err)
 	}
+	if len(s.Tables) == 0 {
+		msg := fmt.Sprintf("%s: no table or view in it (%d statement(s)", path, rep.Statements)
+		if rep.Failed > 0 {
+			msg += fmt.Sprintf(", %d could not be parsed: %s", rep.Failed, rep.FailureSummary())
+		}
+		return s, rep, fmt.Errorf("%s); want the schema as pg_dump -s prints it", msg)
+	}
 	return s, rep, nil
+}
+
+// FailureSummary lists the first parse failures once per message, with
+// their lines: `syntax error at or near "foo" (lines 2, 3)`.
+func (r *DDLReport) FailureSummary() string {
+	var order []string
+	lines := map[string][]string{}
+	for _, e := range r.Errors { // "line N: message", as fail writes them
+		line, msg, _ := strings.Cut(strings.TrimPrefix(e, "line "), ": ")
+		if _, seen := lines[msg]; !seen {
+			order = append(order, msg)
+		}
+		if l := lines[msg]; len(l) == 0 || l[len(l)-1] != line {
+			lines[msg] = append(l, line)
+		}
+	}
+	parts := make([]string, 0, len(order))
+	for _, msg := range order {
+		ls := lines[msg]
+		word := "line"
+		if len(ls) > 1 {
+			word = "lines"
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s %s)", msg, word, strings.Join(ls, ", ")))
+	}
+	s := strings.Join(parts, "; ")
+	if r.Failed > len(r.Errors) {
+		s += fmt.Sprintf("; and %d more", r.Failed-len(r.Errors))
+	}
+	return s
 }
 
 // ParseDDL reads DDL as `pg_dump -s` (or a hand-written schema file) prints

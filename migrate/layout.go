@@ -17,6 +17,12 @@ type layout struct {
 	versionRE        *regexp.Regexp
 	defaultTimestamp bool
 	defaultWidth     int
+	// suffixed: the tool orders versions as strings (dbmate), so that the
+	// migrations of one run can share one timestamp with a two-digit
+	// sequence after it (2026112510300001, 2026112510300002). Tools that
+	// order versions as numbers (goose, golang-migrate) cannot: a longer
+	// number would sort after every later 14-digit timestamp.
+	suffixed bool
 	// split cuts a unit's steps into the migrations it needs.
 	split func([]step) [][]step
 	// file renders one migration (a part of a unit) as files.
@@ -139,7 +145,7 @@ func layoutOf(t Tool) *layout {
 				return ""
 			}}
 	case Dbmate:
-		return &layout{tool: t, versionRE: numberedSQLRE, defaultTimestamp: true, split: aloneNoTx, file: dbmateFile,
+		return &layout{tool: t, versionRE: numberedSQLRE, defaultTimestamp: true, suffixed: true, split: aloneNoTx, file: dbmateFile,
 			upPart: upBetween("-- migrate:up", "-- migrate:down")}
 	case SQL:
 		return &layout{tool: t, versionRE: numberedSQLRE, defaultWidth: 4, whole: sqlFiles, upPart: upBySuffix(".up.sql")}
@@ -152,15 +158,16 @@ func (l *layout) render(units []*unit, seq *sequence) ([]File, int) {
 	if l.whole != nil {
 		return l.whole(seq.take(), units), 1
 	}
-	var files []File
-	n := 0
+	var parts []*part
 	for _, u := range units {
-		for _, p := range splitUnit(u, l.split) {
-			files = append(files, l.file(seq.take(), p)...)
-			n++
-		}
+		parts = append(parts, splitUnit(u, l.split)...)
 	}
-	return files, n
+	seq.reserve(len(parts))
+	var files []File
+	for _, p := range parts {
+		files = append(files, l.file(seq.take(), p)...)
+	}
+	return files, len(parts)
 }
 
 // part is the share of a unit one migration runs.

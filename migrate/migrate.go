@@ -73,7 +73,9 @@ const (
 	VersionAuto Versioning = "auto"
 	// VersionSequential numbers files after the folder's highest version.
 	VersionSequential Versioning = "sequential"
-	// VersionTimestamp uses UTC timestamps YYYYMMDDHHMMSS, one second apart.
+	// VersionTimestamp uses UTC timestamps YYYYMMDDHHMMSS, one second apart
+	// and ending at the clock's second; for dbmate, which orders versions
+	// as text, one timestamp and a two-digit sequence (YYYYMMDDHHMMSSNN).
 	VersionTimestamp Versioning = "timestamp"
 )
 

@@ -174,8 +174,11 @@ func TestNumbering(t *testing.T) {
 			[]string{"V3__create_t_a_idx.sql", "V3__create_t_a_idx.sql.conf", "U3__create_t_a_idx.sql", "U3__create_t_a_idx.sql.conf"}},
 		{"flyway padded", Flyway, "", []string{"V001__init.sql"},
 			[]string{"V002__create_t_a_idx.sql", "V002__create_t_a_idx.sql.conf", "U002__create_t_a_idx.sql", "U002__create_t_a_idx.sql.conf"}},
-		{"dbmate empty: timestamp", Dbmate, "", nil, []string{"20261125103000_create_t_a_idx.sql"}},
-		{"dbmate after a later timestamp", Dbmate, "", []string{"20261125103000_x.sql"}, []string{"20261125103001_create_t_a_idx.sql"}},
+		{"dbmate empty: timestamp and sequence", Dbmate, "", nil, []string{"2026112510300001_create_t_a_idx.sql"}},
+		{"dbmate after a timestamp of now", Dbmate, "", []string{"20261125103000_x.sql"}, []string{"2026112510300101_create_t_a_idx.sql"}},
+		{"dbmate after an earlier run of the same second", Dbmate, "", []string{"2026112510300001_x.sql", "2026112510300002_y.sql", "20240101000000_z.sql"},
+			[]string{"2026112510300003_create_t_a_idx.sql"}},
+		{"dbmate after an older run", Dbmate, "", []string{"2024010100000007_x.sql"}, []string{"2026112510300001_create_t_a_idx.sql"}},
 		{"sql", SQL, "", []string{"0001_pgadvise.up.sql", "0001_pgadvise.down.sql"}, []string{"0002_pgadvise.up.sql", "0002_pgadvise.down.sql"}},
 	}
 	for _, tt := range tests {
@@ -201,9 +204,29 @@ func TestConsecutiveVersions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"20261125103000_create_t_a_idx.sql", "20261125103001_summary_orders_tenant_day_summary.sql", "20261125103002_drop_t_old_idx.sql"}
+	// One second apart, ending at the clock's second (20261125103000), not
+	// running past it into the future.
+	want := []string{"20261125102958_create_t_a_idx.sql", "20261125102959_summary_orders_tenant_day_summary.sql", "20261125103000_drop_t_old_idx.sql"}
 	if diff := cmp.Diff(want, names(res.Files)); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
+	}
+	// ... but after the folder's latest.
+	res, err = Plan(recs, named("20261125102959_x.sql"), Options{Tool: Goose, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"20261125103000_create_t_a_idx.sql", "20261125103001_summary_orders_tenant_day_summary.sql", "20261125103002_drop_t_old_idx.sql"}
+	if diff := cmp.Diff(want, names(res.Files)); diff != "" {
+		t.Errorf("goose after a recent file (-want +got):\n%s", diff)
+	}
+	// dbmate orders versions as strings: one timestamp, a sequence after it.
+	res, err = Plan(recs, nil, Options{Tool: Dbmate, Now: clock})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = []string{"2026112510300001_create_t_a_idx.sql", "2026112510300002_summary_orders_tenant_day_summary.sql", "2026112510300003_drop_t_old_idx.sql"}
+	if diff := cmp.Diff(want, names(res.Files)); diff != "" {
+		t.Errorf("dbmate (-want +got):\n%s", diff)
 	}
 	res, err = Plan(recs, named("000041_x.up.sql"), Options{Tool: GolangMigrate, Now: clock})
 	if err != nil {

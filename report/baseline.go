@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/pgadvise/pgadvise/analyzer"
+	"github.com/pgadvise/pgadvise/internal/filekind"
 )
 
 // Baseline records the comparison of a run with an earlier report.
@@ -33,6 +34,13 @@ type BaselineItem struct {
 // ReadBaseline reads an earlier run's JSON report (pgadvise analyze --format
 // json) for FilterBaseline.
 func ReadBaseline(path string) (*Document, error) {
+	kind, err := filekind.DetectFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("baseline: %w", err)
+	}
+	if err := filekind.Check(path, kind, filekind.BaselineRole); err != nil {
+		return nil, fmt.Errorf("baseline %w", err)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("baseline: %w", err)

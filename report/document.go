@@ -206,14 +206,18 @@ type FilterSet struct {
 // Recommendation is one piece of advice, with its evidence. Benefit and
 // WriteCost are in planner cost units summed over the workload's calls.
 type Recommendation struct {
-	Kind       string   `json:"kind"`
-	Table      string   `json:"table"`
-	Index      string   `json:"index"`
-	DDL        string   `json:"ddl"`
-	Benefit    float64  `json:"benefit"`
-	WriteCost  float64  `json:"write_cost"`
-	SizeBytes  int64    `json:"size_bytes"`
-	SavedMS    float64  `json:"saved_ms,omitempty"`
+	Kind      string  `json:"kind"`
+	Table     string  `json:"table"`
+	Index     string  `json:"index"`
+	DDL       string  `json:"ddl"`
+	Benefit   float64 `json:"benefit"`
+	WriteCost float64 `json:"write_cost"`
+	SizeBytes int64   `json:"size_bytes"`
+	SavedMS   float64 `json:"saved_ms,omitempty"`
+	// Assumed says that Benefit and SizeBytes rest on an assumed table size
+	// (no statistics for the table): they compare recommendations with one
+	// another, not with the real database.
+	Assumed    bool     `json:"assumed,omitempty"`
 	Queries    []string `json:"queries"`
 	Reason     string   `json:"reason"`
 	Confidence string   `json:"confidence"`
@@ -261,6 +265,24 @@ type QueryVerification struct {
 	Error       string  `json:"error,omitempty"`
 }
 
+// markAssumed sets Assumed on the recommendations whose table has no
+// statistics in schema (or that have no schema at all). out and list are
+// the same recommendations, in the same order.
+func markAssumed(out []Recommendation, list []advisor.Recommendation, schema *catalog.Schema) {
+	for i, r := range list {
+		var t *catalog.Table
+		if schema != nil {
+			t = schema.Lookup(r.Table.Schema, r.Table.Name)
+		}
+		out[i].Assumed = t == nil || t.Stats == nil
+	}
+}
+
+// plannerCost rounds a planner cost to hundredths, as EXPLAIN prints them:
+// a sum of EXPLAIN's costs (688.34) is not written as the float it became
+// (688.3399999999999).
+func plannerCost(x float64) float64 { return math.Round(x*100) / 100 }
+
 func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 	out := make([]Recommendation, 0, len(list))
 	for _, r := range list {
@@ -279,9 +301,9 @@ func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 			rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{rw.Fingerprint, rw.Original, rw.Rewritten})
 		}
 		if v := r.Verification; v != nil {
-			rv := &Verification{Status: string(v.Status), Note: v.Note, CostBefore: v.CostBefore, CostAfter: v.CostAfter}
+			rv := &Verification{Status: string(v.Status), Note: v.Note, CostBefore: plannerCost(v.CostBefore), CostAfter: plannerCost(v.CostAfter)}
 			for _, qv := range v.Queries {
-				rv.Queries = append(rv.Queries, QueryVerification{qv.Fingerprint, qv.CostBefore, qv.CostAfter, qv.UsesIndex, qv.Error})
+				rv.Queries = append(rv.Queries, QueryVerification{qv.Fingerprint, plannerCost(qv.CostBefore), plannerCost(qv.CostAfter), qv.UsesIndex, qv.Error})
 			}
 			rec.Verification = rv
 		}
@@ -311,6 +333,8 @@ func Build(files []*capture.Stats, schema SchemaInfo, w *analyzer.Workload, advi
 	if advice != nil {
 		d.Recommendations = recommendationsOf(advice.Recommendations)
 		d.Rejected = recommendationsOf(advice.Rejected)
+		markAssumed(d.Recommendations, advice.Recommendations, schema.Schema)
+		markAssumed(d.Rejected, advice.Rejected, schema.Schema)
 		if advice.Assumptions != nil {
 			d.Advice.Assumptions = advice.Assumptions
 		}

@@ -43,6 +43,16 @@ func kindOrder() []kindSection {
 	return out
 }
 
+// sectionHeading is a section's title with its count: "Indexes to create
+// (12)", and one parenthesis for a title that has its own: "Indexes no
+// captured query used (2, low confidence)".
+func sectionHeading(title string, n int) string {
+	if base, note, ok := strings.Cut(title, " ("); ok && strings.HasSuffix(note, ")") {
+		return fmt.Sprintf("%s (%d, %s", base, n, note)
+	}
+	return fmt.Sprintf("%s (%d)", title, n)
+}
+
 // WriteMarkdown writes the report as GitHub-flavoured Markdown for a CI job
 // summary or a pull-request comment: the MarkdownMarker line, a headline
 // (how many recommendations, the estimated gain), one table per kind, each
@@ -102,7 +112,7 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 		if len(recs) == 0 {
 			continue
 		}
-		m.add(fmt.Sprintf("\n### %s (%d)\n\n", s.title, len(recs)))
+		m.add("\n### " + sectionHeading(s.title, len(recs)) + "\n\n")
 		m.kindTable(s.kind, recs, number)
 		m.add("\n")
 		for _, r := range recs {
@@ -260,36 +270,50 @@ func inputSummary(d *Document) string {
 
 // kindTable writes the summary table of one kind's recommendations.
 func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Recommendation]int) {
+	anyAssumed := false
+	for _, r := range recs {
+		anyAssumed = anyAssumed || r.Assumed
+	}
+	if anyAssumed {
+		defer m.add("\n" + safetext.HTML(AssumedNote) + "\n")
+	}
 	switch kind {
 	case string(advisor.KindPartition):
 		m.add("| # | table | key | strategy | pruned | benefit | queries |\n|---:|---|---|---|---:|---:|---:|\n")
 		for _, r := range recs {
 			m.add(fmt.Sprintf("| %d | %s | %s | %s | %.0f%% | %s | %d |\n", number[r], cell(r.Table), codeCell(r.PartitionKey),
-				cell(r.Strategy), 100*r.PrunedShare, costText(r.Benefit), len(r.Queries)))
+				cell(r.Strategy), 100*r.PrunedShare, approx(costText(r.Benefit), r.Assumed), len(r.Queries)))
 		}
 	case string(advisor.KindUnusedIndex), string(advisor.KindDropIndex):
 		m.add("| # | index | table | frees | write cost saved | confidence |\n|---:|---|---|---:|---:|---|\n")
 		for _, r := range recs {
 			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", number[r], codeCell(r.Index), cell(r.Table),
-				bytesText(r.SizeBytes), costText(r.Benefit), cell(r.Confidence)))
+				approx(bytesText(r.SizeBytes), r.Assumed), costText(r.Benefit), cell(r.Confidence)))
 		}
 	default:
 		name := "index"
 		if kind == string(advisor.KindSummaryTable) {
 			name = "summary table"
 		}
-		verified := false
+		verified, saved := false, false
 		for _, r := range recs {
 			verified = verified || r.Verification != nil
+			saved = saved || r.SavedMS > 0
 		}
 		head, rule := "| # | "+name+" | table | benefit | write cost | size | queries |", "|---:|---|---|---:|---:|---:|---:|"
+		if saved {
+			head, rule = head+" logged time saved |", rule+"---:|"
+		}
 		if verified {
 			head, rule = head+" planner |", rule+"---|"
 		}
 		m.add(head + "\n" + rule + "\n")
 		for _, r := range recs {
 			row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %d |", number[r], codeCell(r.Index), cell(r.Table),
-				costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), len(r.Queries))
+				approx(costText(r.Benefit), r.Assumed), costText(r.WriteCost), approx(bytesText(r.SizeBytes), r.Assumed), len(r.Queries))
+			if saved {
+				row += " " + savedText(*r) + " |"
+			}
 			if verified {
 				status := ""
 				if v := r.Verification; v != nil {

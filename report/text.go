@@ -8,10 +8,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
@@ -21,6 +23,9 @@ type TextOptions struct {
 	TopQueries int
 	// QueryWidth truncates query texts to this many characters (0: 100).
 	QueryWidth int
+	// Width, when set, is the terminal's width: tables wrap their cells to
+	// fit it (0: tables as wide as their cells).
+	Width int
 }
 
 // WriteText writes the report as terminal tables.
@@ -47,11 +52,35 @@ func WriteText(w io.Writer, d *Document, opt TextOptions) error {
 	return nil
 }
 
+// splitSkipped counts the skips that are the normal course of reading a
+// log (parse and bind steps, server messages, failed statements) and lists
+// the others, which may be the user's problem ("2 invalid_utf8"): the
+// headline gives the first as a quiet count and warns of the second only.
+func splitSkipped(in Input) (routine int64, notable []string) {
+	for _, r := range sortedKeys(in.SkippedByReason) {
+		n := in.SkippedByReason[r]
+		if capture.Reason(r).Routine() {
+			routine += n
+			continue
+		}
+		notable = append(notable, fmt.Sprintf("%s %s", thousands(n), line(r)))
+	}
+	return routine, notable
+}
+
 func writeText(w io.Writer, d *Document, opt TextOptions) error {
-	ew := &errWriter{w: w}
+	ew := &errWriter{w: w, width: opt.Width}
 	in := d.Input
-	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes, %s skipped\n",
-		thousands(in.Statements), thousands(in.Records), len(in.Files), in.Shapes, thousands(in.Skipped))
+	routine, notable := splitSkipped(in)
+	fmt.Fprintf(ew, "pgadvise: %s statements (%s records) in %d input(s), %d distinct query shapes",
+		thousands(in.Statements), thousands(in.Records), len(in.Files), in.Shapes)
+	if routine > 0 {
+		fmt.Fprintf(ew, " (and %s routine log entries passed over)", thousands(routine))
+	}
+	fmt.Fprintln(ew)
+	if len(notable) > 0 {
+		fmt.Fprintf(ew, "warning: skipped %s (see Skipped below)\n", strings.Join(notable, ", "))
+	}
 	if in.Span != nil {
 		fmt.Fprintf(ew, "span: %s to %s (%s)\n", in.Span.From.Format("2006-01-02 15:04:05"), in.Span.To.Format("2006-01-02 15:04:05 MST"), in.Span.Duration().Round(time.Second))
 	}
@@ -163,15 +192,28 @@ func writeAdvice(ew *errWriter, d *Document) {
 			fmt.Fprintf(ew, "planner check unavailable: %s\n", line(v.Note))
 		}
 	}
-	t := newTable(ew, "#", "what", "table", "benefit", "write cost", "size", "queries")
+	anySaved, anyAssumed := figuresOf(d.Recommendations)
+	header := []string{"#", "what", "table", "benefit", "write cost", "size", "queries"}
+	if anySaved {
+		header = append(header, "logged time saved")
+	}
+	t := newTable(ew, header...)
 	for i, r := range d.Recommendations {
 		what := line(r.Kind + " " + r.Index)
 		if r.Confidence == "low" {
 			what += " (low confidence)"
 		}
-		t.append(strconv.Itoa(i+1), what, line(r.Table), costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes), strconv.Itoa(len(r.Queries)))
+		row := []string{strconv.Itoa(i + 1), what, line(r.Table), approx(costText(r.Benefit), r.Assumed), costText(r.WriteCost),
+			approx(bytesText(r.SizeBytes), r.Assumed), strconv.Itoa(len(r.Queries))}
+		if anySaved {
+			row = append(row, savedText(r))
+		}
+		t.append(row...)
 	}
 	t.render()
+	if anyAssumed {
+		fmt.Fprintln(ew, AssumedNote)
+	}
 	for i, r := range d.Recommendations {
 		fmt.Fprintf(ew, "%2d. %s\n", i+1, line(r.Reason))
 		writeVerification(ew, r.Verification)
@@ -210,6 +252,36 @@ const maxUnmeasured = 10
 // LiteralNote is what the reports say of a recommendation whose DDL holds
 // a constant of the workload (Recommendation.ContainsLiteral).
 const LiteralNote = "its DDL holds a constant from the workload (a value of the data)"
+
+// AssumedNote explains the mark of figures that rest on an assumed table
+// size (Recommendation.Assumed).
+const AssumedNote = "~ assumed: no statistics for the table, so benefit and size rest on an assumed row count: they rank the recommendations, they do not measure the database (--dsn or --stats give real ones)"
+
+// approx marks a figure that rests on an assumed table size.
+func approx(s string, assumed bool) string {
+	if assumed {
+		return "~" + s
+	}
+	return s
+}
+
+// savedText is the logged execution time a recommendation would save.
+func savedText(r Recommendation) string {
+	if r.SavedMS > 0 {
+		return fmtMS(r.SavedMS) + " ms"
+	}
+	return "-"
+}
+
+// figuresOf reports whether any recommendation has a logged time it would
+// save, and whether any rests on an assumed table size.
+func figuresOf(recs []Recommendation) (anySaved, anyAssumed bool) {
+	for _, r := range recs {
+		anySaved = anySaved || r.SavedMS > 0
+		anyAssumed = anyAssumed || r.Assumed
+	}
+	return anySaved, anyAssumed
+}
 
 // writeVerification writes the planner's verdict on a recommendation.
 func writeVerification(ew *errWriter, v *Verification) {
@@ -263,9 +335,11 @@ func section(w io.Writer, title string) {
 
 // table wraps tablewriter with pgadvise's settings and keeps the first error.
 type table struct {
-	t   *tablewriter.Table
-	ew  *errWriter
-	has bool
+	t      *tablewriter.Table
+	ew     *errWriter
+	has    bool
+	header []string
+	rows   [][]string // held until render when the table must fit ew.width
 }
 
 func newTable(ew *errWriter, header ...string) *table {
@@ -274,18 +348,11 @@ func newTable(ew *errWriter, header ...string) *table {
 		tablewriter.WithRowAutoWrap(tw.WrapNone),
 		tablewriter.WithHeaderAlignment(tw.AlignLeft),
 	)
-	h := make([]any, len(header))
-	for i, s := range header {
-		h[i] = s
-	}
-	t.Header(h...)
-	return &table{t: t, ew: ew}
+	return &table{t: t, ew: ew, header: header}
 }
 
 func (t *table) append(cells ...string) {
-	if err := t.t.Append(cells); err != nil && t.ew.err == nil {
-		t.ew.err = err
-	}
+	t.rows = append(t.rows, cells)
 	t.has = true
 }
 
@@ -294,16 +361,125 @@ func (t *table) render() {
 		fmt.Fprintln(t.ew, "  (none)")
 		return
 	}
+	header, rows := t.header, t.rows
+	if t.ew.width > 0 {
+		header, rows = fitWidth(t.ew.width, header, rows)
+	}
+	h := make([]any, len(header))
+	for i, s := range header {
+		h[i] = s
+	}
+	t.t.Header(h...)
+	for _, r := range rows {
+		if err := t.t.Append(r); err != nil && t.ew.err == nil {
+			t.ew.err = err
+		}
+	}
 	if err := t.t.Render(); err != nil && t.ew.err == nil {
 		t.ew.err = err
 	}
 }
 
+// minColumn is the narrowest a column is made to fit a terminal.
+const minColumn = 8
+
+// fitWidth wraps the cells of a table so that it fits width columns: the
+// widest column gives way first, down to minColumn, its cells wrapped at
+// spaces (a longer word is cut). A table that cannot fit is left wider.
+func fitWidth(width int, header []string, rows [][]string) ([]string, [][]string) {
+	widths := make([]int, len(header))
+	measure := func(cells []string) {
+		for i, c := range cells {
+			if i < len(widths) {
+				widths[i] = max(widths[i], displayWidth(c))
+			}
+		}
+	}
+	measure(header)
+	for _, r := range rows {
+		measure(r)
+	}
+	total := 3*len(widths) + 1 // "│ " before each cell, " " after, and the last "│"
+	for _, w := range widths {
+		total += w
+	}
+	shrunk := false
+	for total > width {
+		widest := 0
+		for i, w := range widths {
+			if w > widths[widest] {
+				widest = i
+			}
+		}
+		if widths[widest] <= minColumn {
+			break
+		}
+		widths[widest]--
+		total--
+		shrunk = true
+	}
+	if !shrunk {
+		return header, rows
+	}
+	wrapRow := func(cells []string) []string {
+		out := make([]string, len(cells))
+		for i, c := range cells {
+			out[i] = c
+			if i < len(widths) && displayWidth(c) > widths[i] {
+				out[i] = wrapCell(c, widths[i])
+			}
+		}
+		return out
+	}
+	wrapped := make([][]string, len(rows))
+	for i, r := range rows {
+		wrapped[i] = wrapRow(r)
+	}
+	return wrapRow(header), wrapped
+}
+
+// wrapCell breaks s into lines of at most width runes, at spaces where it
+// can.
+func wrapCell(s string, width int) string {
+	var lines []string
+	cur := []rune{}
+	flush := func() {
+		if len(cur) > 0 {
+			lines = append(lines, string(cur))
+			cur = cur[:0]
+		}
+	}
+	for _, word := range strings.Fields(s) {
+		w := []rune(word)
+		if len(cur) > 0 && len(cur)+1+len(w) > width {
+			flush()
+		}
+		for len(w) > width { // a word longer than the column: cut it
+			if len(cur) > 0 {
+				flush()
+			}
+			lines = append(lines, string(w[:width]))
+			w = w[width:]
+		}
+		if len(cur) > 0 {
+			cur = append(cur, ' ')
+		}
+		cur = append(cur, w...)
+	}
+	flush()
+	return strings.Join(lines, "\n")
+}
+
+// displayWidth is the width of s on a terminal, in runes (the report's
+// cells are escaped to one line).
+func displayWidth(s string) int { return utf8.RuneCountInString(s) }
+
 // errWriter remembers the first write error so the report code can write
 // freely and check once.
 type errWriter struct {
-	w   io.Writer
-	err error
+	w     io.Writer
+	err   error
+	width int // TextOptions.Width, for the tables
 }
 
 func (e *errWriter) Write(p []byte) (int, error) {

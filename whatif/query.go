@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,9 @@ func newQuery(sh *analyzer.QueryShape, scsOn bool) *query {
 		q.skip = fmt.Sprintf("%s statements are not explained", strings.TrimPrefix(fmt.Sprintf("%T", n), "*pg_query.Node_"))
 		return q
 	}
+	if rewritten, ok := castTypedParams(q.text, tree); ok {
+		q.text = rewritten
+	}
 	q.nparams, err = maxParam(q.text)
 	if err != nil {
 		q.skip = fmt.Sprintf("the text does not scan: %v", err)
@@ -74,6 +78,70 @@ func newQuery(sh *analyzer.QueryShape, scsOn bool) *query {
 		q.method = MethodGeneric
 	}
 	return q
+}
+
+// castTypedParams rewrites the typed literals whose value pg_stat_statements
+// replaced by a parameter (interval '7 days' → interval $1, also date $1,
+// timestamp $1, timestamp with time zone $1, interval $1 day) into casts,
+// $1::interval: pg_query's grammar reads both, the server's PREPARE only
+// the cast (a syntax error at $1 otherwise). The parse tree finds them (a
+// TypeCast of a ParamRef whose type name comes first), the scanner where
+// each ends. It returns false when there is nothing to rewrite, or when the
+// rewrite would not parse.
+func castTypedParams(sql string, tree *pg_query.ParseResult) (string, bool) {
+	type typed struct{ typeStart, paramStart int32 }
+	var found []typed
+	for _, st := range tree.GetStmts() {
+		analyzer.Visit(st.GetStmt(), func(n *pg_query.Node) bool {
+			tc := n.GetTypeCast()
+			pr := tc.GetArg().GetParamRef()
+			if pr != nil && tc.GetTypeName() != nil {
+				if tl := tc.GetTypeName().GetLocation(); tl >= 0 && tl < pr.GetLocation() {
+					found = append(found, typed{tl, pr.GetLocation()})
+				}
+			}
+			return true
+		})
+	}
+	if len(found) == 0 {
+		return "", false
+	}
+	scan, err := pg_query.Scan(sql)
+	if err != nil {
+		return "", false
+	}
+	toks := scan.GetTokens()
+	sort.Slice(found, func(i, j int) bool { return found[i].paramStart > found[j].paramStart }) // from the end
+	out := sql
+	for _, f := range found {
+		i := sort.Search(len(toks), func(i int) bool { return toks[i].Start >= f.paramStart })
+		if i == len(toks) || toks[i].Token != pg_query.Token_PARAM || toks[i].Start != f.paramStart || int(toks[i].End) > len(sql) {
+			return "", false
+		}
+		param := sql[toks[i].Start:toks[i].End]
+		typeName := strings.Join(strings.Fields(sql[f.typeStart:f.paramStart]), " ")
+		end, fields := toks[i].End, ""
+		// An interval's fields follow its value: interval $1 day to second.
+		for j := i + 1; j < len(toks) && intervalField(toks[j].Token) && strings.HasPrefix(strings.ToLower(typeName), "interval"); j++ {
+			fields += " " + sql[toks[j].Start:toks[j].End]
+			end = toks[j].End
+		}
+		out = out[:f.typeStart] + param + "::" + typeName + fields + out[end:]
+	}
+	if _, err := pg_query.Parse(out); err != nil {
+		return "", false
+	}
+	return out, true
+}
+
+// intervalField reports the keywords of an interval's field list.
+func intervalField(t pg_query.Token) bool {
+	switch t {
+	case pg_query.Token_YEAR_P, pg_query.Token_MONTH_P, pg_query.Token_DAY_P, pg_query.Token_HOUR_P,
+		pg_query.Token_MINUTE_P, pg_query.Token_SECOND_P, pg_query.Token_TO:
+		return true
+	}
+	return false
 }
 
 // maxParam returns the highest $n placeholder number in sql (0: none).

@@ -369,3 +369,28 @@ func TestVerifyRefuses(t *testing.T) {
 		}
 	}
 }
+
+// TestTypedParamsPrepare: pg_stat_statements replaces a typed literal's value
+// by a parameter (interval '7 days' → interval $1), which the server's
+// PREPARE rejects (syntax error at $1), so every such query was
+// unverifiable. newQuery's text, with casts instead, is prepared.
+func TestTypedParamsPrepare(t *testing.T) {
+	f := setup(t)
+	ctx := context.Background()
+	for i, sql := range []string{
+		"SELECT id FROM orders WHERE created_at > now() - interval $1",
+		"SELECT date $1, timestamp $2, timestamp with time zone $3, time $4",
+		"SELECT now() - interval $1 day to second, interval $2 hour",
+	} {
+		if _, err := f.conn.Exec(ctx, fmt.Sprintf("PREPARE typed_raw%d AS %s", i, sql)); err == nil {
+			t.Errorf("the server prepared %q as it is: no need to rewrite it", sql)
+		}
+		q := newQuery(&analyzer.QueryShape{Query: sql}, true)
+		if q.skip != "" || q.method != MethodGeneric {
+			t.Fatalf("%q: skip %q, method %q", sql, q.skip, q.method)
+		}
+		if _, err := f.conn.Exec(ctx, fmt.Sprintf("PREPARE typed%d AS %s", i, q.text)); err != nil {
+			t.Errorf("PREPARE %s: %v", q.text, err)
+		}
+	}
+}

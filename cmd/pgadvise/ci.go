@@ -16,6 +16,7 @@ import (
 	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/internal/filekind"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -118,6 +119,20 @@ func (x *extras) check(inputs []string) int {
 			default:
 				fmt.Fprintf(x.stderr, "pgadvise %s: --fail-on %q: want a comma list of %s, or any\n", name, k, strings.Join(failKinds(), ", "))
 				return exitUsage
+			}
+		}
+	}
+	for _, in := range inputs {
+		if in == "-" {
+			continue
+		}
+		// A missing input is reported when it is read; here only a file
+		// that is surely not a workload (a snapshot, a report, a pg_dump
+		// archive) is refused, saying where it belongs.
+		if kind, err := filekind.DetectFile(in); err == nil {
+			if err := filekind.Check(in, kind, filekind.WorkloadRole); err != nil {
+				fmt.Fprintf(x.stderr, "pgadvise: %v\n", err)
+				return exitError
 			}
 		}
 	}
@@ -249,6 +264,19 @@ func (x *extras) exitCode(doc *report.Document) int {
 // it (stderrOf); only then does analyze draw its progress line, so tests,
 // pipes and CI logs never get one.
 type terminal struct{ *os.File }
+
+// terminalWidth is the width of w when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil {
+		return 0
+	}
+	return width
+}
 
 // stderrOf returns f wrapped as a terminal if it is one.
 func stderrOf(f *os.File) io.Writer {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"runtime/debug"
 	"sort"
 	"strconv"
@@ -48,7 +49,7 @@ Usage:
 Run "pgadvise analyze --help" for the flags and examples.
 `
 
-const analyzeUsage = `Usage: pgadvise analyze [--schema FILE] [--format text|json] [-o FILE] INPUT...
+const analyzeUsage = `Usage: pgadvise analyze [--schema FILE] [--format text|json|markdown] [-o FILE] INPUT...
 
 Reads each INPUT (a file, or - for standard input), groups the statements by
 query shape, prints per table how the workload filters, joins, groups, sorts,
@@ -102,7 +103,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	default:
-		fmt.Fprintf(stderr, "pgadvise: unknown command %q\n\n%s", args[0], usage)
+		fmt.Fprintf(stderr, "pgadvise: unknown command %q (want analyze, snapshot, migrate, version or help)\nRun \"pgadvise help\" for what each does.\n", args[0])
 		return exitUsage
 	}
 }
@@ -160,17 +161,21 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // analyzeWith runs analyze, or migrate when mig is set (ci.go, migrate.go).
 func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *migrateMode) int {
 	var f analyzeFlags
-	fs := flag.NewFlagSet("analyze", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if wantsHelp(args) {
-		fs.SetOutput(stdout) // asked-for help is output, not an error
+	cmd := "analyze"
+	if mig != nil {
+		cmd = "migrate"
 	}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	quietFlagErrors(fs, args, stdout)
 	fs.StringVar(&f.schema, "schema", "", "schema `FILE` as pg_dump -s prints it (without it, tables and columns are inferred)")
-	fs.StringVar(&f.format, "format", "text", "output format: text, json or markdown (for CI job summaries and PR comments)")
-	fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
+	f.format = "text"
+	if mig == nil { // migrate writes migration files, not a report
+		fs.StringVar(&f.format, "format", "text", "output format: text, json or markdown (for CI job summaries and PR comments)")
+		fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
+		fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists (0: all)")
+	}
 	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, stderr, csvlog, jsonlog, pgss, sql")
-	fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists")
-	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%)")
+	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%); 0: no cap, as without the flag")
 	fs.StringVar(&f.minBenefit, "min-benefit", "0.5%", "minimum net benefit of an index: planner cost units over the workload, or a share of the workload's estimated cost (0.5%)")
 	fs.DurationVar(&f.staleness, "max-staleness", advisor.DefaultMaxStaleness, "how old the data a summary table serves may be: a materialized view is refreshed this often (`DURATION` like 15m, 1h)")
 	fs.Usage = func() {
@@ -184,12 +189,19 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		flagError(stderr, cmd, err)
 		return exitUsage
 	}
 	if len(inputs) == 0 && !lv.givesWorkload() {
-		fmt.Fprintln(stderr, "pgadvise analyze: no INPUT given (a log file, a pg_stat_statements CSV, a .sql file, or - for standard input)")
-		fs.Usage()
+		flagError(stderr, cmd, errors.New("no INPUT given (a log file, a pg_stat_statements CSV, a .sql file, or - for standard input)"))
 		return exitUsage
+	}
+	if f.top < 0 {
+		flagError(stderr, cmd, fmt.Errorf("--top %d: want a number of query shapes, or 0 for all", f.top))
+		return exitUsage
+	}
+	if f.top == 0 {
+		f.top = math.MaxInt // all
 	}
 	if !validFormat(f.format) {
 		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text, json or markdown\n", f.format)
@@ -247,7 +259,7 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 			return exitError
 		}
 		if rep.Failed > 0 {
-			fmt.Fprintf(stderr, "pgadvise: %s: %d statement(s) could not be parsed (first at line %v); read the rest\n", f.schema, rep.Failed, rep.FailedLines)
+			fmt.Fprintf(stderr, "pgadvise: %s: %d statement(s) could not be parsed, read the rest: %s\n", f.schema, rep.Failed, rep.FailureSummary())
 		}
 		schemaInfo = report.SchemaInfo{Path: f.schema, Schema: s}
 	}
@@ -303,7 +315,11 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 		case "markdown":
 			return report.WriteMarkdown(w, doc, report.MarkdownOptions{})
 		}
-		return report.WriteText(w, doc, report.TextOptions{TopQueries: f.top})
+		width := 0
+		if f.output == "" {
+			width = terminalWidth(stdout) // tables fit a terminal; a file or pipe gets them whole
+		}
+		return report.WriteText(w, doc, report.TextOptions{TopQueries: f.top, Width: width})
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
@@ -374,10 +390,26 @@ func parseBudget(s string) (bytes, share float64, err error) {
 		}
 	}
 	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v <= 0 {
-		return 0, 0, fmt.Errorf("want a size such as 500MB or 2GiB, or a share such as 25%%")
+	if err != nil || v < 0 || math.IsInf(v, 0) {
+		return 0, 0, fmt.Errorf("want a size such as 500MB or 2GiB, a share such as 25%%, or 0 for no cap")
 	}
-	return v * mult, 0, nil
+	return v * mult, 0, nil // 0: no cap (advisor.Options.BudgetBytes)
+}
+
+// quietFlagErrors sends fs's own messages to stdout when help is asked for
+// (asked-for help is output, not an error) and nowhere otherwise: a bad
+// flag is reported by flagError, in two lines rather than the whole usage.
+func quietFlagErrors(fs *flag.FlagSet, args []string, stdout io.Writer) {
+	fs.SetOutput(io.Discard)
+	if wantsHelp(args) {
+		fs.SetOutput(stdout)
+	}
+}
+
+// flagError reports a bad command line: the error, and where the flags are
+// described.
+func flagError(stderr io.Writer, cmd string, err error) {
+	fmt.Fprintf(stderr, "pgadvise %s: %v\nRun \"pgadvise %s --help\" for its flags and examples.\n", cmd, err, cmd)
 }
 
 func wantsHelp(args []string) bool {

@@ -22,6 +22,7 @@ import (
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/filekind"
 	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 	"github.com/pgadvise/pgadvise/whatif"
@@ -103,6 +104,14 @@ func (lv *liveSource) load(schemaFile string, noInputs bool, info *report.Schema
 		fmt.Fprintln(stderr, "pgadvise analyze: --schema cannot be combined with --dsn or --stats, which give the schema")
 		return exitUsage
 	case lv.stats != "":
+		kind, err := filekind.DetectFile(lv.stats)
+		if err == nil {
+			err = filekind.Check(lv.stats, kind, filekind.StatsRole)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "pgadvise: --stats %v\n", err)
+			return exitError
+		}
 		f, err := os.Open(lv.stats)
 		if err != nil {
 			fmt.Fprintf(stderr, "pgadvise: %v\n", err)

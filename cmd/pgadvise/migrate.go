@@ -26,7 +26,7 @@ tool's files say so and run it outside one:
   golang-migrate  NNNNNN_name.up.sql + .down.sql, a CONCURRENTLY statement alone in its file
   goose           YYYYMMDDHHMMSS_name.sql (or 00001_ in a sequential folder), -- +goose NO TRANSACTION
   flyway          V<n>__name.sql + V<n>__name.sql.conf (executeInTransaction=false), U<n>__ for undo
-  dbmate          YYYYMMDDHHMMSS_name.sql, -- migrate:up transaction:false
+  dbmate          YYYYMMDDHHMMSSNN_name.sql (one timestamp, a sequence), -- migrate:up transaction:false
   sql             NNNN_pgadvise.up.sql + .down.sql for psql -v ON_ERROR_STOP=1 -f
 Summary tables and partitionings are written with their steps, the
 multi-step plan in comments. Low-confidence advice (unused_index) is left

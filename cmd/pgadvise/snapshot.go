@@ -47,10 +47,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		statementTimeout = catalog.DefaultStatementTimeout
 	)
 	fs := flag.NewFlagSet("snapshot", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	if wantsHelp(args) {
-		fs.SetOutput(stdout)
-	}
+	quietFlagErrors(fs, args, stdout)
 	fs.Var(&dsn, "dsn", dsnHelp+"; without --dsn, the PG* environment variables")
 	fs.StringVar(&outPath, "o", "", "write the snapshot to `FILE` (mode 0600) instead of standard output")
 	fs.BoolVar(&workload, "workload", false, "add the database's pg_stat_statements (the extension must be installed)")
@@ -64,10 +61,11 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		if errors.Is(err, flag.ErrHelp) {
 			return exitOK
 		}
+		flagError(stderr, "snapshot", err)
 		return exitUsage
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "pgadvise snapshot: unexpected argument %q\n", fs.Arg(0))
+		flagError(stderr, "snapshot", fmt.Errorf("unexpected argument %q", fs.Arg(0)))
 		return exitUsage
 	}
 	dest := output{path: outPath, perm: outfile.ModePrivate, inputs: connectionFiles()}

@@ -460,6 +460,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 		joinSizes(accs)
 	}
 	for _, t := range m.tables {
+		t.indexAccesses()
 		for _, a := range t.accesses {
 			a.base = a.cost(t.existing)
 		}
@@ -672,7 +673,7 @@ func (m *model) assumptions() []string {
 // (scanned forwards or backwards), with c's INCLUDE columns stored.
 func served(c *indexModel, have []*indexModel) *indexModel {
 	for _, e := range have {
-		if e == c || e.method != c.method || predicateKey(e.predicate) != predicateKey(c.predicate) || e.opclass != c.opclass {
+		if e == c || e.method != c.method || e.predicateKey() != c.predicateKey() || e.opclass != c.opclass {
 			continue
 		}
 		if len(c.keys) > len(e.keys) {

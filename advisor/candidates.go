@@ -327,7 +327,7 @@ func extendCovering(pool map[string]*indexModel) {
 // withoutInclude is the signature of the index without its INCLUDE list.
 func (ix *indexModel) withoutInclude() string {
 	c := *ix
-	c.include = nil
+	c.include, c.sig = nil, ""
 	return c.signature()
 }
 
@@ -343,8 +343,16 @@ func addCandidate(pool map[string]*indexModel, ix *indexModel) *indexModel {
 	return ix
 }
 
-// signature identifies an index by what it does, not its name.
+// signature identifies an index by what it does, not its name. It is
+// worked out once: the search compares signatures in sorts and lookups.
 func (ix *indexModel) signature() string {
+	if ix.sig == "" {
+		ix.sig = ix.buildSignature()
+	}
+	return ix.sig
+}
+
+func (ix *indexModel) buildSignature() string {
 	var b strings.Builder
 	b.WriteString(ix.t.name.String())
 	b.WriteString("|")
@@ -358,8 +366,16 @@ func (ix *indexModel) signature() string {
 	}
 	b.WriteString("|" + ix.opclass)
 	b.WriteString("|" + strings.Join(ix.include, ","))
-	b.WriteString("|" + predicateKey(ix.predicate))
+	b.WriteString("|" + ix.predicateKey())
 	return b.String()
+}
+
+// predicateKey is predicateKey(ix.predicate), worked out once.
+func (ix *indexModel) predicateKey() string {
+	if ix.predKey == "" && len(ix.predicate) > 0 {
+		ix.predKey = predicateKey(ix.predicate)
+	}
+	return ix.predKey
 }
 
 func predicateKey(ps []analyzer.Predicate) string {

@@ -24,6 +24,13 @@ type tableModel struct {
 	writes   []*writeModel
 	accesses []*accessModel
 	eqFreq   map[string]float64 // calls filtering by equality, per key
+	// byLeadingKey lists, per key, the accesses (INSERT and COPY left
+	// out) an index led by that key can serve: those that filter on it,
+	// join on it or sort by it first (accessModel.usableKeys). An index
+	// led by another key gives them no path (indexCost), so a change of
+	// it leaves their cost as it was. readers counts the accesses left in.
+	byLeadingKey map[string][]*accessModel
+	readers      int
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
@@ -68,6 +75,61 @@ func newTableModel(name catalog.QualifiedName, t *catalog.Table) *tableModel {
 		m.pages = math.Max(1, math.Ceil(m.rows/perPage))
 	}
 	return m
+}
+
+// indexAccesses numbers the table's accesses and lists them by the index
+// keys that could serve them (byLeadingKey), in the accesses' order.
+func (t *tableModel) indexAccesses() {
+	t.byLeadingKey, t.readers = map[string][]*accessModel{}, 0
+	for i, a := range t.accesses {
+		a.pos = i
+		if a.readless {
+			continue
+		}
+		t.readers++
+		a.usable = a.usableKeys()
+		for _, k := range a.usable {
+			t.byLeadingKey[k] = append(t.byLeadingKey[k], a)
+		}
+	}
+}
+
+// usableKeys lists, once each, the keys an index must lead with to give
+// the access a path (indexCost): a key it filters on (an ANDed predicate),
+// a join column (a nested-loop probe), or its first ORDER BY key.
+func (a *accessModel) usableKeys() []string {
+	var keys []string
+	for _, p := range a.preds {
+		keys = appendUnique(keys, p.key)
+	}
+	for _, j := range a.joins {
+		keys = appendUnique(keys, j)
+	}
+	if len(a.order) > 0 {
+		keys = appendUnique(keys, refKey(a.order[0].Target))
+	}
+	return keys
+}
+
+// mayUse reports whether ix can give access a a path at all: an index
+// led by a key the access neither filters, joins nor sorts on cannot.
+func (a *accessModel) mayUse(ix *indexModel) bool {
+	return len(ix.keys) == 0 || contains(a.usable, ix.keys[0].key)
+}
+
+// servable lists the accesses of t (INSERT and COPY left out) that ix may
+// give a path, in the table's order.
+func (t *tableModel) servable(ix *indexModel) []*accessModel {
+	if len(ix.keys) == 0 {
+		var out []*accessModel
+		for _, a := range t.accesses {
+			if !a.readless {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	return t.byLeadingKey[ix.keys[0].key]
 }
 
 func (t *tableModel) column(name string) *catalog.Column {

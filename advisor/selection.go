@@ -19,8 +19,16 @@ type selection struct {
 	// cur is the path the planner takes for each access under config, with
 	// its per-execution costs.
 	cur map[*accessModel]pathCost
-	// pool holds the candidates, sorted by signature for determinism.
-	pool []*candidate
+	// pool holds the candidates, sorted by signature for determinism
+	// (those consolidate adds come last); bySig finds one by signature,
+	// byTable lists each table's in pool order.
+	pool    []*candidate
+	bySig   map[string]*candidate
+	byTable map[*tableModel][]*candidate
+	// best caches each table's best option (run), and chosenOn its
+	// chosen candidates, as of its configuration's version.
+	best     map[*tableModel]*tableBest
+	chosenOn map[*tableModel]*tableChosen
 	// chosen, in the order chosen.
 	chosen []*candidate
 	spent  float64
@@ -49,6 +57,8 @@ type candidate struct {
 	// options are its ways in, priced at its table's configuration version.
 	options []option
 	version int
+	// pos is its place in the pool.
+	pos int
 }
 
 type servedAccess struct {
@@ -58,7 +68,9 @@ type servedAccess struct {
 
 func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
-		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{}}
+		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
+		bySig: map[string]*candidate{}, byTable: map[*tableModel][]*candidate{},
+		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}}
 	pool := map[string]*indexModel{}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
@@ -74,22 +86,33 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 	}
 	sort.Strings(sigs)
 	for _, sig := range sigs {
-		s.pool = append(s.pool, s.newCandidate(pool[sig]))
+		s.addToPool(s.newCandidate(pool[sig]))
 	}
 	return s
 }
 
-// newCandidate prices ix for every access of its table, once.
+// addToPool appends c to the pool.
+func (s *selection) addToPool(c *candidate) {
+	c.pos = len(s.pool)
+	s.pool = append(s.pool, c)
+	s.bySig[c.ix.signature()] = c
+	t := c.ix.t
+	s.byTable[t] = append(s.byTable[t], c)
+	delete(s.best, t) // the table's best must consider c
+}
+
+// newCandidate prices ix for every access of its table, once. Only the
+// accesses it may serve are priced (tableModel.servable): for the others
+// it is no path at all, and the sequential scan stays. Each counts as an
+// evaluation all the same, so that the count does not depend on how the
+// search is organized.
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
 		c.servedBy = e
 	}
-	for _, a := range ix.t.accesses {
-		if a.readless {
-			continue
-		}
-		s.evaluations++
+	s.evaluations += ix.t.readers
+	for _, a := range ix.t.servable(ix) {
 		cost := a.choose([]*indexModel{ix})
 		if cost.plan < a.seqCost()*(1-1e-9) {
 			c.serves = append(c.serves, servedAccess{a, cost})
@@ -111,14 +134,14 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 	var changed []*accessModel
 	after := map[*accessModel]pathCost{}
 	if without != nil {
+		// Only the accesses without may serve can lose a path when it
+		// goes; the others keep their cost and count for nothing.
 		rest := s.configWithout(without.t, without)
-		for _, a := range without.t.accesses {
-			if !a.readless {
-				after[a] = a.choose(rest)
-				changed = append(changed, a)
-				s.evaluations++
-			}
+		for _, a := range without.t.servable(without) {
+			after[a] = a.choose(rest)
+			changed = append(changed, a)
 		}
+		s.evaluations += without.t.readers
 	}
 	for _, sa := range c.serves {
 		cur, ok := after[sa.a]
@@ -131,6 +154,11 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 			}
 			after[sa.a] = sa.cost
 		}
+	}
+	if without != nil {
+		// In the table's order, so that the sums come out the same
+		// whichever accesses were priced.
+		sort.Slice(changed, func(i, j int) bool { return changed[i].pos < changed[j].pos })
 	}
 	// Per query: the run cost it loses, against what it costs now.
 	slower := map[*analyzer.QueryShape]float64{}
@@ -192,8 +220,8 @@ func (s *selection) evaluate(c *candidate) {
 		return
 	}
 	repls := []*candidate{nil}
-	for _, ch := range s.chosen {
-		if ch.ix.t == t && served(ch.ix, []*indexModel{c.ix}) != nil {
+	for _, ch := range s.chosenOnTable(t) {
+		if served(ch.ix, []*indexModel{c.ix}) != nil {
 			repls = append(repls, ch)
 		}
 	}
@@ -218,9 +246,104 @@ func (s *selection) evaluate(c *candidate) {
 	}
 }
 
+// tableChosen is the chosen candidates of one table, in the order chosen,
+// as of the table's configuration version.
+type tableChosen struct {
+	version int
+	list    []*candidate
+}
+
+// chosenOnTable lists the chosen candidates of t, in the order chosen.
+// Every change of the chosen set changes the table's configuration
+// (refresh), which bumps its version.
+func (s *selection) chosenOnTable(t *tableModel) []*candidate {
+	tc := s.chosenOn[t]
+	if tc == nil || tc.version != t.version {
+		tc = &tableChosen{version: t.version}
+		for _, ch := range s.chosen {
+			if ch.ix.t == t {
+				tc.list = append(tc.list, ch)
+			}
+		}
+		s.chosenOn[t] = tc
+	}
+	return tc.list
+}
+
+// tableBest is the best option among one table's candidates, as of the
+// table's configuration version: the first in pool order with the highest
+// rate (c nil: none qualifies).
+type tableBest struct {
+	version int
+	c       *candidate
+	o       option
+	rate    float64
+}
+
+// bestOn is the best option among t's candidates: an option depends only
+// on its table's configuration (evaluate), so it is worked out again only
+// when that changed, or the pool grew.
+func (s *selection) bestOn(t *tableModel) *tableBest {
+	if b := s.best[t]; b != nil && b.version == t.version {
+		return b
+	}
+	b := &tableBest{version: t.version}
+	for _, c := range s.byTable[t] {
+		if c.chosen || len(c.serves) == 0 {
+			continue
+		}
+		if c.version != t.version {
+			s.evaluate(c)
+		}
+		for _, o := range c.options {
+			if o.net <= s.minBenefit || o.slows != "" {
+				continue
+			}
+			rate := o.net / math.Max(o.size, pageSize)
+			if b.c == nil || rate > b.rate {
+				b.c, b.o, b.rate = c, o, rate
+			}
+		}
+	}
+	s.best[t] = b
+	return b
+}
+
 // run chooses indexes until none brings enough net benefit or the budget is
 // spent, then prunes what later choices made useless.
 func (s *selection) run() {
+	if s.budget > 0 {
+		s.runWithBudget()
+		return
+	}
+	// Without a budget, an option's worth depends on its table alone: each
+	// step re-prices the one table it changed, and takes the best of the
+	// tables' bests (the first in pool order among equal rates, as a scan
+	// of the whole pool would).
+	tables := s.m.sortedTables()
+	for {
+		var best *tableBest
+		for _, t := range tables {
+			b := s.bestOn(t)
+			if b.c == nil {
+				continue
+			}
+			if best == nil || b.rate > best.rate || (b.rate == best.rate && b.c.pos < best.c.pos) {
+				best = b
+			}
+		}
+		if best == nil {
+			s.prune()
+			s.consolidate()
+			return
+		}
+		s.choose(best.c, best.o)
+	}
+}
+
+// runWithBudget is run under a storage budget: whether an option fits
+// depends on what every table spent, so each step weighs the whole pool.
+func (s *selection) runWithBudget() {
 	for {
 		var (
 			best     *candidate
@@ -273,15 +396,23 @@ func (s *selection) choose(c *candidate, o option) {
 	c.gain, c.write = o.gain, o.write
 	s.chosen = append(s.chosen, c)
 	s.spent += o.size
-	s.refresh(t)
+	if o.repl != nil {
+		s.refresh(t, c.ix, o.repl.ix)
+	} else {
+		s.refresh(t, c.ix)
+	}
 }
 
-// refresh recomputes the accesses' costs on t after its configuration changed.
-func (s *selection) refresh(t *tableModel) {
+// refresh recomputes the accesses' costs on t after its configuration
+// changed by the indexes changed (added or removed): only the accesses
+// those may serve can change path; all count as evaluated.
+func (s *selection) refresh(t *tableModel, changed ...*indexModel) {
 	t.version++
-	for _, a := range t.accesses {
-		s.cur[a] = a.choose(s.config[t])
-		s.evaluations++
+	s.evaluations += len(t.accesses)
+	for _, ix := range changed {
+		for _, a := range t.servable(ix) {
+			s.cur[a] = a.choose(s.config[t])
+		}
 	}
 }
 
@@ -296,12 +427,10 @@ func (s *selection) prune() {
 			t := c.ix.t
 			without := s.configWithout(t, c.ix)
 			gain := 0.0
-			for _, a := range t.accesses {
-				if !a.readless {
-					gain += a.calls * (a.cost(without) - s.cur[a].run)
-					s.evaluations++
-				}
+			for _, a := range t.servable(c.ix) {
+				gain += a.calls * (a.cost(without) - s.cur[a].run)
 			}
+			s.evaluations += t.readers
 			if gain-writeCost(c.ix, t, without) > s.minBenefit {
 				continue
 			}
@@ -309,7 +438,7 @@ func (s *selection) prune() {
 			s.chosen = dropFrom(s.chosen, c)
 			s.config[t] = without
 			s.spent -= c.ix.size()
-			s.refresh(t)
+			s.refresh(t, c.ix)
 			changed = true
 		}
 	}
@@ -321,10 +450,6 @@ func (s *selection) prune() {
 // may add a near-duplicate where widening the first was the better deal
 // taken as a whole (one index to store and to maintain on every write).
 func (s *selection) consolidate() {
-	bySig := map[string]*candidate{}
-	for _, c := range s.pool {
-		bySig[c.ix.signature()] = c
-	}
 	var chosen []*indexModel
 	byIndex := map[*indexModel]*candidate{}
 	for _, c := range s.chosen {
@@ -344,13 +469,12 @@ func (s *selection) consolidate() {
 		inc := includeUnion(ixs)
 		merged := ixs[0].withInclude(inc)
 		merged.finish()
-		m := bySig[merged.signature()]
+		m := s.bySig[merged.signature()]
 		if m == nil && mergeable(merged.t, inc) {
 			// The pool's merge of every candidate with these keys may
 			// have been too wide; the union of the chosen ones is not.
 			m = s.newCandidate(merged)
-			s.pool = append(s.pool, m)
-			bySig[merged.signature()] = m
+			s.addToPool(m)
 		}
 		if m == nil || m.chosen {
 			continue
@@ -361,11 +485,18 @@ func (s *selection) consolidate() {
 			rest = dropFrom(rest, c.ix)
 		}
 		next := append(append([]*indexModel{}, rest...), m.ix)
+		changed := []*indexModel{m.ix}
+		for _, c := range g {
+			changed = append(changed, c.ix)
+		}
 		loss := 0.0
 		for _, a := range t.accesses {
-			if !a.readless {
+			if a.readless {
+				continue
+			}
+			s.evaluations++
+			if mayUseAny(a, changed) { // the others keep their path
 				loss += a.calls * (a.cost(next) - s.cur[a].run)
-				s.evaluations++
 			}
 		}
 		for _, c := range g {
@@ -384,8 +515,18 @@ func (s *selection) consolidate() {
 		s.chosen = append(s.chosen, m)
 		s.spent += m.ix.size()
 		s.config[t] = next
-		s.refresh(t)
+		s.refresh(t, changed...)
 	}
+}
+
+// mayUseAny reports whether any of ixs may serve access a.
+func mayUseAny(a *accessModel, ixs []*indexModel) bool {
+	for _, ix := range ixs {
+		if a.mayUse(ix) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropFrom returns a new list of the elements of list but x.
@@ -415,10 +556,7 @@ func (s *selection) recommendations() []Recommendation {
 		var qs []q
 		byShape := map[string]float64{}
 		servedCalls := 0.0 // executions of the shapes that gain, each counted once
-		for _, a := range t.accesses {
-			if a.readless {
-				continue
-			}
+		for _, a := range t.servable(c.ix) { // for the others, before = after
 			before := a.cost(without)
 			after := s.cur[a].run
 			if after > before {

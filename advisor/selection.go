@@ -555,7 +555,7 @@ func (s *selection) recommendations() []Recommendation {
 		}
 		var qs []q
 		byShape := map[string]float64{}
-		servedCalls := 0.0 // executions of the shapes that gain, each counted once
+		servedCalls := 0.0                   // executions of the shapes that gain, each counted once
 		for _, a := range t.servable(c.ix) { // for the others, before = after
 			before := a.cost(without)
 			after := s.cur[a].run

@@ -386,6 +386,11 @@ type model struct {
 	staleness time.Duration
 	// showValues: reasons may quote the workload's constants.
 	showValues bool
+	// pool is the priced candidates, once a selection made them
+	// (selection.pricedPool).
+	pool []*candidate
+	// sorted is sortedTables(), once made.
+	sorted []*tableModel
 }
 
 // rate renders n events of the workload, and their rate where its span is
@@ -642,7 +647,17 @@ func (m *model) dataBytes() float64 {
 	return total
 }
 
+// sortedTables lists the tables by name. The list is made once (the
+// tables are all known once the model is built); callers must not change it.
 func (m *model) sortedTables() []*tableModel {
+	if len(m.sorted) == len(m.tables) {
+		return m.sorted
+	}
+	m.sorted = m.makeSortedTables()
+	return m.sorted
+}
+
+func (m *model) makeSortedTables() []*tableModel {
 	out := make([]*tableModel, 0, len(m.tables))
 	for _, t := range m.tables {
 		out = append(out, t)

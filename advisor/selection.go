@@ -71,11 +71,34 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
 		bySig: map[string]*candidate{}, byTable: map[*tableModel][]*candidate{},
 		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}}
-	pool := map[string]*indexModel{}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
 		for _, a := range t.accesses {
 			s.cur[a] = a.choose(t.existing)
+		}
+	}
+	if m.pool == nil {
+		m.pool = s.pricedPool()
+	} else {
+		for _, c := range m.pool {
+			s.evaluations += c.ix.t.readers // as newCandidate counts them
+		}
+	}
+	for _, c := range m.pool {
+		fresh := *c
+		s.addToPool(&fresh)
+	}
+	return s
+}
+
+// pricedPool generates the candidates of every access and prices each
+// (newCandidate), sorted by signature. They depend on the workload and
+// the existing indexes alone: the selections of one Advise, one per
+// minimum benefit tried, start from copies of the same pool.
+func (s *selection) pricedPool() []*candidate {
+	pool := map[string]*indexModel{}
+	for _, t := range s.m.sortedTables() {
+		for _, a := range t.accesses {
 			candidatesFor(a, pool)
 		}
 	}
@@ -85,10 +108,11 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 		sigs = append(sigs, sig)
 	}
 	sort.Strings(sigs)
+	out := make([]*candidate, 0, len(sigs))
 	for _, sig := range sigs {
-		s.addToPool(s.newCandidate(pool[sig]))
+		out = append(out, s.newCandidate(pool[sig]))
 	}
-	return s
+	return out
 }
 
 // addToPool appends c to the pool.

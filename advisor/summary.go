@@ -120,6 +120,9 @@ func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
 	// The sample text, not the normalized one: its constants are real
 	// (date_trunc('day', …) must stay 'day'); filter values never reach the
 	// summary, and rewritten queries are normalized again.
+	if !mayAggregate(s.SampleQuery) {
+		return nil // not worth a parse
+	}
 	tree, err := pg_query.Parse(s.SampleQuery)
 	if err != nil || len(tree.GetStmts()) != 1 {
 		return nil
@@ -191,6 +194,20 @@ func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
 		}
 	}
 	return as
+}
+
+// mayAggregate reports whether a query's text could hold a GROUP BY or an
+// aggregate (aggName): it names one of them, in any case, or spells an
+// identifier with Unicode escapes (U&"..."), which could hide one. A query
+// that does not is no aggregate, and is not parsed again to find out.
+func mayAggregate(sql string) bool {
+	lower := strings.ToLower(sql)
+	for _, word := range []string{"group", "count", "sum", "avg", "min", "max", "u&"} {
+		if strings.Contains(lower, word) {
+			return true
+		}
+	}
+	return false
 }
 
 func appendTable(list []*tableModel, t *tableModel) []*tableModel {

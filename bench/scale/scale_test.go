@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"flag"
 	"io"
 	"testing"
 
@@ -13,17 +14,22 @@ import (
 	"github.com/pgadvise/pgadvise/report"
 )
 
+var (
+	benchShapes = flag.Int("shapes", 20_000, "BenchmarkPipeline: distinct shapes")
+	benchTables = flag.Int("tables", 200, "BenchmarkPipeline: tables")
+)
+
 // BenchmarkPipeline runs what `pgadvise analyze --schema` does, in process,
-// on 20,000 distinct shapes over 200 tables: read the log, analyze it,
+// on -shapes distinct shapes over -tables tables: read the log, analyze it,
 // advise, and write the JSON report. For profiles of the advisor at scale:
 //
-//	go test ./bench/scale -run '^$' -bench Pipeline -benchtime 1x -cpuprofile /tmp/cpu.out
+//	go test ./bench/scale -run '^$' -bench Pipeline -benchtime 1x -cpuprofile /tmp/cpu.out -args -shapes 100000 -tables 1000
 func BenchmarkPipeline(b *testing.B) {
 	var log, ddl bytes.Buffer
-	if _, err := gen.WriteLog(&log, 20_000, 200, 1); err != nil {
+	if _, err := gen.WriteLog(&log, *benchShapes, *benchTables, 1); err != nil {
 		b.Fatal(err)
 	}
-	if err := gen.WriteSchema(&ddl, 200); err != nil {
+	if err := gen.WriteSchema(&ddl, *benchTables); err != nil {
 		b.Fatal(err)
 	}
 	b.ResetTimer()

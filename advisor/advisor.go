@@ -452,6 +452,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 		for _, a := range s.Access {
 			t := table(a.Table)
 			am := newAccessModel(s, a, t)
+			am.needed = t.sharedSet(am.needed) // shapes read the same few columns
 			accs = append(accs, am)
 			t.accesses = append(t.accesses, am)
 			if a.Write != "" {

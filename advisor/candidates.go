@@ -292,11 +292,23 @@ func extendCovering(pool map[string]*indexModel) {
 		}
 	}
 	for _, list := range byTable {
+		// keysLead wants the same first key: only those are compared.
+		type first struct {
+			key  string
+			desc bool
+		}
+		byFirst := map[first][]*indexModel{}
+		for _, long := range list {
+			if len(long.include) == 0 && len(long.keys) > 1 {
+				f := first{long.keys[0].key, long.keys[0].desc}
+				byFirst[f] = append(byFirst[f], long)
+			}
+		}
 		for _, short := range list {
-			if len(short.include) == 0 {
+			if len(short.include) == 0 || len(short.keys) == 0 {
 				continue
 			}
-			for _, long := range list {
+			for _, long := range byFirst[first{short.keys[0].key, short.keys[0].desc}] {
 				// Only into a plain longer candidate: its covering
 				// variants are merged with their own kind already, and
 				// every pair of covering ones would double the pool.

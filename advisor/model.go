@@ -31,6 +31,10 @@ type tableModel struct {
 	// it leaves their cost as it was. readers counts the accesses left in.
 	byLeadingKey map[string][]*accessModel
 	readers      int
+	// sets holds one copy of each column set its indexes hold
+	// (sharedSet): the pool has hundreds of thousands of candidates at
+	// scale, over a few columns each.
+	sets map[string]map[string]bool
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
@@ -75,6 +79,20 @@ func newTableModel(name catalog.QualifiedName, t *catalog.Table) *tableModel {
 		m.pages = math.Max(1, math.Ceil(m.rows/perPage))
 	}
 	return m
+}
+
+// sharedSet returns the table's copy of a set of columns equal to set,
+// which it becomes if there is none. Sets shared are never changed.
+func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
+	key := strings.Join(sortedKeys(set), ",")
+	if s, ok := t.sets[key]; ok {
+		return s
+	}
+	if t.sets == nil {
+		t.sets = map[string]map[string]bool{}
+	}
+	t.sets[key] = set
+	return set
 }
 
 // indexAccesses numbers the table's accesses and lists them by the index

@@ -76,6 +76,7 @@ func (ix *indexModel) finish() {
 		}
 		ix.predSel *= ix.t.selectivity(p)
 	}
+	ix.columns, ix.stored = ix.t.sharedSet(ix.columns), ix.t.sharedSet(ix.stored)
 	if len(ix.keys) > 0 && ix.keys[0].column != "" {
 		if c, ok := ix.t.correlation(ix.keys[0].column); ok {
 			ix.correlation = c

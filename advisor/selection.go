@@ -34,6 +34,8 @@ type selection struct {
 	spent  float64
 	// evaluations counts (access, index) cost evaluations.
 	evaluations int
+	// scratch is newCandidate's buffer.
+	scratch []servedAccess
 }
 
 // candidate is a pooled index with what the selection knows about it.
@@ -49,7 +51,9 @@ type candidate struct {
 	// last evaluation, for the rejected list.
 	gain, write float64
 	servedBy    *indexModel // an index in force that already does its job
-	over        string      // why it lost, when it did
+	// pricedServedBy is servedBy as pricing found it (reset).
+	pricedServedBy *indexModel
+	over           string // why it lost, when it did
 	// slows names the query it would make slower, when it would (its
 	// last evaluation).
 	slows  string
@@ -85,10 +89,18 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 		}
 	}
 	for _, c := range m.pool {
-		fresh := *c
-		s.addToPool(&fresh)
+		c.reset()
+		s.addToPool(c)
 	}
 	return s
+}
+
+// reset takes a pooled candidate back to what pricing left it: each
+// selection of an Advise starts from the same pool, and the one before is
+// no longer used.
+func (c *candidate) reset() {
+	*c = candidate{ix: c.ix, serves: c.serves, servedBy: c.pricedServedBy, pricedServedBy: c.pricedServedBy,
+		options: c.options[:0], version: -1}
 }
 
 // pricedPool generates the candidates of every access and prices each
@@ -133,14 +145,18 @@ func (s *selection) addToPool(c *candidate) {
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
-		c.servedBy = e
+		c.servedBy, c.pricedServedBy = e, e
 	}
 	s.evaluations += ix.t.readers
+	s.scratch = s.scratch[:0]
 	for _, a := range ix.t.servable(ix) {
 		cost := a.choose([]*indexModel{ix})
 		if cost.plan < a.seqCost()*(1-1e-9) {
-			c.serves = append(c.serves, servedAccess{a, cost})
+			s.scratch = append(s.scratch, servedAccess{a, cost})
 		}
+	}
+	if len(s.scratch) > 0 { // kept for the whole search: no spare room
+		c.serves = append(make([]servedAccess, 0, len(s.scratch)), s.scratch...)
 	}
 	c.version = -1 // not evaluated yet
 	return c

@@ -124,3 +124,46 @@ func TestAdviseIsDeterministic(t *testing.T) {
 		t.Fatal("no recommendations: the test would prove nothing")
 	}
 }
+
+// TestStepByTableMatchesPoolScan: without a budget the search re-prices only
+// the table a step changed (selection.bestOn); under a budget no step can
+// exceed, it weighs the whole pool at every step (runWithBudget). Both must
+// choose the same indexes in the same order, with the same figures.
+func TestStepByTableMatchesPoolScan(t *testing.T) {
+	w, schema := syntheticWorkload(t, 30, 800)
+	for _, opt := range []Options{{}, {MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true}} {
+		byTable := Advise(w, schema, opt)
+		opt.BudgetBytes = 1e18
+		scan := Advise(w, schema, opt)
+		if fmt.Sprint(byTable.Recommendations) != fmt.Sprint(scan.Recommendations) {
+			t.Errorf("%+v: the searches differ:\n%v\nvs\n%v", opt, byTable.Recommendations, scan.Recommendations)
+		}
+		if fmt.Sprint(byTable.Rejected) != fmt.Sprint(scan.Rejected) {
+			t.Errorf("%+v: the rejected lists differ", opt)
+		}
+		if len(byTable.Recommendations) < 5 {
+			t.Fatalf("%d recommendations: the test would prove little", len(byTable.Recommendations))
+		}
+	}
+}
+
+// TestMayAggregate: the texts summaries does not parse again hold no
+// aggregate; every way to write one is caught.
+func TestMayAggregate(t *testing.T) {
+	for q, want := range map[string]bool{
+		"SELECT id, name FROM users WHERE id = $1":                     false,
+		"UPDATE users SET name = $1 WHERE id = $2":                     false,
+		"SELECT COUNT(*) FROM users":                                   true,
+		`SELECT "count"(*) FROM users`:                                 true,
+		"SELECT pg_catalog.sum(x) FROM t":                              true,
+		"select kind from t group by 1":                                true,
+		"SELECT Max(created_at), Min(id), AVG(score) FROM t":           true,
+		`SELECT U&"\0063ount"(*) FROM t`:                               true,
+		"SELECT a FROM t\nGROUP\n BY a":                                true,
+		"SELECT id FROM t WHERE name = 'no aggregate in here' LIMIT 5": false,
+	} {
+		if got := mayAggregate(q); got != want {
+			t.Errorf("mayAggregate(%q) = %v, want %v", q, got, want)
+		}
+	}
+}

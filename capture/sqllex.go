@@ -23,13 +23,19 @@ const (
 // skipped (ReasonTooDeep), never parsed. Most texts are decided by counting
 // bytes, without reading them as SQL.
 func TooDeep(q []byte) bool {
-	if bytes.Count(q, []byte("("))+bytes.Count(q, []byte("[")) <= MaxNesting && bytes.Count(q, []byte("/*")) <= MaxCommentNesting {
+	if len(q) <= 2*MaxCommentNesting {
+		return false // too short to open that many comments, or parentheses
+	}
+	if bytes.Count(q, slashStar) <= MaxCommentNesting &&
+		(len(q) <= MaxNesting || bytes.Count(q, openParen)+bytes.Count(q, openBracket) <= MaxNesting) {
 		return false // the counts bound the depths
 	}
 	var l sqlLexer
 	l.scan(q, nil)
 	return l.maxNesting > MaxNesting || l.maxComments > MaxCommentNesting
 }
+
+var slashStar, openParen, openBracket = []byte("/*"), []byte("("), []byte("[")
 
 // sqlLexer follows PostgreSQL's lexical structure far enough to tell where
 // statements end and how deeply they nest: string literals ('…' with ”

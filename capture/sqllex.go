@@ -50,6 +50,12 @@ type sqlLexer struct {
 	tag      []byte // the dollar quote's $tag$
 	comments int    // block comment nesting
 	nesting  int    // parentheses and brackets open
+	parens   int    // parentheses open: the scanner splits only outside them
+	// code says a statement began since the last semicolon: a byte in
+	// SQL that is neither white space nor part of a comment.
+	code bool
+	// anyDepth: semi is called inside parentheses too.
+	anyDepth bool
 	// maxNesting and maxComments are the deepest nestings seen.
 	maxNesting, maxComments int
 	// escaped: the last byte of an E'' literal was a backslash.
@@ -57,23 +63,33 @@ type sqlLexer struct {
 }
 
 // scan reads b, calling semi (if not nil) with the offset of each
-// semicolon that ends a statement.
+// semicolon outside parentheses: where the scanner ends a statement.
 func (l *sqlLexer) scan(b []byte, semi func(int)) {
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		switch l.mode {
 		case 0:
+			if c != ';' && c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != '\v' &&
+				!(c == '-' || c == '/') {
+				l.code = true
+			}
 			switch c {
 			case ';':
-				if semi != nil {
+				if semi != nil && (l.parens == 0 || l.anyDepth) {
 					semi(i)
 				}
 			case '(', '[':
 				l.nesting++
 				l.maxNesting = max(l.maxNesting, l.nesting)
+				if c == '(' {
+					l.parens++
+				}
 			case ')', ']':
 				if l.nesting > 0 {
 					l.nesting--
+				}
+				if c == ')' && l.parens > 0 {
+					l.parens--
 				}
 			case '\'':
 				l.mode = '\''
@@ -86,12 +102,16 @@ func (l *sqlLexer) scan(b []byte, semi func(int)) {
 				if i+1 < len(b) && b[i+1] == '-' {
 					l.mode = '-'
 					i++
+				} else {
+					l.code = true
 				}
 			case '/':
 				if i+1 < len(b) && b[i+1] == '*' {
 					l.mode, l.comments = '*', 1
 					l.maxComments = max(l.maxComments, 1)
 					i++
+				} else {
+					l.code = true
 				}
 			case '$':
 				if n := dollarTag(b[i:]); n > 0 && (i == 0 || !isIdentByte(b[i-1])) {
@@ -169,4 +189,24 @@ func dollarTag(b []byte) int {
 // isIdentByte reports whether c can be part of an identifier or keyword.
 func isIdentByte(c byte) bool {
 	return c == '_' || c == '$' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c >= 0x80
+}
+
+// sqlPiece is one statement's span of a text, from after the semicolon
+// before it to its own semicolon (or the end), and whether it holds code.
+type sqlPiece struct {
+	start, end int
+	code       bool
+}
+
+// sqlPieces cuts text at its semicolons: those outside parentheses, or
+// with anyDepth all those outside literals and comments.
+func sqlPieces(text []byte, anyDepth bool) []sqlPiece {
+	var out []sqlPiece
+	l := sqlLexer{anyDepth: anyDepth}
+	start := 0
+	l.scan(text, func(i int) {
+		out = append(out, sqlPiece{start, i, l.code})
+		start, l.code = i+1, false
+	})
+	return append(out, sqlPiece{start, len(text), l.code})
 }

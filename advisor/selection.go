@@ -3,8 +3,10 @@ package advisor
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pgadvise/pgadvise/analyzer"
 )
@@ -120,10 +122,15 @@ func (s *selection) pricedPool() []*candidate {
 		sigs = append(sigs, sig)
 	}
 	sort.Strings(sigs)
-	out := make([]*candidate, 0, len(sigs))
+	out := make([]*candidate, len(sigs))
 	for _, sig := range sigs {
-		out = append(out, s.newCandidate(pool[sig]))
+		s.evaluations += pool[sig].t.readers // as newCandidate counts them
 	}
+	// Each candidate is priced on its own (price reads the model and
+	// writes only to its index): the cores share the pool.
+	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
+		out[i] = price(pool[sigs[i]], scratch)
+	})
 	return out
 }
 
@@ -143,23 +150,48 @@ func (s *selection) addToPool(c *candidate) {
 // evaluation all the same, so that the count does not depend on how the
 // search is organized.
 func (s *selection) newCandidate(ix *indexModel) *candidate {
+	s.evaluations += ix.t.readers
+	return price(ix, &s.scratch)
+}
+
+// price makes the candidate of ix, priced (newCandidate); scratch is a
+// buffer for it to use.
+func price(ix *indexModel, scratch *[]servedAccess) *candidate {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
 		c.servedBy, c.pricedServedBy = e, e
 	}
-	s.evaluations += ix.t.readers
-	s.scratch = s.scratch[:0]
+	buf := (*scratch)[:0]
 	for _, a := range ix.t.servable(ix) {
 		cost := a.choose([]*indexModel{ix})
 		if cost.plan < a.seqCost()*(1-1e-9) {
-			s.scratch = append(s.scratch, servedAccess{a, cost})
+			buf = append(buf, servedAccess{a, cost})
 		}
 	}
-	if len(s.scratch) > 0 { // kept for the whole search: no spare room
-		c.serves = append(make([]servedAccess, 0, len(s.scratch)), s.scratch...)
+	if len(buf) > 0 { // kept for the whole search: no spare room
+		c.serves = append(make([]servedAccess, 0, len(buf)), buf...)
 	}
+	*scratch = buf
 	c.version = -1 // not evaluated yet
 	return c
+}
+
+// inParallel calls f(i, scratch) for i in [0, n) on as many goroutines as
+// there are cores, each with a scratch buffer of its own.
+func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
+	workers := min(runtime.GOMAXPROCS(0), n/64+1) // small pools: no goroutines
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scratch []servedAccess
+			for i := w; i < n; i += workers {
+				f(i, &scratch)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // gainOf is the run cost over the workload that c saves under the current

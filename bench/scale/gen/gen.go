@@ -8,7 +8,7 @@
 // columns with a varying select list, ranges with ORDER BY … LIMIT, IN
 // lists, joins to another table, aggregates, updates, inserts, deletes) and
 // logged one to three times with literal values, so the log is about
-// 430 bytes per shape. The output depends only on the arguments; memory is
+// 600 bytes per shape. The output depends only on the arguments; memory is
 // bounded by one table's shapes.
 package gen
 

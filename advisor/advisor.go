@@ -406,6 +406,11 @@ type model struct {
 	staleness time.Duration
 	// showValues: reasons may quote the workload's constants.
 	showValues bool
+	// pool is the priced candidates, once a selection made them
+	// (selection.pricedPool).
+	pool []*candidate
+	// sorted is sortedTables(), once made.
+	sorted []*tableModel
 }
 
 // rate renders n events of the workload, and their rate where its span is
@@ -467,6 +472,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 		for _, a := range s.Access {
 			t := table(a.Table)
 			am := newAccessModel(s, a, t)
+			am.needed = t.sharedSet(am.needed) // shapes read the same few columns
 			accs = append(accs, am)
 			t.accesses = append(t.accesses, am)
 			if a.Write != "" {
@@ -480,6 +486,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 		joinSizes(accs)
 	}
 	for _, t := range m.tables {
+		t.indexAccesses()
 		for _, a := range t.accesses {
 			a.base = a.cost(t.existing)
 		}
@@ -695,7 +702,17 @@ func (m *model) dataBytes() float64 {
 	return total
 }
 
+// sortedTables lists the tables by name. The list is made once (the
+// tables are all known once the model is built); callers must not change it.
 func (m *model) sortedTables() []*tableModel {
+	if len(m.sorted) == len(m.tables) {
+		return m.sorted
+	}
+	m.sorted = m.makeSortedTables()
+	return m.sorted
+}
+
+func (m *model) makeSortedTables() []*tableModel {
 	out := make([]*tableModel, 0, len(m.tables))
 	for _, t := range m.tables {
 		out = append(out, t)
@@ -726,7 +743,7 @@ func (m *model) assumptions() []string {
 // (scanned forwards or backwards), with c's INCLUDE columns stored.
 func served(c *indexModel, have []*indexModel) *indexModel {
 	for _, e := range have {
-		if e == c || e.method != c.method || predicateKey(e.predicate) != predicateKey(c.predicate) || e.opclass != c.opclass {
+		if e == c || e.method != c.method || e.predicateKey() != c.predicateKey() || e.opclass != c.opclass {
 			continue
 		}
 		if len(c.keys) > len(e.keys) {

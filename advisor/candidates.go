@@ -312,11 +312,23 @@ func extendCovering(pool map[string]*indexModel) {
 		}
 	}
 	for _, list := range byTable {
+		// keysLead wants the same first key: only those are compared.
+		type first struct {
+			key  string
+			desc bool
+		}
+		byFirst := map[first][]*indexModel{}
+		for _, long := range list {
+			if len(long.include) == 0 && len(long.keys) > 1 {
+				f := first{long.keys[0].key, long.keys[0].desc}
+				byFirst[f] = append(byFirst[f], long)
+			}
+		}
 		for _, short := range list {
-			if len(short.include) == 0 {
+			if len(short.include) == 0 || len(short.keys) == 0 {
 				continue
 			}
-			for _, long := range list {
+			for _, long := range byFirst[first{short.keys[0].key, short.keys[0].desc}] {
 				// Only into a plain longer candidate: its covering
 				// variants are merged with their own kind already, and
 				// every pair of covering ones would double the pool.
@@ -347,7 +359,7 @@ func extendCovering(pool map[string]*indexModel) {
 // withoutInclude is the signature of the index without its INCLUDE list.
 func (ix *indexModel) withoutInclude() string {
 	c := *ix
-	c.include = nil
+	c.include, c.sig = nil, ""
 	return c.signature()
 }
 
@@ -363,8 +375,16 @@ func addCandidate(pool map[string]*indexModel, ix *indexModel) *indexModel {
 	return ix
 }
 
-// signature identifies an index by what it does, not its name.
+// signature identifies an index by what it does, not its name. It is
+// worked out once: the search compares signatures in sorts and lookups.
 func (ix *indexModel) signature() string {
+	if ix.sig == "" {
+		ix.sig = ix.buildSignature()
+	}
+	return ix.sig
+}
+
+func (ix *indexModel) buildSignature() string {
 	var b strings.Builder
 	b.WriteString(ix.t.name.String())
 	b.WriteString("|")
@@ -378,8 +398,16 @@ func (ix *indexModel) signature() string {
 	}
 	b.WriteString("|" + ix.opclass)
 	b.WriteString("|" + strings.Join(ix.include, ","))
-	b.WriteString("|" + predicateKey(ix.predicate))
+	b.WriteString("|" + ix.predicateKey())
 	return b.String()
+}
+
+// predicateKey is predicateKey(ix.predicate), worked out once.
+func (ix *indexModel) predicateKey() string {
+	if ix.predKey == "" && len(ix.predicate) > 0 {
+		ix.predKey = predicateKey(ix.predicate)
+	}
+	return ix.predKey
 }
 
 func predicateKey(ps []analyzer.Predicate) string {

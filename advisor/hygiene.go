@@ -336,7 +336,7 @@ func keysLead(a, b *indexModel) bool {
 	if a.method != "btree" || b.method != "btree" || len(a.keys) > len(b.keys) {
 		return false
 	}
-	if predicateKey(a.predicate) != predicateKey(b.predicate) || a.opclass != b.opclass {
+	if a.predicateKey() != b.predicateKey() || a.opclass != b.opclass {
 		return false
 	}
 	for i, k := range a.keys {

@@ -3,6 +3,7 @@ package advisor
 import (
 	"math"
 	"regexp"
+	"sort"
 	"strings"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -24,6 +25,22 @@ type tableModel struct {
 	writes   []*writeModel
 	accesses []*accessModel
 	eqFreq   map[string]float64 // calls filtering by equality, per key
+	// byLeadingKey lists, per key, the accesses (INSERT and COPY left
+	// out) an index led by that key can serve: those that filter on it,
+	// join on it or sort by it first (accessModel.usableKeys). An index
+	// led by another key gives them no path (indexCost), so a change of
+	// it leaves their cost as it was. readers counts the accesses left in.
+	byLeadingKey map[string][]*accessModel
+	// byFirstNeeded lists each access (INSERT and COPY left out) under the
+	// first, in name order, of the columns it reads ("" when it reads
+	// none): an index that stores every one of them can answer it by a
+	// full index-only scan whatever it is led by, and holds that column.
+	byFirstNeeded map[string][]*accessModel
+	readers       int
+	// sets holds one copy of each column set its indexes hold
+	// (sharedSet): the pool has hundreds of thousands of candidates at
+	// scale, over a few columns each.
+	sets map[string]map[string]bool
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
@@ -68,6 +85,111 @@ func newTableModel(name catalog.QualifiedName, t *catalog.Table) *tableModel {
 		m.pages = math.Max(1, math.Ceil(m.rows/perPage))
 	}
 	return m
+}
+
+// sharedSet returns the table's copy of a set of columns equal to set,
+// which it becomes if there is none. Sets shared are never changed.
+func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
+	key := strings.Join(sortedKeys(set), ",")
+	if s, ok := t.sets[key]; ok {
+		return s
+	}
+	if t.sets == nil {
+		t.sets = map[string]map[string]bool{}
+	}
+	t.sets[key] = set
+	return set
+}
+
+// indexAccesses numbers the table's accesses and lists them by the index
+// keys that could serve them (byLeadingKey), in the accesses' order.
+func (t *tableModel) indexAccesses() {
+	t.byLeadingKey, t.byFirstNeeded, t.readers = map[string][]*accessModel{}, map[string][]*accessModel{}, 0
+	for i, a := range t.accesses {
+		a.pos = i
+		if a.readless {
+			continue
+		}
+		t.readers++
+		a.usable = a.usableKeys()
+		for _, k := range a.usable {
+			t.byLeadingKey[k] = append(t.byLeadingKey[k], a)
+		}
+		first := ""
+		if !a.needsAll {
+			for c := range a.needed {
+				if first == "" || c < first {
+					first = c
+				}
+			}
+			t.byFirstNeeded[first] = append(t.byFirstNeeded[first], a)
+		}
+	}
+}
+
+// usableKeys lists, once each, the keys an index must lead with to give
+// the access a path (indexCost): a key it filters on (an ANDed predicate),
+// a join column (a nested-loop probe), or its first ORDER BY key.
+func (a *accessModel) usableKeys() []string {
+	var keys []string
+	for _, p := range a.preds {
+		keys = appendUnique(keys, p.key)
+	}
+	for _, j := range a.joins {
+		keys = appendUnique(keys, j)
+	}
+	if len(a.order) > 0 {
+		keys = appendUnique(keys, refKey(a.order[0].Target))
+	}
+	if len(a.group) > 0 {
+		keys = appendUnique(keys, a.group[0])
+	}
+	return keys
+}
+
+// mayUse reports whether ix can give access a a path at all: an index
+// led by a key the access neither filters, joins, sorts nor groups on
+// cannot, unless it holds every column the access reads.
+func (a *accessModel) mayUse(ix *indexModel) bool {
+	return len(ix.keys) == 0 || contains(a.usable, ix.keys[0].key) || (ix.method == "btree" && a.coveredBy(ix))
+}
+
+// servable lists the accesses of t (INSERT and COPY left out) that ix may
+// give a path, in the table's order.
+func (t *tableModel) servable(ix *indexModel) []*accessModel {
+	if len(ix.keys) == 0 {
+		var out []*accessModel
+		for _, a := range t.accesses {
+			if !a.readless {
+				out = append(out, a)
+			}
+		}
+		return out
+	}
+	led := t.byLeadingKey[ix.keys[0].key]
+	if ix.method != "btree" {
+		return led
+	}
+	// Accesses a full index-only scan of ix can answer.
+	var covered []*accessModel
+	seen := map[*accessModel]bool{}
+	for _, a := range led {
+		seen[a] = true
+	}
+	for _, c := range append([]string{""}, sortedKeys(ix.stored)...) {
+		for _, a := range t.byFirstNeeded[c] {
+			if !seen[a] && a.coveredBy(ix) {
+				seen[a] = true
+				covered = append(covered, a)
+			}
+		}
+	}
+	if len(covered) == 0 {
+		return led
+	}
+	out := append(append([]*accessModel{}, led...), covered...)
+	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos })
+	return out
 }
 
 func (t *tableModel) column(name string) *catalog.Column {

@@ -40,6 +40,9 @@ type indexModel struct {
 	correlation float64
 	predSel     float64 // share of rows in a partial index
 	sizeBytes   float64 // size(), once worked out
+	// sig and predKey hold signature() and predicateKey(predicate), once
+	// worked out: an index does not change once built.
+	sig, predKey string
 }
 
 // inHeapOrder reports whether a scan of the index returns rows about in
@@ -73,6 +76,7 @@ func (ix *indexModel) finish() {
 		}
 		ix.predSel *= ix.t.selectivity(p)
 	}
+	ix.columns, ix.stored = ix.t.sharedSet(ix.columns), ix.t.sharedSet(ix.stored)
 	if len(ix.keys) > 0 && ix.keys[0].column != "" {
 		if c, ok := ix.t.correlation(ix.keys[0].column); ok {
 			ix.correlation = c
@@ -231,6 +235,10 @@ type accessModel struct {
 	readless   bool    // an INSERT or COPY: nothing to find
 	// siblings are the accesses of the same shape, this one included.
 	siblings []*accessModel
+	// pos is the access's place in its table's accesses; usable lists
+	// the keys an index must lead with to serve it (tableModel.indexAccesses).
+	pos    int
+	usable []string
 }
 
 // shapeBase is the estimated cost of the access's whole shape with the

@@ -136,21 +136,14 @@ func (s *selection) withdraw(c *candidate) {
 	s.chosen = dropFrom(s.chosen, c)
 	s.config[t] = dropFrom(s.config[t], c.ix)
 	s.spent -= c.ix.size()
-	s.refresh(t)
+	s.refresh(t, c.ix)
 }
 
 // replace puts ix (the pooled candidate with its signature, or a new one)
 // in the place of the chosen c.
 func (s *selection) replace(c *candidate, ix *indexModel) {
 	t := ix.t
-	var nc *candidate
-	sig := ix.signature()
-	for _, p := range s.pool {
-		if p.ix.signature() == sig {
-			nc = p
-			break
-		}
-	}
+	nc := s.bySig[ix.signature()]
 	if nc == nil {
 		nc = &candidate{ix: ix}
 	}
@@ -166,7 +159,7 @@ func (s *selection) replace(c *candidate, ix *indexModel) {
 	c.chosen, nc.chosen = false, true
 	s.config[t] = append(dropFrom(s.config[t], c.ix), nc.ix)
 	s.spent += nc.ix.size() - c.ix.size()
-	s.refresh(t)
+	s.refresh(t, c.ix, nc.ix)
 }
 
 // coveringScanRows is the rows an access must read per execution for a

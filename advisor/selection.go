@@ -3,8 +3,10 @@ package advisor
 import (
 	"fmt"
 	"math"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/pgadvise/pgadvise/analyzer"
 )
@@ -19,13 +21,23 @@ type selection struct {
 	// cur is the path the planner takes for each access under config, with
 	// its per-execution costs.
 	cur map[*accessModel]pathCost
-	// pool holds the candidates, sorted by signature for determinism.
-	pool []*candidate
+	// pool holds the candidates, sorted by signature for determinism
+	// (those consolidate adds come last); bySig finds one by signature,
+	// byTable lists each table's in pool order.
+	pool    []*candidate
+	bySig   map[string]*candidate
+	byTable map[*tableModel][]*candidate
+	// best caches each table's best option (run), and chosenOn its
+	// chosen candidates, as of its configuration's version.
+	best     map[*tableModel]*tableBest
+	chosenOn map[*tableModel]*tableChosen
 	// chosen, in the order chosen.
 	chosen []*candidate
 	spent  float64
 	// evaluations counts (access, index) cost evaluations.
 	evaluations int
+	// scratch is newCandidate's buffer.
+	scratch []servedAccess
 }
 
 // candidate is a pooled index with what the selection knows about it.
@@ -41,7 +53,9 @@ type candidate struct {
 	// last evaluation, for the rejected list.
 	gain, write float64
 	servedBy    *indexModel // an index in force that already does its job
-	over        string      // why it lost, when it did
+	// pricedServedBy is servedBy as pricing found it (reset).
+	pricedServedBy *indexModel
+	over           string // why it lost, when it did
 	// slows names the query it would make slower, when it would (its
 	// last evaluation).
 	slows  string
@@ -49,6 +63,8 @@ type candidate struct {
 	// options are its ways in, priced at its table's configuration version.
 	options []option
 	version int
+	// pos is its place in the pool.
+	pos int
 }
 
 type servedAccess struct {
@@ -58,12 +74,45 @@ type servedAccess struct {
 
 func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
-		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{}}
-	pool := map[string]*indexModel{}
+		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
+		bySig: map[string]*candidate{}, byTable: map[*tableModel][]*candidate{},
+		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
 		for _, a := range t.accesses {
 			s.cur[a] = a.choose(t.existing)
+		}
+	}
+	if m.pool == nil {
+		m.pool = s.pricedPool()
+	} else {
+		for _, c := range m.pool {
+			s.evaluations += c.ix.t.readers // as newCandidate counts them
+		}
+	}
+	for _, c := range m.pool {
+		c.reset()
+		s.addToPool(c)
+	}
+	return s
+}
+
+// reset takes a pooled candidate back to what pricing left it: each
+// selection of an Advise starts from the same pool, and the one before is
+// no longer used.
+func (c *candidate) reset() {
+	*c = candidate{ix: c.ix, serves: c.serves, servedBy: c.pricedServedBy, pricedServedBy: c.pricedServedBy,
+		options: c.options[:0], version: -1}
+}
+
+// pricedPool generates the candidates of every access and prices each
+// (newCandidate), sorted by signature. They depend on the workload and
+// the existing indexes alone: the selections of one Advise, one per
+// minimum benefit tried, start from copies of the same pool.
+func (s *selection) pricedPool() []*candidate {
+	pool := map[string]*indexModel{}
+	for _, t := range s.m.sortedTables() {
+		for _, a := range t.accesses {
 			candidatesFor(a, pool)
 		}
 	}
@@ -73,30 +122,76 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 		sigs = append(sigs, sig)
 	}
 	sort.Strings(sigs)
+	out := make([]*candidate, len(sigs))
 	for _, sig := range sigs {
-		s.pool = append(s.pool, s.newCandidate(pool[sig]))
+		s.evaluations += pool[sig].t.readers // as newCandidate counts them
 	}
-	return s
+	// Each candidate is priced on its own (price reads the model and
+	// writes only to its index): the cores share the pool.
+	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
+		out[i] = price(pool[sigs[i]], scratch)
+	})
+	return out
 }
 
-// newCandidate prices ix for every access of its table, once.
+// addToPool appends c to the pool.
+func (s *selection) addToPool(c *candidate) {
+	c.pos = len(s.pool)
+	s.pool = append(s.pool, c)
+	s.bySig[c.ix.signature()] = c
+	t := c.ix.t
+	s.byTable[t] = append(s.byTable[t], c)
+	delete(s.best, t) // the table's best must consider c
+}
+
+// newCandidate prices ix for every access of its table, once. Only the
+// accesses it may serve are priced (tableModel.servable): for the others
+// it is no path at all, and the sequential scan stays. Each counts as an
+// evaluation all the same, so that the count does not depend on how the
+// search is organized.
 func (s *selection) newCandidate(ix *indexModel) *candidate {
+	s.evaluations += ix.t.readers
+	return price(ix, &s.scratch)
+}
+
+// price makes the candidate of ix, priced (newCandidate); scratch is a
+// buffer for it to use.
+func price(ix *indexModel, scratch *[]servedAccess) *candidate {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
-		c.servedBy = e
+		c.servedBy, c.pricedServedBy = e, e
 	}
-	for _, a := range ix.t.accesses {
-		if a.readless {
-			continue
-		}
-		s.evaluations++
+	buf := (*scratch)[:0]
+	for _, a := range ix.t.servable(ix) {
 		cost := a.choose([]*indexModel{ix})
 		if cost.plan < a.seqCost()*(1-1e-9) {
-			c.serves = append(c.serves, servedAccess{a, cost})
+			buf = append(buf, servedAccess{a, cost})
 		}
 	}
+	if len(buf) > 0 { // kept for the whole search: no spare room
+		c.serves = append(make([]servedAccess, 0, len(buf)), buf...)
+	}
+	*scratch = buf
 	c.version = -1 // not evaluated yet
 	return c
+}
+
+// inParallel calls f(i, scratch) for i in [0, n) on as many goroutines as
+// there are cores, each with a scratch buffer of its own.
+func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
+	workers := min(runtime.GOMAXPROCS(0), n/64+1) // small pools: no goroutines
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var scratch []servedAccess
+			for i := w; i < n; i += workers {
+				f(i, &scratch)
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // gainOf is the run cost over the workload that c saves under the current
@@ -111,14 +206,14 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 	var changed []*accessModel
 	after := map[*accessModel]pathCost{}
 	if without != nil {
+		// Only the accesses without may serve can lose a path when it
+		// goes; the others keep their cost and count for nothing.
 		rest := s.configWithout(without.t, without)
-		for _, a := range without.t.accesses {
-			if !a.readless {
-				after[a] = a.choose(rest)
-				changed = append(changed, a)
-				s.evaluations++
-			}
+		for _, a := range without.t.servable(without) {
+			after[a] = a.choose(rest)
+			changed = append(changed, a)
 		}
+		s.evaluations += without.t.readers
 	}
 	for _, sa := range c.serves {
 		cur, ok := after[sa.a]
@@ -131,6 +226,11 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 			}
 			after[sa.a] = sa.cost
 		}
+	}
+	if without != nil {
+		// In the table's order, so that the sums come out the same
+		// whichever accesses were priced.
+		sort.Slice(changed, func(i, j int) bool { return changed[i].pos < changed[j].pos })
 	}
 	// Per query: the run cost it loses, against what it costs now.
 	slower := map[*analyzer.QueryShape]float64{}
@@ -192,8 +292,8 @@ func (s *selection) evaluate(c *candidate) {
 		return
 	}
 	repls := []*candidate{nil}
-	for _, ch := range s.chosen {
-		if ch.ix.t == t && served(ch.ix, []*indexModel{c.ix}) != nil {
+	for _, ch := range s.chosenOnTable(t) {
+		if served(ch.ix, []*indexModel{c.ix}) != nil {
 			repls = append(repls, ch)
 		}
 	}
@@ -218,9 +318,104 @@ func (s *selection) evaluate(c *candidate) {
 	}
 }
 
+// tableChosen is the chosen candidates of one table, in the order chosen,
+// as of the table's configuration version.
+type tableChosen struct {
+	version int
+	list    []*candidate
+}
+
+// chosenOnTable lists the chosen candidates of t, in the order chosen.
+// Every change of the chosen set changes the table's configuration
+// (refresh), which bumps its version.
+func (s *selection) chosenOnTable(t *tableModel) []*candidate {
+	tc := s.chosenOn[t]
+	if tc == nil || tc.version != t.version {
+		tc = &tableChosen{version: t.version}
+		for _, ch := range s.chosen {
+			if ch.ix.t == t {
+				tc.list = append(tc.list, ch)
+			}
+		}
+		s.chosenOn[t] = tc
+	}
+	return tc.list
+}
+
+// tableBest is the best option among one table's candidates, as of the
+// table's configuration version: the first in pool order with the highest
+// rate (c nil: none qualifies).
+type tableBest struct {
+	version int
+	c       *candidate
+	o       option
+	rate    float64
+}
+
+// bestOn is the best option among t's candidates: an option depends only
+// on its table's configuration (evaluate), so it is worked out again only
+// when that changed, or the pool grew.
+func (s *selection) bestOn(t *tableModel) *tableBest {
+	if b := s.best[t]; b != nil && b.version == t.version {
+		return b
+	}
+	b := &tableBest{version: t.version}
+	for _, c := range s.byTable[t] {
+		if c.chosen || len(c.serves) == 0 {
+			continue
+		}
+		if c.version != t.version {
+			s.evaluate(c)
+		}
+		for _, o := range c.options {
+			if o.net <= s.minBenefit || o.slows != "" {
+				continue
+			}
+			rate := o.net / math.Max(o.size, pageSize)
+			if b.c == nil || rate > b.rate {
+				b.c, b.o, b.rate = c, o, rate
+			}
+		}
+	}
+	s.best[t] = b
+	return b
+}
+
 // run chooses indexes until none brings enough net benefit or the budget is
 // spent, then prunes what later choices made useless.
 func (s *selection) run() {
+	if s.budget > 0 {
+		s.runWithBudget()
+		return
+	}
+	// Without a budget, an option's worth depends on its table alone: each
+	// step re-prices the one table it changed, and takes the best of the
+	// tables' bests (the first in pool order among equal rates, as a scan
+	// of the whole pool would).
+	tables := s.m.sortedTables()
+	for {
+		var best *tableBest
+		for _, t := range tables {
+			b := s.bestOn(t)
+			if b.c == nil {
+				continue
+			}
+			if best == nil || b.rate > best.rate || (b.rate == best.rate && b.c.pos < best.c.pos) {
+				best = b
+			}
+		}
+		if best == nil {
+			s.prune()
+			s.consolidate()
+			return
+		}
+		s.choose(best.c, best.o)
+	}
+}
+
+// runWithBudget is run under a storage budget: whether an option fits
+// depends on what every table spent, so each step weighs the whole pool.
+func (s *selection) runWithBudget() {
 	for {
 		var (
 			best     *candidate
@@ -273,15 +468,23 @@ func (s *selection) choose(c *candidate, o option) {
 	c.gain, c.write = o.gain, o.write
 	s.chosen = append(s.chosen, c)
 	s.spent += o.size
-	s.refresh(t)
+	if o.repl != nil {
+		s.refresh(t, c.ix, o.repl.ix)
+	} else {
+		s.refresh(t, c.ix)
+	}
 }
 
-// refresh recomputes the accesses' costs on t after its configuration changed.
-func (s *selection) refresh(t *tableModel) {
+// refresh recomputes the accesses' costs on t after its configuration
+// changed by the indexes changed (added or removed): only the accesses
+// those may serve can change path; all count as evaluated.
+func (s *selection) refresh(t *tableModel, changed ...*indexModel) {
 	t.version++
-	for _, a := range t.accesses {
-		s.cur[a] = a.choose(s.config[t])
-		s.evaluations++
+	s.evaluations += len(t.accesses)
+	for _, ix := range changed {
+		for _, a := range t.servable(ix) {
+			s.cur[a] = a.choose(s.config[t])
+		}
 	}
 }
 
@@ -296,12 +499,10 @@ func (s *selection) prune() {
 			t := c.ix.t
 			without := s.configWithout(t, c.ix)
 			gain := 0.0
-			for _, a := range t.accesses {
-				if !a.readless {
-					gain += a.calls * (a.cost(without) - s.cur[a].run)
-					s.evaluations++
-				}
+			for _, a := range t.servable(c.ix) {
+				gain += a.calls * (a.cost(without) - s.cur[a].run)
 			}
+			s.evaluations += t.readers
 			if gain-writeCost(c.ix, t, without) > s.minBenefit {
 				continue
 			}
@@ -309,7 +510,7 @@ func (s *selection) prune() {
 			s.chosen = dropFrom(s.chosen, c)
 			s.config[t] = without
 			s.spent -= c.ix.size()
-			s.refresh(t)
+			s.refresh(t, c.ix)
 			changed = true
 		}
 	}
@@ -321,10 +522,6 @@ func (s *selection) prune() {
 // may add a near-duplicate where widening the first was the better deal
 // taken as a whole (one index to store and to maintain on every write).
 func (s *selection) consolidate() {
-	bySig := map[string]*candidate{}
-	for _, c := range s.pool {
-		bySig[c.ix.signature()] = c
-	}
 	var chosen []*indexModel
 	byIndex := map[*indexModel]*candidate{}
 	for _, c := range s.chosen {
@@ -344,13 +541,12 @@ func (s *selection) consolidate() {
 		inc := includeUnion(ixs)
 		merged := ixs[0].withInclude(inc)
 		merged.finish()
-		m := bySig[merged.signature()]
+		m := s.bySig[merged.signature()]
 		if m == nil && mergeable(merged.t, inc) {
 			// The pool's merge of every candidate with these keys may
 			// have been too wide; the union of the chosen ones is not.
 			m = s.newCandidate(merged)
-			s.pool = append(s.pool, m)
-			bySig[merged.signature()] = m
+			s.addToPool(m)
 		}
 		if m == nil || m.chosen {
 			continue
@@ -361,11 +557,18 @@ func (s *selection) consolidate() {
 			rest = dropFrom(rest, c.ix)
 		}
 		next := append(append([]*indexModel{}, rest...), m.ix)
+		changed := []*indexModel{m.ix}
+		for _, c := range g {
+			changed = append(changed, c.ix)
+		}
 		loss := 0.0
 		for _, a := range t.accesses {
-			if !a.readless {
+			if a.readless {
+				continue
+			}
+			s.evaluations++
+			if mayUseAny(a, changed) { // the others keep their path
 				loss += a.calls * (a.cost(next) - s.cur[a].run)
-				s.evaluations++
 			}
 		}
 		for _, c := range g {
@@ -384,8 +587,18 @@ func (s *selection) consolidate() {
 		s.chosen = append(s.chosen, m)
 		s.spent += m.ix.size()
 		s.config[t] = next
-		s.refresh(t)
+		s.refresh(t, changed...)
 	}
+}
+
+// mayUseAny reports whether any of ixs may serve access a.
+func mayUseAny(a *accessModel, ixs []*indexModel) bool {
+	for _, ix := range ixs {
+		if a.mayUse(ix) {
+			return true
+		}
+	}
+	return false
 }
 
 // dropFrom returns a new list of the elements of list but x.
@@ -414,11 +627,8 @@ func (s *selection) recommendations() []Recommendation {
 		}
 		var qs []q
 		byShape := map[string]float64{}
-		servedCalls := 0.0 // executions of the shapes that gain, each counted once
-		for _, a := range t.accesses {
-			if a.readless {
-				continue
-			}
+		servedCalls := 0.0                   // executions of the shapes that gain, each counted once
+		for _, a := range t.servable(c.ix) { // for the others, before = after
 			before := a.cost(without)
 			after := s.cur[a].run
 			if after > before {

@@ -75,11 +75,18 @@ var summaryPass = &pass{run: func(r *run) (recs, rejected []Recommendation) {
 func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, minBenefit float64) (recs, rejected []Recommendation) {
 	byFrom := map[string]*summaryCandidate{}
 	var order []string
+	var selects []*analyzer.QueryShape
 	for _, s := range w.Shapes {
-		if s.Kind != analyzer.KindSelect || s.Calls < 1 {
-			continue
+		if s.Kind == analyzer.KindSelect && s.Calls >= 1 {
+			selects = append(selects, s)
 		}
-		as := analyzeAggregate(m, s)
+	}
+	// Each shape is analysed on its own (parse, deparse, rewrite; the
+	// model is only read): the cores share them.
+	analyses := make([]*aggShape, len(selects))
+	inParallel(len(selects), func(i int, _ *[]servedAccess) { analyses[i] = analyzeAggregate(m, selects[i]) })
+	for i, s := range selects {
+		as := analyses[i]
 		if as == nil {
 			continue
 		}

@@ -186,6 +186,13 @@ func (a *Analyzer) Add(st *capture.Statement) {
 	a.spans = a.spans[:0]
 	a.keyBuf = scanShape(a.keyBuf[:0], st.Query, &a.spans)
 	entry, seen := a.byKey[string(a.keyBuf)] // no allocation for the lookup
+	if !seen && capture.TooDeep(st.Query) {
+		// Capture skips these; a statement from elsewhere is held to
+		// the same bound before the parser sees it.
+		a.records++
+		a.skip(capture.ReasonTooDeep, st.Line)
+		return
+	}
 	if !seen {
 		entry = a.newEntry(st.Query)
 		a.byKey[string(a.keyBuf)] = entry

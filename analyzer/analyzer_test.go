@@ -373,3 +373,18 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// TestTooDeepNeverParsed: a statement that reaches the analyzer without
+// passing capture's engine (a snapshot's, a benchmark's) is held to the same
+// nesting bounds before the parser sees it.
+func TestTooDeepNeverParsed(t *testing.T) {
+	a := New(nil)
+	a.Add(&capture.Statement{Query: []byte("SELECT 1 " + strings.Repeat("/*", 20_000)), Calls: 1, Line: 7})
+	a.Add(&capture.Statement{Query: []byte("SELECT " + strings.Repeat("(", capture.MaxNesting+1) + "1" + strings.Repeat(")", capture.MaxNesting+1)), Calls: 1, Line: 8})
+	a.Add(&capture.Statement{Query: []byte("SELECT 1"), Calls: 1, Line: 9})
+	w := a.Result()
+	s := w.Skipped[capture.ReasonTooDeep]
+	if s == nil || s.Count != 2 || len(w.Shapes) != 1 || w.Records != 3 {
+		t.Fatalf("skipped %+v, %d shapes, %d records; want 2 too deep, 1 shape, 3 records", s, len(w.Shapes), w.Records)
+	}
+}

@@ -71,6 +71,7 @@ const (
 	ReasonNoCalls      Reason = "no_calls"           // a pg_stat_statements row with calls = 0: never completed an execution
 	ReasonNoQueryText  Reason = "no_query_text"      // a pg_stat_statements row whose text is empty or "<insufficient privilege>"
 	ReasonSecret       Reason = "secret_redacted"    // a utility statement that may carry a password or other secret (HoldsSecret): its text is not kept
+	ReasonTooDeep      Reason = "statement_too_deep" // nests parentheses or comments past MaxNesting or MaxCommentNesting (TooDeep): never parsed
 )
 
 // Routine reports whether skipping for this reason is the normal course of

@@ -264,6 +264,11 @@ func (e *engine) emit(query, params []byte, line, calls int64, timed bool, total
 		e.st.Skip(ReasonInvalidUTF8, line)
 		return nil
 	}
+	if TooDeep(query) {
+		// Before any parser sees it: HoldsSecret may parse.
+		e.st.Skip(ReasonTooDeep, line)
+		return nil
+	}
 	if HoldsSecret(query) {
 		// Every reader passes here: a secret never leaves capture.
 		e.st.Skip(ReasonSecret, line)

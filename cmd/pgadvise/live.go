@@ -290,6 +290,9 @@ func replaySnapshot(snap *catalog.Snapshot, name string, emit func(*capture.Stat
 		case !capture.ValidCount(w.Calls) || !capture.ValidCount(w.Rows) || !capture.ValidMS(w.TotalMS) || !capture.ValidMS(w.MaxMS):
 			st.Skip(capture.ReasonBadValue, line)
 			continue
+		case capture.TooDeep([]byte(w.Query)):
+			st.Skip(capture.ReasonTooDeep, line)
+			continue
 		case capture.HoldsSecret([]byte(w.Query)):
 			// A snapshot of an older pgadvise, or made by hand.
 			st.Skip(capture.ReasonSecret, line)

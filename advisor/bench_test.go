@@ -146,4 +146,3 @@ func TestStepByTableMatchesPoolScan(t *testing.T) {
 		}
 	}
 }
-

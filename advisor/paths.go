@@ -211,7 +211,7 @@ type accessModel struct {
 	// suppliers ran three times, 16% slower than the parallel scan it
 	// replaced).
 	probeCopies map[string]float64
-	joins  []string
+	joins       []string
 	// outer holds, per join column, the estimated rows of the other side
 	// of that join: how many probes a nested loop runs.
 	outer map[string]float64

@@ -1,8 +1,8 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: orders_user_id_created_at_incl_id_status_tenant_id_total_idx on public.orders
--- Serves 2 queries (41 calls) by index-only scans (INCLUDE id, status, tenant_id, total):
+-- Serves 3 queries (45 calls) by index-only scans (INCLUDE id, status, tenant_id, total):
 -- estimated read cost −1.0M against +304 of index maintenance.
--- estimated benefit 1.0M, write cost 304 (planner cost units over the workload), size 90.2 MiB; serves 2 queries; confidence high
+-- estimated benefit 1.0M, write cost 304 (planner cost units over the workload), size 90.2 MiB; serves 3 queries; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this
 -- statement is alone in its block.

@@ -194,6 +194,10 @@ type Options struct {
 	// partial index's predicate); without it they read "status = …" and
 	// only the DDL holds the value.
 	ShowValues bool
+	// Priced, when set, is called once for every candidate index priced
+	// (the advisor's main work), from several goroutines at once: a
+	// progress line counts them.
+	Priced func()
 }
 
 // DefaultMaxStaleness is the refresh period proposed for a materialized
@@ -307,6 +311,9 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	}
 	m.staleness = opt.MaxStaleness
 	m.showValues = opt.ShowValues
+	if opt.Priced != nil {
+		m.priced = opt.Priced
+	}
 	if m.staleness <= 0 {
 		m.staleness = DefaultMaxStaleness
 	}
@@ -406,6 +413,8 @@ type model struct {
 	staleness time.Duration
 	// showValues: reasons may quote the workload's constants.
 	showValues bool
+	// priced is Options.Priced (a no-op without it).
+	priced func()
 	// pool is the priced candidates, once a selection made them
 	// (selection.pricedPool).
 	pool []*candidate
@@ -432,7 +441,8 @@ func (m *model) rate(n float64, noun string) string {
 }
 
 func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
-	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema, shapeAccesses: map[*analyzer.QueryShape][]*accessModel{}}
+	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema, shapeAccesses: map[*analyzer.QueryShape][]*accessModel{},
+		priced: func() {}}
 	table := func(name catalog.QualifiedName) *tableModel {
 		t := m.tables[name]
 		if t == nil {

@@ -130,6 +130,7 @@ func (s *selection) pricedPool() []*candidate {
 	// writes only to its index): the cores share the pool.
 	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
 		out[i] = price(pool[sigs[i]], scratch)
+		s.m.priced()
 	})
 	return out
 }
@@ -151,6 +152,7 @@ func (s *selection) addToPool(c *candidate) {
 // search is organized.
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	s.evaluations += ix.t.readers
+	s.m.priced()
 	return price(ix, &s.scratch)
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -144,5 +145,25 @@ func TestStepByTableMatchesPoolScan(t *testing.T) {
 		if len(byTable.Recommendations) < 5 {
 			t.Fatalf("%d recommendations: the test would prove little", len(byTable.Recommendations))
 		}
+	}
+}
+
+// TestPricedCountsCandidates: Options.Priced is called once per candidate
+// priced, on every core at once (the pool is priced in parallel), and
+// changes nothing of the advice.
+func TestPricedCountsCandidates(t *testing.T) {
+	w, schema := syntheticWorkload(t, 30, 800)
+	opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true}
+	plain := Advise(w, schema, opt)
+	var n atomic.Int64
+	opt.Priced = func() { n.Add(1) }
+	counted := Advise(w, schema, opt)
+	if fmt.Sprint(counted) != fmt.Sprint(plain) {
+		t.Fatal("counting the candidates changed the advice")
+	}
+	// Each priced candidate's pricing counts as its table's readers in
+	// WhatIfEvaluations, so there are at least as many evaluations.
+	if got := n.Load(); got < 64 || got > int64(counted.WhatIfEvaluations) {
+		t.Errorf("%d candidates priced for %d evaluations: want a pool's worth (the parallel path needs 64+)", got, counted.WhatIfEvaluations)
 	}
 }

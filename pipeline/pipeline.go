@@ -33,6 +33,7 @@ import (
 // the database's pg_stat_statements (Live) or the Snapshot's.
 type Config struct {
 	// Inputs are the workload's files, read in order; "-" is Stdin.
+	// InputFormat is theirs ("": detected from each file's content).
 	Inputs      []string
 	Stdin       io.Reader
 	InputFormat capture.Format
@@ -142,6 +143,9 @@ func Run(ctx context.Context, cfg Config) (*Result, error) {
 	r := &runner{cfg: cfg, msg: cfg.Messages}
 	if r.msg == nil {
 		r.msg = io.Discard
+	}
+	if r.cfg.InputFormat == "" {
+		r.cfg.InputFormat = capture.FormatAuto
 	}
 	defer r.close()
 	defer r.progressDone()

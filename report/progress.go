@@ -193,12 +193,13 @@ const AdviseDelay = time.Second
 // ProgressInterval in between, until done erases it.
 func (p *Progress) Advising(shapes int) (priced func(), done func()) {
 	var n atomic.Int64
+	over := false // done was called: a late priced draws nothing
 	p.mu.Lock()
 	start := p.now()
 	p.mu.Unlock()
 	show := func() {
 		p.mu.Lock()
-		due := p.now().Sub(start) >= AdviseDelay
+		due := !over && p.now().Sub(start) >= AdviseDelay
 		if due {
 			p.status = fmt.Sprintf("advising: %s shapes, %s candidates priced…", thousands(int64(shapes)), thousands(n.Load()))
 		}
@@ -229,7 +230,7 @@ func (p *Progress) Advising(shapes int) (priced func(), done func()) {
 		close(stop)
 		<-stopped
 		p.mu.Lock()
-		p.status = ""
+		p.status, over = "", true
 		p.mu.Unlock()
 		p.Clear()
 	}

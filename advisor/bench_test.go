@@ -3,6 +3,7 @@ package advisor
 import (
 	"fmt"
 	"math/rand"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -117,7 +118,7 @@ func TestAdviseIsDeterministic(t *testing.T) {
 	first := Advise(w, schema, Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true})
 	for i := 0; i < 3; i++ {
 		again := Advise(w, schema, Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true})
-		if fmt.Sprint(again) != fmt.Sprint(first) {
+		if !reflect.DeepEqual(again, first) {
 			t.Fatalf("run %d advises differently:\n%v\nvs\n%v", i+2, again.Recommendations, first.Recommendations)
 		}
 	}
@@ -136,10 +137,10 @@ func TestStepByTableMatchesPoolScan(t *testing.T) {
 		byTable := Advise(w, schema, opt)
 		opt.BudgetBytes = 1e18
 		scan := Advise(w, schema, opt)
-		if fmt.Sprint(byTable.Recommendations) != fmt.Sprint(scan.Recommendations) {
+		if !reflect.DeepEqual(byTable.Recommendations, scan.Recommendations) {
 			t.Errorf("%+v: the searches differ:\n%v\nvs\n%v", opt, byTable.Recommendations, scan.Recommendations)
 		}
-		if fmt.Sprint(byTable.Rejected) != fmt.Sprint(scan.Rejected) {
+		if !reflect.DeepEqual(byTable.Rejected, scan.Rejected) {
 			t.Errorf("%+v: the rejected lists differ", opt)
 		}
 		if len(byTable.Recommendations) < 5 {
@@ -158,7 +159,7 @@ func TestPricedCountsCandidates(t *testing.T) {
 	var n atomic.Int64
 	opt.Priced = func() { n.Add(1) }
 	counted := Advise(w, schema, opt)
-	if fmt.Sprint(counted) != fmt.Sprint(plain) {
+	if !reflect.DeepEqual(counted, plain) {
 		t.Fatal("counting the candidates changed the advice")
 	}
 	// Each priced candidate's pricing counts as its table's readers in

@@ -375,9 +375,9 @@ func evaluateBudget(ctx context.Context, cfg config, schema *catalog.Schema,
 		}
 		b.AdvisorSize += r.SizeBytes
 		if pkServes(schema, def) {
-			b.PKCopies = append(b.PKCopies, r.Index)
+			b.PKCopies = append(b.PKCopies, r.Index.Name)
 		}
-		b.Indexes = append(b.Indexes, indexResult{Name: r.Index, Rec: r, Def: def})
+		b.Indexes = append(b.Indexes, indexResult{Name: r.Index.Name, Rec: r, Def: def})
 	}
 	if err := measureSet(ctx, ev, b, texts, base); err != nil {
 		return nil, err
@@ -386,7 +386,7 @@ func evaluateBudget(ctx context.Context, cfg config, schema *catalog.Schema,
 	b.Verify = vrep
 	for i := range b.Indexes {
 		for _, o := range vrep.Outcomes {
-			if o.Index == b.Indexes[i].Rec.Index && o.Verification != nil {
+			if o.Index == b.Indexes[i].Rec.Index.Name && o.Verification != nil {
 				b.Indexes[i].Status = string(o.Verification.Status)
 			}
 		}

@@ -202,8 +202,8 @@ func (x *extras) exitCode(doc *report.Document) int {
 	}
 	byKind := map[string]int{}
 	for _, r := range doc.Recommendations {
-		if x.fail[r.Kind] || x.failAny && r.Confidence != "low" {
-			byKind[r.Kind]++
+		if x.fail[string(r.Kind)] || x.failAny && r.Confidence != "low" {
+			byKind[string(r.Kind)]++
 		}
 	}
 	if len(byKind) == 0 {

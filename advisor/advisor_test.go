@@ -230,6 +230,9 @@ func describe(t *testing.T, r *Result) string {
 			if _, err := pg_query.Parse(rec.DDL); err != nil {
 				t.Errorf("DDL does not parse: %s: %v", rec.DDL, err)
 			}
+			if err := rec.CheckDetail(); err != nil {
+				t.Error(err)
+			}
 			fmt.Fprintf(&b, "%s%s %s\n", prefix, rec.Kind, rec.DDL)
 			for _, st := range rec.Steps[min(1, len(rec.Steps)):] {
 				fmt.Fprintf(&b, "    | %s\n", st)

@@ -126,15 +126,16 @@ func (r *Recommendation) UnmarshalJSON(data []byte) error {
 	a.Benefit, a.WriteCost, a.SizeBytes, a.SavedMS = in.Benefit, in.WriteCost, in.SizeBytes, in.SavedMS
 	a.Queries, a.Reason, a.Confidence, a.ContainsLiteral = in.Queries, in.Reason, in.Confidence, in.ContainsLiteral
 	a.DownDDL, a.Steps = in.DownDDL, in.Steps
+	k, _ := advisor.LookupKind(in.Kind)
 	switch {
-	case a.Kind == advisor.KindSummaryTable:
+	case k.Detail == advisor.DetailSummary:
 		a.Summary = &advisor.SummaryDetail{Name: in.Index}
 		for _, rw := range in.Rewritten {
 			a.Summary.RewrittenQueries = append(a.Summary.RewrittenQueries, advisor.RewrittenQuery{Fingerprint: rw.Fingerprint, Original: rw.Original, Rewritten: rw.Rewritten})
 		}
-	case a.Kind == advisor.KindPartition && in.Strategy == advisor.StrategyCitus:
+	case k.Detail == advisor.DetailPartition && in.Strategy == advisor.StrategyCitus:
 		a.Distribution = &advisor.DistributionDetail{Column: in.PartitionKey, PrunedShare: in.PrunedShare}
-	case a.Kind == advisor.KindPartition:
+	case k.Detail == advisor.DetailPartition:
 		a.Partition = &advisor.PartitionDetail{Parent: in.Index, Key: in.PartitionKey, Strategy: in.Strategy, PrunedShare: in.PrunedShare}
 	default: // the index kinds, and a kind this version does not know
 		a.Index = &advisor.IndexDetail{Name: in.Index}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -57,30 +56,23 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 	var ent jsonEntry
 	var r record
 	var msg, detail, stmt []byte
-	for {
-		line, cut, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	if err := lr.each(func(line []byte, cut bool) error {
 		n++
 		line = bytes.TrimSpace(line)
 		switch {
 		case len(line) == 0:
-			continue
+			return nil
 		case cut:
 			e.st.Skip(ReasonTooLong, n)
-			continue
+			return nil
 		case !utf8.Valid(line):
 			e.st.Skip(ReasonInvalidUTF8, n)
-			continue
+			return nil
 		}
 		ent = jsonEntry{}
 		if err := json.Unmarshal(line, &ent); err != nil {
 			e.st.Skip(ReasonBadRecord, n)
-			continue
+			return nil
 		}
 		if ent.TextPayload != nil {
 			// A stderr line (or a record of several lines) in a wrapper:
@@ -90,7 +82,7 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 					return err
 				}
 			}
-			continue
+			return nil
 		}
 		if err := a.finish(false); err != nil {
 			return err
@@ -102,7 +94,7 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 		}
 		if m == nil {
 			e.st.Skip(ReasonBadRecord, n)
-			continue
+			return nil
 		}
 		msg = append(msg[:0], *m...)
 		detail = append(detail[:0], d...)
@@ -120,6 +112,9 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 		if err := e.wholeRecord(&r); err != nil {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := a.finish(false); err != nil {
 		return err

@@ -226,6 +226,23 @@ type lineReader struct {
 	unterminated bool
 }
 
+// each calls fn with each line to the end of the input, and whether it was
+// cut at max bytes.
+func (lr *lineReader) each(fn func(line []byte, cut bool) error) error {
+	for {
+		line, cut, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(line, cut); err != nil {
+			return err
+		}
+	}
+}
+
 // next returns the next line without its line ending ("\n" or "\r\n"),
 // whether it was cut at max bytes, and io.EOF after the last line. A last line
 // without a line ending is returned like any other. The line is valid until

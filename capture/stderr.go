@@ -3,7 +3,6 @@ package capture
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"unicode/utf8"
 )
 
@@ -13,18 +12,14 @@ func readStderr(br *bufio.Reader, e *engine) error {
 	a := assembler{e: e}
 	lr := lineReader{br: br, max: partMax + maxPrefix}
 	var n int64
-	for {
-		line, cut, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	if err := lr.each(func(line []byte, cut bool) error {
 		n++
 		if err := a.line(line, n, cut); err != nil {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if lr.unterminated && a.open {
 		a.rec.cutOff = true

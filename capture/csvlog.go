@@ -280,6 +280,11 @@ const (
 	csvMaxFields     = 26
 )
 
+// csvlogFormat is PostgreSQL's csvlog: one of the first records has the
+// width of a csvlog record and a severity in its place.
+var csvlogFormat = &formatInfo{format: FormatCSVLog, read: readCSVLog,
+	sniff: func(head, _ []byte) bool { return isCSVLog(head) }}
+
 // readCSVLog reads a csvlog file.
 func readCSVLog(br *bufio.Reader, e *engine) error {
 	c := csvReader{br: br, resync: isCSVLogStart}

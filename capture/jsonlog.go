@@ -48,6 +48,10 @@ func (n *jsonInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// jsonlogFormat is PostgreSQL's jsonlog: the first line is a JSON object.
+var jsonlogFormat = &formatInfo{format: FormatJSONLog, read: readJSONLog,
+	sniff: func(_, first []byte) bool { return len(first) > 0 && first[0] == '{' }}
+
 // readJSONLog reads a jsonlog file: one JSON object a line.
 func readJSONLog(br *bufio.Reader, e *engine) error {
 	a := assembler{e: e}

@@ -42,6 +42,11 @@ func pgssHeader(fields []string) (c pgssColumns, ok bool) {
 	return c, c.query >= 0 && c.calls >= 0
 }
 
+// pgssFormat is pg_stat_statements exported as CSV: its header names query
+// and calls.
+var pgssFormat = &formatInfo{format: FormatPGSS, read: readPGSS,
+	sniff: func(_, first []byte) bool { return isPGSSHeader(first) }}
+
 // readPGSS reads pg_stat_statements exported as CSV with a header row.
 func readPGSS(br *bufio.Reader, e *engine) error {
 	c := csvReader{br: br}

@@ -6,6 +6,23 @@ import (
 	"unicode/utf8"
 )
 
+// stderrFormat is PostgreSQL's stderr log: a line of head holds a
+// `LEVEL:  ` record.
+var stderrFormat = &formatInfo{format: FormatStderr, read: readStderr, sniff: func(head, _ []byte) bool {
+	for rest := head; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if lv, _, _ := findLevel(line); lv != lvlNone {
+			return true
+		}
+	}
+	return false
+}}
+
 // readStderr reads a stderr log: lines of `<prefix><LEVEL>:  <message>`,
 // whatever the log_line_prefix, with tab-led continuation lines.
 func readStderr(br *bufio.Reader, e *engine) error {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -296,5 +297,34 @@ func TestSchemaKindsAreTheAdvisorsKinds(t *testing.T) {
 	slices.Sort(want)
 	if len(got) == 0 || !slices.Equal(got, want) {
 		t.Errorf("%s: recommendation kind enum %q, the advisor's kinds %q", schemaPath, got, want)
+	}
+}
+
+// TestSchemaFormatsAreCaptures: the JSON Schema's enum of input file
+// formats is capture's list of formats.
+func TestSchemaFormatsAreCaptures(t *testing.T) {
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Defs map[string]struct {
+			Properties map[string]struct {
+				Enum []string `json:"enum"`
+			} `json:"properties"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", schemaPath, err)
+	}
+	got := slices.Clone(doc.Defs["file"].Properties["format"].Enum)
+	var want []string
+	for _, f := range capture.Formats() {
+		want = append(want, string(f))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(got) == 0 || !slices.Equal(got, want) {
+		t.Errorf("%s: file format enum %q, capture's formats %q", schemaPath, got, want)
 	}
 }

@@ -254,7 +254,7 @@ func parseAnalyze(cmd string, args []string, stdout, stderr io.Writer, mig *migr
 		fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
 		fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists (0: all)")
 	}
-	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, stderr, csvlog, jsonlog, pgss, sql")
+	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: "+strings.Join(inputFormats(), ", "))
 	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%); 0: no cap, as without the flag")
 	fs.StringVar(&f.minBenefit, "min-benefit", "0.5%", "minimum net benefit of an index: planner cost units over the workload, or a share of the workload's estimated cost (0.5%)")
 	fs.DurationVar(&f.staleness, "max-staleness", advisor.DefaultMaxStaleness, "how old the data a summary table serves may be: a materialized view is refreshed this often (`DURATION` like 15m, 1h)")
@@ -316,6 +316,16 @@ func (f *analyzeFlags) config(inputs []string, stdin io.Reader, stderr io.Writer
 	}
 	opt.MaxStaleness = f.staleness
 	return cfg, exitOK
+}
+
+// inputFormats are the names --input-format takes: auto, then capture's
+// formats.
+func inputFormats() []string {
+	names := []string{string(capture.FormatAuto)}
+	for _, f := range capture.Formats() {
+		names = append(names, string(f))
+	}
+	return names
 }
 
 // parseAmount reads "1500" (an absolute amount) or "0.5%" (a share).

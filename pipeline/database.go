@@ -23,10 +23,10 @@ import (
 
 // database is the schema's database, when the schema comes from one.
 type database struct {
-	live *Live     // how to connect again (measured execution)
-	conn *pgx.Conn // read-only; nil with a snapshot
-	own  bool      // conn was opened by the run, which closes it
-	snap *Snapshot // the snapshot, or what the live read read
+	live *Live             // how to connect again (measured execution)
+	conn *pgx.Conn         // read-only; nil with a snapshot
+	own  bool              // conn was opened by the run, which closes it
+	snap *catalog.Snapshot // the snapshot, or what the live read read
 	// workload: the workload comes from here (no inputs were given).
 	workload bool
 	facts    statsFacts
@@ -60,7 +60,7 @@ func (d *database) connect(ctx context.Context, live *Live) error {
 
 // use takes the schema and statistics from snap; workload says that the
 // workload comes from it too.
-func (d *database) use(snap *Snapshot, workload bool) {
+func (d *database) use(snap *catalog.Snapshot, workload bool) {
 	d.snap, d.workload = snap, workload
 	d.facts = statsFacts{database: snap.Database, statsReset: snap.StatsReset, serverStart: snap.ServerStart, readAt: snap.TakenAt,
 		inRecovery: snap.InRecovery}

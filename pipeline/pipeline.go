@@ -45,7 +45,7 @@ type Config struct {
 	SchemaFile string
 	// Snapshot is a snapshot already read (pgadvise snapshot), named
 	// SnapshotPath in the report.
-	Snapshot     *Snapshot
+	Snapshot     *catalog.Snapshot
 	SnapshotPath string
 	// Live reads the schema and statistics from a database.
 	Live *Live
@@ -81,10 +81,6 @@ type Config struct {
 	// the advisor's phase when it lasts, measured execution.
 	Progress *report.Progress
 }
-
-// Snapshot is a database's schema, statistics and workload, as pgadvise
-// snapshot saves them.
-type Snapshot = catalog.Snapshot
 
 // Live is a database to read the schema, the statistics and (without
 // Inputs) the workload from.

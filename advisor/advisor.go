@@ -45,14 +45,21 @@ const (
 	KindPartition Kind = "partition"
 )
 
-// Recommendation is one piece of advice, with its evidence.
+// Recommendation is one piece of advice, with its evidence: a header every
+// kind has (what, where, why, at what cost and for which queries) and the
+// detail of its kind, exactly one of Index, Summary, Partition and
+// Distribution.
 type Recommendation struct {
 	Kind  Kind
 	Table catalog.QualifiedName
-	// Index is the index's name (to create or to drop).
-	Index string
 	// DDL is the statement to run.
 	DDL string
+	// DownDDL reverses DDL: DROP INDEX CONCURRENTLY for a create, the
+	// index's definition for a drop.
+	DownDDL string
+	// Steps holds a multi-step plan (summary tables, partitioning): each a
+	// statement or a comment line, in order; DDL holds the first step.
+	Steps []string
 	// Benefit is the estimated read cost saved over the workload, in planner
 	// cost units (for a drop: the write cost saved).
 	Benefit float64
@@ -72,33 +79,96 @@ type Recommendation struct {
 	// Confidence is "high", or "low" for advice the workload alone cannot
 	// settle (an index no captured query used).
 	Confidence string
-
-	// RewrittenQueries shows, for a summary table, how each served query
-	// reads from it (fingerprint → SQL).
-	RewrittenQueries []RewrittenQuery
-	// PartitionKey, Strategy (range, list, hash) and PrunedShare (the share
-	// of calls whose filters prune to one or a few partitions) describe a
-	// partitioning recommendation.
-	PartitionKey string
-	Strategy     string
-	PrunedShare  float64
-	// Steps holds a multi-step plan (summary tables, partitioning): each a
-	// statement or a comment line, in order; DDL holds the first step.
-	Steps []string
-	// DownDDL reverses DDL: DROP INDEX CONCURRENTLY for a create, the
-	// index's definition for a drop.
-	DownDDL string
 	// ContainsLiteral says that DDL holds a constant of the workload (a
 	// partial index's WHERE status = '…'): a value of the data, which the
 	// DDL needs but a reader of the report may not expect. The index name
 	// and the reason never show it (unless Options.ShowValues).
 	ContainsLiteral bool
+	// Verification is the planner's verdict, when --verify ran.
+	Verification *Verification
+
+	// Index details an index to create or drop (create_index, drop_index,
+	// unused_index).
+	Index *IndexDetail
+	// Summary details a summary table (summary_table).
+	Summary *SummaryDetail
+	// Partition details a declarative partitioning (partition).
+	Partition *PartitionDetail
+	// Distribution details a Citus distribution (partition, low confidence).
+	Distribution *DistributionDetail
+}
+
+// IndexDetail is what an index recommendation creates or drops.
+type IndexDetail struct {
+	// Name is the index's name.
+	Name string
 	// SupersededBy names, for a drop, the recommended index that replaces
 	// the dropped one: the drop stands or falls with that creation.
 	SupersededBy string
+}
 
-	// Verification is the planner's verdict, when --verify ran.
-	Verification *Verification
+// SummaryDetail is what a summary table recommendation builds.
+type SummaryDetail struct {
+	// Name is the materialized view's name.
+	Name string
+	// RewrittenQueries shows how each served query reads from it.
+	RewrittenQueries []RewrittenQuery
+}
+
+// PartitionDetail is a declarative partitioning of the table.
+type PartitionDetail struct {
+	// Parent is the partitioned table the plan builds beside the table
+	// ("orders_partitioned"), to take its place.
+	Parent string
+	// Key is the partition key column, and Strategy how it partitions:
+	// range, list or hash.
+	Key      string
+	Strategy string
+	// PrunedShare is the share of calls whose filters prune to one or a
+	// few partitions.
+	PrunedShare float64
+}
+
+// DistributionDetail is a Citus distribution of the table and the tables
+// it joins, by one column.
+type DistributionDetail struct {
+	// Column is the distribution column.
+	Column string
+	// PrunedShare is the share of calls that route to one shard.
+	PrunedShare float64
+}
+
+// StrategyCitus is the strategy a Citus distribution reports beside the
+// partitioning strategies (range, list, hash).
+const StrategyCitus = "citus_distributed"
+
+// Partitioning is how a partitioning or a Citus distribution splits the
+// table: the column, the strategy (range, list, hash, or StrategyCitus) and
+// the share of calls that prune to few partitions or shards; all empty for
+// the other kinds.
+func (r *Recommendation) Partitioning() (key, strategy string, prunedShare float64) {
+	switch {
+	case r.Partition != nil:
+		return r.Partition.Key, r.Partition.Strategy, r.Partition.PrunedShare
+	case r.Distribution != nil:
+		return r.Distribution.Column, StrategyCitus, r.Distribution.PrunedShare
+	}
+	return "", "", 0
+}
+
+// Name is the name of what the recommendation creates or drops: the
+// index, the summary table, the partitioned table; "" for a distribution,
+// which creates nothing of its own.
+func (r *Recommendation) Name() string {
+	switch {
+	case r.Index != nil:
+		return r.Index.Name
+	case r.Summary != nil:
+		return r.Summary.Name
+	case r.Partition != nil:
+		return r.Partition.Parent
+	}
+	return ""
 }
 
 // RewrittenQuery is a served query as it reads from a summary table.
@@ -194,6 +264,10 @@ type Options struct {
 	// partial index's predicate); without it they read "status = …" and
 	// only the DDL holds the value.
 	ShowValues bool
+	// Priced, when set, is called once for every candidate index priced
+	// (the advisor's main work), from several goroutines at once: a
+	// progress line counts them.
+	Priced func()
 }
 
 // DefaultMaxStaleness is the refresh period proposed for a materialized
@@ -307,6 +381,9 @@ func Advise(w *analyzer.Workload, schema *catalog.Schema, opt Options) *Result {
 	}
 	m.staleness = opt.MaxStaleness
 	m.showValues = opt.ShowValues
+	if opt.Priced != nil {
+		m.priced = opt.Priced
+	}
 	if m.staleness <= 0 {
 		m.staleness = DefaultMaxStaleness
 	}
@@ -406,6 +483,8 @@ type model struct {
 	staleness time.Duration
 	// showValues: reasons may quote the workload's constants.
 	showValues bool
+	// priced is Options.Priced (a no-op without it).
+	priced func()
 	// pool is the priced candidates, once a selection made them
 	// (selection.pricedPool).
 	pool []*candidate
@@ -432,7 +511,8 @@ func (m *model) rate(n float64, noun string) string {
 }
 
 func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
-	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema, shapeAccesses: map[*analyzer.QueryShape][]*accessModel{}}
+	m := &model{tables: map[catalog.QualifiedName]*tableModel{}, schema: schema, shapeAccesses: map[*analyzer.QueryShape][]*accessModel{},
+		priced: func() {}}
 	table := func(name catalog.QualifiedName) *tableModel {
 		t := m.tables[name]
 		if t == nil {

@@ -230,15 +230,23 @@ func describe(t *testing.T, r *Result) string {
 			if _, err := pg_query.Parse(rec.DDL); err != nil {
 				t.Errorf("DDL does not parse: %s: %v", rec.DDL, err)
 			}
+			if err := rec.CheckDetail(); err != nil {
+				t.Error(err)
+			}
 			fmt.Fprintf(&b, "%s%s %s\n", prefix, rec.Kind, rec.DDL)
 			for _, st := range rec.Steps[min(1, len(rec.Steps)):] {
 				fmt.Fprintf(&b, "    | %s\n", st)
 			}
-			for _, rw := range rec.RewrittenQueries {
-				fmt.Fprintf(&b, "    rewritten: %s\n", rw.Rewritten)
+			if d := rec.Summary; d != nil {
+				for _, rw := range d.RewrittenQueries {
+					fmt.Fprintf(&b, "    rewritten: %s\n", rw.Rewritten)
+				}
 			}
-			if rec.PartitionKey != "" {
-				fmt.Fprintf(&b, "    key=%s strategy=%s pruned=%.2f\n", rec.PartitionKey, rec.Strategy, rec.PrunedShare)
+			if d := rec.Partition; d != nil {
+				fmt.Fprintf(&b, "    key=%s strategy=%s pruned=%.2f\n", d.Key, d.Strategy, d.PrunedShare)
+			}
+			if d := rec.Distribution; d != nil {
+				fmt.Fprintf(&b, "    key=%s strategy=citus_distributed pruned=%.2f\n", d.Column, d.PrunedShare)
 			}
 			literal := ""
 			if rec.ContainsLiteral {

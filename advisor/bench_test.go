@@ -3,7 +3,9 @@ package advisor
 import (
 	"fmt"
 	"math/rand"
+	"reflect"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -116,7 +118,7 @@ func TestAdviseIsDeterministic(t *testing.T) {
 	first := Advise(w, schema, Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true})
 	for i := 0; i < 3; i++ {
 		again := Advise(w, schema, Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true})
-		if fmt.Sprint(again) != fmt.Sprint(first) {
+		if !reflect.DeepEqual(again, first) {
 			t.Fatalf("run %d advises differently:\n%v\nvs\n%v", i+2, again.Recommendations, first.Recommendations)
 		}
 	}
@@ -135,14 +137,34 @@ func TestStepByTableMatchesPoolScan(t *testing.T) {
 		byTable := Advise(w, schema, opt)
 		opt.BudgetBytes = 1e18
 		scan := Advise(w, schema, opt)
-		if fmt.Sprint(byTable.Recommendations) != fmt.Sprint(scan.Recommendations) {
+		if !reflect.DeepEqual(byTable.Recommendations, scan.Recommendations) {
 			t.Errorf("%+v: the searches differ:\n%v\nvs\n%v", opt, byTable.Recommendations, scan.Recommendations)
 		}
-		if fmt.Sprint(byTable.Rejected) != fmt.Sprint(scan.Rejected) {
+		if !reflect.DeepEqual(byTable.Rejected, scan.Rejected) {
 			t.Errorf("%+v: the rejected lists differ", opt)
 		}
 		if len(byTable.Recommendations) < 5 {
 			t.Fatalf("%d recommendations: the test would prove little", len(byTable.Recommendations))
 		}
+	}
+}
+
+// TestPricedCountsCandidates: Options.Priced is called once per candidate
+// priced, on every core at once (the pool is priced in parallel), and
+// changes nothing of the advice.
+func TestPricedCountsCandidates(t *testing.T) {
+	w, schema := syntheticWorkload(t, 30, 800)
+	opt := Options{MinBenefit: DefaultMinBenefitShare, MinBenefitIsShare: true}
+	plain := Advise(w, schema, opt)
+	var n atomic.Int64
+	opt.Priced = func() { n.Add(1) }
+	counted := Advise(w, schema, opt)
+	if !reflect.DeepEqual(counted, plain) {
+		t.Fatal("counting the candidates changed the advice")
+	}
+	// Each priced candidate's pricing counts as its table's readers in
+	// WhatIfEvaluations, so there are at least as many evaluations.
+	if got := n.Load(); got < 64 || got > int64(counted.WhatIfEvaluations) {
+		t.Errorf("%d candidates priced for %d evaluations: want a pool's worth (the parallel path needs 64+)", got, counted.WhatIfEvaluations)
 	}
 }

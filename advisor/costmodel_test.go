@@ -33,7 +33,7 @@ func candidateFigures(t *testing.T, r *Result) (benefit, write float64) {
 	t.Helper()
 	for _, list := range [][]Recommendation{r.Recommendations, r.Rejected} {
 		for _, rec := range list {
-			if rec.Index == "orders_customer_id_idx" {
+			if rec.Name() == "orders_customer_id_idx" {
 				return rec.Benefit, rec.WriteCost
 			}
 		}

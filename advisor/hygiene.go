@@ -48,9 +48,8 @@ func hygiene(m *model, sel *selection, win statsWindow) []Recommendation {
 				}
 				dropped[ix] = true
 				drops = append(drops, Recommendation{
-					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
+					Kind: KindDropIndex, Table: t.name, Index: &IndexDetail{Name: ix.name, SupersededBy: c.indexName()}, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
-					SupersededBy: c.indexName(),
 					Reason: fmt.Sprintf("Superseded by the recommended %s (%s), which serves every lookup this one does: drop it once that one is built. %s",
 						c.indexName(), keyList(c), scansText(ix, win)),
 				})
@@ -77,7 +76,7 @@ func hygiene(m *model, sel *selection, win statsWindow) []Recommendation {
 				}
 				dropped[ix] = true
 				r := Recommendation{
-					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
+					Kind: KindDropIndex, Table: t.name, Index: &IndexDetail{Name: ix.name}, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit:   round(writeCost(ix, t, t.existing)),
 					SizeBytes: int64(ix.size()), Confidence: "high",
 				}
@@ -105,9 +104,8 @@ func hygiene(m *model, sel *selection, win statsWindow) []Recommendation {
 				dropped[ix] = true
 				by := replacement(ix, t, today, created)
 				r := Recommendation{
-					Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
+					Kind: KindDropIndex, Table: t.name, Index: &IndexDetail{Name: ix.name, SupersededBy: by.indexName()}, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 					Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
-					SupersededBy: by.indexName(),
 					Reason: fmt.Sprintf("Made useless by the recommended %s (%s): the captured queries that use this index today are cheaper through that one. Drop it once that one is built. %s",
 						by.indexName(), keyList(by), scansText(ix, win)),
 				}
@@ -128,7 +126,7 @@ func hygiene(m *model, sel *selection, win statsWindow) []Recommendation {
 				continue
 			}
 			r := Recommendation{
-				Kind: KindUnusedIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
+				Kind: KindUnusedIndex, Table: t.name, Index: &IndexDetail{Name: ix.name}, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 				Benefit:   round(writeCost(ix, t, t.existing)),
 				SizeBytes: int64(ix.size()), Confidence: "low",
 			}
@@ -215,9 +213,9 @@ func checkPlan(t *tableModel, drops []Recommendation, created []*indexModel) []R
 	for {
 		alone, all := map[*indexModel]bool{}, map[*indexModel]bool{}
 		for _, d := range drops {
-			ix := byName[d.Index]
+			ix := byName[d.Index.Name]
 			all[ix] = true
-			if d.SupersededBy == "" {
+			if d.Index.SupersededBy == "" {
 				alone[ix] = true
 			}
 		}
@@ -230,7 +228,7 @@ func checkPlan(t *tableModel, drops []Recommendation, created []*indexModel) []R
 		}
 		var rest []Recommendation
 		for _, d := range drops {
-			if d.Index != keep.name {
+			if d.Index.Name != keep.name {
 				rest = append(rest, d)
 			}
 		}
@@ -352,7 +350,7 @@ func keysLead(a, b *indexModel) bool {
 // confidence only when that window is known and at least a week long.
 func unscannedDrop(t *tableModel, ix *indexModel, sel *selection, win statsWindow) Recommendation {
 	r := Recommendation{
-		Kind: KindDropIndex, Table: t.name, Index: ix.name, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
+		Kind: KindDropIndex, Table: t.name, Index: &IndexDetail{Name: ix.name}, DDL: dropDDL(t.name, ix.name), DownDDL: recreateDDL(ix),
 		Benefit: round(writeCost(ix, t, sel.config[t])), SizeBytes: int64(ix.size()), Confidence: "high",
 	}
 	var caveat string

@@ -92,7 +92,7 @@ func TestHygieneOnRealServer(t *testing.T) {
 		drops := map[string]Recommendation{}
 		for _, r := range res.Recommendations {
 			if r.Kind == KindDropIndex || r.Kind == KindUnusedIndex {
-				drops[r.Index] = r
+				drops[r.Index.Name] = r
 			}
 		}
 		return drops

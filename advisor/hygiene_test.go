@@ -34,7 +34,7 @@ CREATE INDEX orders_note_idx ON public.orders USING btree (note);`)
 	m := buildModel(an.Result(), schema)
 	ot := m.tables[catalog.QualifiedName{Schema: "public", Name: "orders"}]
 	drop := func(name, by string) Recommendation {
-		return Recommendation{Kind: KindDropIndex, Index: name, SupersededBy: by}
+		return Recommendation{Kind: KindDropIndex, Index: &IndexDetail{Name: name, SupersededBy: by}}
 	}
 	for _, c := range []struct {
 		name  string
@@ -51,7 +51,7 @@ CREATE INDEX orders_note_idx ON public.orders USING btree (note);`)
 	} {
 		var got []string
 		for _, d := range checkPlan(ot, c.drops, nil) {
-			got = append(got, d.Index)
+			got = append(got, d.Index.Name)
 		}
 		if len(got) != len(c.want) || (len(got) > 0 && got[0] != c.want[0]) || (len(got) > 1 && got[1] != c.want[1]) {
 			t.Errorf("%s: kept drops %v, want %v", c.name, got, c.want)

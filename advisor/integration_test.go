@@ -79,24 +79,24 @@ func TestRecommendationsOnRealServer(t *testing.T) {
 		case KindSummaryTable:
 			summary = r
 		case KindPartition:
-			if r.Strategy == "range" && r.Table.Name == "events" {
+			if r.Partition != nil && r.Partition.Strategy == "range" && r.Table.Name == "events" {
 				partition = r
 			}
 		}
 	}
 	if summary == nil || partition == nil {
 		for _, r := range res.Rejected {
-			t.Logf("rejected %s %s: %s", r.Kind, r.Index, r.Reason)
+			t.Logf("rejected %s %s: %s", r.Kind, r.Name(), r.Reason)
 		}
 		t.Fatalf("want a summary table and a range partitioning; got %+v", res.Recommendations)
 	}
 
 	t.Run("summary table", func(t *testing.T) {
 		runSteps(t, ctx, conn, summary.Steps)
-		if len(summary.RewrittenQueries) != len(summaryQueries) {
-			t.Fatalf("%d rewritten queries, want %d", len(summary.RewrittenQueries), len(summaryQueries))
+		if len(summary.Summary.RewrittenQueries) != len(summaryQueries) {
+			t.Fatalf("%d rewritten queries, want %d", len(summary.Summary.RewrittenQueries), len(summaryQueries))
 		}
-		for _, rw := range summary.RewrittenQueries {
+		for _, rw := range summary.Summary.RewrittenQueries {
 			orig := sampleOf(t, an, rw.Fingerprint)
 			want, got := rows(t, ctx, conn, orig), rows(t, ctx, conn, rw.sample)
 			if len(want) == 0 {

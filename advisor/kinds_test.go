@@ -3,12 +3,12 @@ package advisor
 import "testing"
 
 // TestKinds checks the list of kinds: every kind named once, titled, ranked
-// apart from the others, and made by a pass.
+// apart from the others, with its detail, and made by a pass.
 func TestKinds(t *testing.T) {
 	names, ranks := map[Kind]bool{}, map[int]Kind{}
 	for _, k := range Kinds() {
-		if k.Kind == "" || k.Title == "" || k.FileWord == "" || k.pass == nil || k.pass.run == nil {
-			t.Errorf("kind %q: want a name, a title, a file word and a pass: %+v", k.Kind, k)
+		if k.Kind == "" || k.Title == "" || k.FileWord == "" || k.Detail == 0 || k.pass == nil || k.pass.run == nil {
+			t.Errorf("kind %q: want a name, a title, a file word, a detail and a pass: %+v", k.Kind, k)
 		}
 		if names[k.Kind] {
 			t.Errorf("kind %q listed twice", k.Kind)
@@ -24,5 +24,26 @@ func TestKinds(t *testing.T) {
 	}
 	if _, ok := LookupKind("create_table"); ok {
 		t.Error("LookupKind found a kind that is not listed")
+	}
+}
+
+// TestCheckDetail: a recommendation carries the one detail its kind
+// declares.
+func TestCheckDetail(t *testing.T) {
+	for _, c := range []struct {
+		r  Recommendation
+		ok bool
+	}{
+		{Recommendation{Kind: KindCreateIndex, Index: &IndexDetail{Name: "i"}}, true},
+		{Recommendation{Kind: KindPartition, Distribution: &DistributionDetail{Column: "c"}}, true},
+		{Recommendation{Kind: KindSummaryTable, Summary: &SummaryDetail{}}, true},
+		{Recommendation{Kind: KindCreateIndex}, false},
+		{Recommendation{Kind: KindCreateIndex, Summary: &SummaryDetail{}}, false},
+		{Recommendation{Kind: KindDropIndex, Index: &IndexDetail{}, Partition: &PartitionDetail{}}, false},
+		{Recommendation{Kind: "create_table", Index: &IndexDetail{}}, false},
+	} {
+		if err := c.r.CheckDetail(); (err == nil) != c.ok {
+			t.Errorf("%s %+v: %v", c.r.Kind, c.r, err)
+		}
 	}
 }

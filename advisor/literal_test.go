@@ -44,8 +44,8 @@ func TestLiteralNotInNameOrReason(t *testing.T) {
 			res := Advise(an.Result(), schema, Options{ShowValues: tc.showValues})
 			partial := 0
 			for _, r := range append(res.Recommendations, res.Rejected...) {
-				if strings.Contains(strings.ToLower(r.Index), "secretvalue") || strings.Contains(r.Index, "jane") {
-					t.Errorf("index name holds the value: %s", r.Index)
+				if strings.Contains(strings.ToLower(r.Name()), "secretvalue") || strings.Contains(r.Name(), "jane") {
+					t.Errorf("index name holds the value: %s", r.Name())
 				}
 				if strings.Contains(r.Reason, secret) != (tc.showValues && r.ContainsLiteral) {
 					t.Errorf("reason (show values %v): %s", tc.showValues, r.Reason)

@@ -85,7 +85,7 @@ func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64,
 					size = groupThousands(int64(t.rows)) + " rows"
 				}
 				rejected = append(rejected, Recommendation{
-					Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: key.column, Strategy: "range", Confidence: "high",
+					Kind: KindPartition, Table: t.name, Partition: &PartitionDetail{Parent: t.name.Name + "_partitioned", Key: key.column, Strategy: "range"}, Confidence: "high",
 					Reason: fmt.Sprintf("Too small to partition (%s; the threshold is %s rows): its filters on %s are served as well by an index, without the overhead of many partitions.", size, groupThousands(partitionMinRows), key.column),
 				})
 			}
@@ -110,8 +110,8 @@ func partitionAdvice(m *model, cur map[*accessModel]float64, minBenefit float64,
 		// Retention DELETEs make the case on their own: the rows they
 		// remove are bloat and VACUUM work that a partition drop avoids,
 		// whatever the reads gain.
-		if rec.Benefit <= least && (timeKey == nil || rec.Strategy != "range" || len(timeKey.retention) == 0) {
-			rec.Reason = fmt.Sprintf("Not worth it: with the recommended indexes, pruning by %s would save %s over the workload, less than %s (a tenth of what reading %s costs, or the minimum benefit): the indexes already keep most reads from scanning the table.", rec.PartitionKey, units(rec.Benefit), units(least), t.name.Name)
+		if rec.Benefit <= least && (timeKey == nil || rec.Partition.Strategy != "range" || len(timeKey.retention) == 0) {
+			rec.Reason = fmt.Sprintf("Not worth it: with the recommended indexes, pruning by %s would save %s over the workload, less than %s (a tenth of what reading %s costs, or the minimum benefit): the indexes already keep most reads from scanning the table.", rec.Partition.Key, units(rec.Benefit), units(least), t.name.Name)
 			rejected = append(rejected, rec)
 			continue
 		}
@@ -248,7 +248,7 @@ func tenantLike(t *tableModel, col string) bool {
 func rangePartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*accessModel]float64, now time.Time) Recommendation {
 	unit := granularity(ev.windows)
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
-	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "range", PrunedShare: round(share), Confidence: "high"}
+	rec := Recommendation{Kind: KindPartition, Table: t.name, Partition: &PartitionDetail{Parent: t.name.Name + "_partitioned", Key: ev.column, Strategy: "range", PrunedShare: round(share)}, Confidence: "high"}
 	// Reads that prune skip all but the partitions their window covers,
 	// which saves what the recommended indexes leave them to scan. Reads
 	// without the key probe each partition's index where they used one
@@ -328,7 +328,7 @@ func rangePartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*acc
 // hashPartition renders HASH partitioning on a tenant-like key.
 func hashPartition(m *model, t *tableModel, ev *partitionEvidence, cur map[*accessModel]float64) Recommendation {
 	share := ev.prunedCalls / math.Max(ev.readCalls, 1)
-	rec := Recommendation{Kind: KindPartition, Table: t.name, Index: t.name.Name + "_partitioned", PartitionKey: ev.column, Strategy: "hash", PrunedShare: round(share), Confidence: "high"}
+	rec := Recommendation{Kind: KindPartition, Table: t.name, Partition: &PartitionDetail{Parent: t.name.Name + "_partitioned", Key: ev.column, Strategy: "hash", PrunedShare: round(share)}, Confidence: "high"}
 	for _, a := range t.accesses {
 		for _, p := range a.preds {
 			if p.key == ev.column && p.p.Op == analyzer.OpEq && cur[a] >= a.seqCost()*0.99 {
@@ -479,7 +479,7 @@ func citusAdvice(m *model) (Recommendation, bool) {
 		return Recommendation{}, false
 	}
 	ts := tablesWith[col]
-	rec := Recommendation{Kind: KindPartition, Table: ts[0].name, Index: "distributed by " + col, PartitionKey: col, Strategy: "citus_distributed", PrunedShare: round(share), Confidence: "low"}
+	rec := Recommendation{Kind: KindPartition, Table: ts[0].name, Distribution: &DistributionDetail{Column: col, PrunedShare: round(share)}, Confidence: "low"}
 	var names []string
 	for i, t := range ts {
 		names = append(names, t.name.String())

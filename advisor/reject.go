@@ -16,18 +16,23 @@ func (res *Result) RejectIndexes(why map[string]string, verdict, what string) []
 	var keep []Recommendation
 	var moved []string
 	for _, r := range res.Recommendations {
-		reason, isGone := why[r.Index]
-		_, supersededGone := why[r.SupersededBy]
+		if r.Index == nil { // not an index: no check rejects it
+			keep = append(keep, r)
+			continue
+		}
+		ix := r.Index
+		reason, isGone := why[ix.Name]
+		_, supersededGone := why[ix.SupersededBy]
 		switch {
 		case r.Kind == KindCreateIndex && isGone:
 			r.Reason = verdict + reason + " (The cost model's reason was: " + r.Reason + ")"
-		case r.Kind == KindDropIndex && r.SupersededBy != "" && supersededGone:
-			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, %s. (%s)", r.SupersededBy, what, r.Reason)
+		case r.Kind == KindDropIndex && ix.SupersededBy != "" && supersededGone:
+			r.Reason = fmt.Sprintf("Kept: it was to be dropped for %s, %s. (%s)", ix.SupersededBy, what, r.Reason)
 		default:
 			keep = append(keep, r)
 			continue
 		}
-		moved = append(moved, r.Index)
+		moved = append(moved, ix.Name)
 		res.Rejected = append(res.Rejected, r)
 	}
 	res.Recommendations = keep

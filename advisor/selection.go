@@ -130,6 +130,7 @@ func (s *selection) pricedPool() []*candidate {
 	// writes only to its index): the cores share the pool.
 	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
 		out[i] = price(pool[sigs[i]], scratch)
+		s.m.priced()
 	})
 	return out
 }
@@ -151,6 +152,7 @@ func (s *selection) addToPool(c *candidate) {
 // search is organized.
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	s.evaluations += ix.t.readers
+	s.m.priced()
 	return price(ix, &s.scratch)
 }
 
@@ -662,7 +664,7 @@ func (s *selection) recommendations() []Recommendation {
 		r := Recommendation{
 			Kind:       KindCreateIndex,
 			Table:      t.name,
-			Index:      c.ix.indexName(),
+			Index:      &IndexDetail{Name: c.ix.indexName()},
 			Benefit:    round(gain),
 			WriteCost:  round(writeCost(c.ix, t, without)),
 			SizeBytes:  int64(c.ix.size()),
@@ -671,8 +673,8 @@ func (s *selection) recommendations() []Recommendation {
 
 			ContainsLiteral: c.ix.containsLiteral(),
 		}
-		r.DDL = c.ix.createDDL(r.Index)
-		r.DownDDL = dropDDL(t.name, r.Index)
+		r.DDL = c.ix.createDDL(r.Index.Name)
+		r.DownDDL = dropDDL(t.name, r.Index.Name)
 		for _, x := range qs {
 			r.Queries = append(r.Queries, x.fp)
 		}
@@ -684,7 +686,7 @@ func (s *selection) recommendations() []Recommendation {
 		if ni != nj {
 			return ni > nj
 		}
-		return out[i].Index < out[j].Index
+		return out[i].Index.Name < out[j].Index.Name
 	})
 	return out
 }
@@ -775,7 +777,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		}
 		name := c.ix.indexName()
 		r := Recommendation{
-			Kind: KindCreateIndex, Table: c.ix.t.name, Index: name, DDL: c.ix.createDDL(name),
+			Kind: KindCreateIndex, Table: c.ix.t.name, Index: &IndexDetail{Name: name}, DDL: c.ix.createDDL(name),
 			Benefit: round(c.gain), WriteCost: round(c.write), SizeBytes: int64(c.ix.size()), Confidence: "high",
 			ContainsLiteral: c.ix.containsLiteral(),
 		}

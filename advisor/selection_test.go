@@ -95,12 +95,12 @@ func TestRejectedListsEachIdeaOnce(t *testing.T) {
 	for i, r := range rejected {
 		counted += strings.Count(r.Reason, "Also rejected, not listed")
 		for j, o := range rejected {
-			a, b := findCandidate(s, r.Index), findCandidate(s, o.Index)
+			a, b := findCandidate(s, r.Index.Name), findCandidate(s, o.Index.Name)
 			if i != j && a != nil && b != nil && supersedes(a.ix, b.ix) {
 				ka, _, _ := strings.Cut(r.Reason, ":")
 				kb, _, _ := strings.Cut(o.Reason, ":")
 				if ka == kb {
-					t.Errorf("both listed, %s does all that %s does: %q / %q", r.Index, o.Index, r.Reason, o.Reason)
+					t.Errorf("both listed, %s does all that %s does: %q / %q", r.Name(), o.Name(), r.Reason, o.Reason)
 				}
 			}
 		}

@@ -94,7 +94,7 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 			if s.Calls >= summaryMinCalls && len(as.tables) > 0 {
 				rejected = append(rejected, Recommendation{
 					Kind: KindSummaryTable, Table: as.tables[0].name,
-					Index:   nameWord(strings.Join(tableNames(as.tables), "_")) + "_summary",
+					Summary: &SummaryDetail{Name: nameWord(strings.Join(tableNames(as.tables), "_")) + "_summary"},
 					Queries: []string{s.Fingerprint}, Confidence: "high",
 					Reason: fmt.Sprintf("Cannot serve from a summary (%s): %s calls of an aggregate query left to indexes.", as.why, groupThousands(s.Calls)),
 				})
@@ -324,7 +324,7 @@ func (c *summaryCandidate) recommend(m *model, cur map[*accessModel]float64, min
 		name = name[:maxIdentifier-4]
 	}
 	name = strings.TrimRight(name, "_")
-	rec := Recommendation{Kind: KindSummaryTable, Table: main.name, Index: name, Queries: fps, Confidence: "high"}
+	rec := Recommendation{Kind: KindSummaryTable, Table: main.name, Summary: &SummaryDetail{Name: name}, Queries: fps, Confidence: "high"}
 
 	// The summary's size: the product of the grain's distinct counts,
 	// capped by the base rows; without statistics, 1% of them.
@@ -502,7 +502,7 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy, every str
 		if err != nil {
 			rw = "-- cannot rewrite: " + err.Error()
 		}
-		rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{Fingerprint: s.shape.Fingerprint, Original: s.shape.Query, Rewritten: rw, sample: raw})
+		rec.Summary.RewrittenQueries = append(rec.Summary.RewrittenQueries, RewrittenQuery{Fingerprint: s.shape.Fingerprint, Original: s.shape.Query, Rewritten: rw, sample: raw})
 	}
 }
 

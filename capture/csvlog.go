@@ -202,6 +202,26 @@ func (c *csvReader) fields(st *Stats) (fields []string, ok bool) {
 	return rec, true
 }
 
+// eachRecord calls fn with each whole record to the end of the input; the
+// ones record skips (a stray quote, a record cut off) fn never sees.
+func (c *csvReader) eachRecord(st *Stats, fn func(fields []string) error) error {
+	for {
+		f, ok, err := c.record(st)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if !ok {
+			continue
+		}
+		if err := fn(f); err != nil {
+			return err
+		}
+	}
+}
+
 // record reads the next record and parses its fields. ok is false for a
 // record that was skipped (and counted on st); err is io.EOF at the end.
 func (c *csvReader) record(st *Stats) (fields []string, ok bool, err error) {
@@ -260,25 +280,20 @@ const (
 	csvMaxFields     = 26
 )
 
+// csvlogFormat is PostgreSQL's csvlog: one of the first records has the
+// width of a csvlog record and a severity in its place.
+var csvlogFormat = &formatInfo{format: FormatCSVLog, read: readCSVLog,
+	sniff: func(head, _ []byte) bool { return isCSVLog(head) }}
+
 // readCSVLog reads a csvlog file.
 func readCSVLog(br *bufio.Reader, e *engine) error {
 	c := csvReader{br: br, resync: isCSVLogStart}
 	var r record
 	var msg, detail, stmt []byte
-	for {
-		f, ok, err := c.record(e.st)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
+	if err := c.eachRecord(e.st, func(f []string) error {
 		if len(f) < csvMinFields || len(f) > csvMaxFields {
 			e.st.Skip(ReasonBadRecord, c.first)
-			continue
+			return nil
 		}
 		msg = append(msg[:0], f[csvMessage]...)
 		detail = append(detail[:0], f[csvDetail]...)
@@ -295,6 +310,9 @@ func readCSVLog(br *bufio.Reader, e *engine) error {
 		if err := e.wholeRecord(&r); err != nil {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return e.flush()
 }

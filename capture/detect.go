@@ -20,24 +20,9 @@ func Detect(head []byte, name string) Format {
 	}
 	head = bytes.TrimPrefix(head, utf8BOM)
 	first := firstLine(head)
-	if len(first) > 0 && first[0] == '{' {
-		return FormatJSONLog
-	}
-	if isPGSSHeader(first) {
-		return FormatPGSS
-	}
-	if isCSVLog(head) {
-		return FormatCSVLog
-	}
-	for rest := head; len(rest) > 0; {
-		line := rest
-		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-			line, rest = rest[:i], rest[i+1:]
-		} else {
-			rest = nil
-		}
-		if lv, _, _ := findLevel(line); lv != lvlNone {
-			return FormatStderr
+	for _, f := range detectOrder {
+		if f.sniff == nil || f.sniff(head, first) {
+			return f.format
 		}
 	}
 	return FormatSQL

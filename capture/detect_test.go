@@ -78,3 +78,34 @@ func TestParseFormat(t *testing.T) {
 		t.Errorf("ParseFormat(xml) error = %v", err)
 	}
 }
+
+// TestFormats checks the list of formats: each named once, with a reader,
+// tried once by Detect, and only the last of Detect's order taking any
+// input.
+func TestFormats(t *testing.T) {
+	seen := map[Format]bool{}
+	for _, f := range formats {
+		if f.format == "" || f.format == FormatAuto || f.read == nil || seen[f.format] {
+			t.Errorf("format %q: want a name of its own and a reader", f.format)
+		}
+		seen[f.format] = true
+		if got, err := ParseFormat(strings.ToUpper(string(f.format))); err != nil || got != f.format {
+			t.Errorf("ParseFormat(%q) = %q, %v", f.format, got, err)
+		}
+	}
+	if len(detectOrder) != len(formats) {
+		t.Fatalf("Detect tries %d formats of %d", len(detectOrder), len(formats))
+	}
+	for i, f := range detectOrder {
+		if !seen[f.format] {
+			t.Errorf("Detect tries %q, which is not listed", f.format)
+		}
+		delete(seen, f.format)
+		if (f.sniff == nil) != (i == len(detectOrder)-1) {
+			t.Errorf("format %q at %d of Detect's order: only the last may take any input", f.format, i)
+		}
+	}
+	if _, err := ParseFormat("syslog"); err == nil || !strings.Contains(err.Error(), "(want auto, stderr, csvlog, jsonlog, pgss or sql)") {
+		t.Errorf("ParseFormat(syslog): %v", err)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"io"
 	"strconv"
 	"unicode/utf8"
 )
@@ -49,6 +48,10 @@ func (n *jsonInt) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// jsonlogFormat is PostgreSQL's jsonlog: the first line is a JSON object.
+var jsonlogFormat = &formatInfo{format: FormatJSONLog, read: readJSONLog,
+	sniff: func(_, first []byte) bool { return len(first) > 0 && first[0] == '{' }}
+
 // readJSONLog reads a jsonlog file: one JSON object a line.
 func readJSONLog(br *bufio.Reader, e *engine) error {
 	a := assembler{e: e}
@@ -57,30 +60,23 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 	var ent jsonEntry
 	var r record
 	var msg, detail, stmt []byte
-	for {
-		line, cut, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	if err := lr.each(func(line []byte, cut bool) error {
 		n++
 		line = bytes.TrimSpace(line)
 		switch {
 		case len(line) == 0:
-			continue
+			return nil
 		case cut:
 			e.st.Skip(ReasonTooLong, n)
-			continue
+			return nil
 		case !utf8.Valid(line):
 			e.st.Skip(ReasonInvalidUTF8, n)
-			continue
+			return nil
 		}
 		ent = jsonEntry{}
 		if err := json.Unmarshal(line, &ent); err != nil {
 			e.st.Skip(ReasonBadRecord, n)
-			continue
+			return nil
 		}
 		if ent.TextPayload != nil {
 			// A stderr line (or a record of several lines) in a wrapper:
@@ -90,7 +86,7 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 					return err
 				}
 			}
-			continue
+			return nil
 		}
 		if err := a.finish(false); err != nil {
 			return err
@@ -102,7 +98,7 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 		}
 		if m == nil {
 			e.st.Skip(ReasonBadRecord, n)
-			continue
+			return nil
 		}
 		msg = append(msg[:0], *m...)
 		detail = append(detail[:0], d...)
@@ -120,6 +116,9 @@ func readJSONLog(br *bufio.Reader, e *engine) error {
 		if err := e.wholeRecord(&r); err != nil {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if err := a.finish(false); err != nil {
 		return err

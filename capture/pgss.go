@@ -2,7 +2,6 @@ package capture
 
 import (
 	"bufio"
-	"io"
 	"strconv"
 	"strings"
 )
@@ -43,23 +42,18 @@ func pgssHeader(fields []string) (c pgssColumns, ok bool) {
 	return c, c.query >= 0 && c.calls >= 0
 }
 
+// pgssFormat is pg_stat_statements exported as CSV: its header names query
+// and calls.
+var pgssFormat = &formatInfo{format: FormatPGSS, read: readPGSS,
+	sniff: func(_, first []byte) bool { return isPGSSHeader(first) }}
+
 // readPGSS reads pg_stat_statements exported as CSV with a header row.
 func readPGSS(br *bufio.Reader, e *engine) error {
 	c := csvReader{br: br}
 	var cols pgssColumns
 	haveHeader, goodHeader := false, false
 	var query []byte
-	for {
-		f, ok, err := c.record(e.st)
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
-		if !ok {
-			continue
-		}
+	if err := c.eachRecord(e.st, func(f []string) error {
 		if !haveHeader {
 			haveHeader = true
 			cols, goodHeader = pgssHeader(f)
@@ -72,16 +66,16 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 				f, ok := splitCSVLine(line)
 				return ok && len(f) == cols.n
 			}
-			continue
+			return nil
 		}
 		if !goodHeader || len(f) != cols.n {
 			e.st.Skip(ReasonBadRecord, c.first)
-			continue
+			return nil
 		}
 		calls, err := strconv.ParseInt(strings.TrimSpace(f[cols.calls]), 10, 64)
 		if err != nil || !ValidCount(calls) {
 			e.st.Skip(ReasonBadValue, c.first)
-			continue
+			return nil
 		}
 		total, okT := pgssFloat(f, cols.total)
 		max, okM := pgssFloat(f, cols.max)
@@ -95,16 +89,16 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 		}
 		if !okT || !okM || !okR {
 			e.st.Skip(ReasonBadValue, c.first)
-			continue
+			return nil
 		}
 		q := f[cols.query]
 		if strings.TrimSpace(q) == "" || q == "<insufficient privilege>" {
 			e.st.Skip(ReasonNoQueryText, c.first)
-			continue
+			return nil
 		}
 		if calls == 0 {
 			e.st.Skip(ReasonNoCalls, c.first)
-			continue
+			return nil
 		}
 		timed := cols.total >= 0
 		if cols.max < 0 {
@@ -114,6 +108,9 @@ func readPGSS(br *bufio.Reader, e *engine) error {
 		if err := e.emit(query, nil, c.first, calls, timed, total, max, rows, false); err != nil {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	return nil
 }

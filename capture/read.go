@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 )
 
 // bufSize is the size of the buffered reader every format reads through. Lines
@@ -45,9 +44,7 @@ const detectSize = 64 << 10
 // completed); a row whose text is hidden or empty as ReasonNoQueryText.
 func Read(r io.Reader, name string, format Format, emit func(*Statement) error) (*Stats, error) {
 	st := &Stats{Name: name, Format: format}
-	switch format {
-	case FormatAuto, FormatStderr, FormatCSVLog, FormatJSONLog, FormatPGSS, FormatSQL:
-	default:
+	if _, known := lookupFormat(format); !known && format != FormatAuto {
 		return st, fmt.Errorf("capture: unknown input format %q", format)
 	}
 
@@ -96,20 +93,8 @@ func Read(r io.Reader, name string, format Format, emit func(*Statement) error) 
 		st.Format = format
 	}
 
-	e := newEngine(st, emit)
-	var err error
-	switch format {
-	case FormatStderr:
-		err = readStderr(br, e)
-	case FormatCSVLog:
-		err = readCSVLog(br, e)
-	case FormatJSONLog:
-		err = readJSONLog(br, e)
-	case FormatPGSS:
-		err = readPGSS(br, e)
-	case FormatSQL:
-		err = readSQL(br, e)
-	}
+	f, _ := lookupFormat(format)
+	err := f.read(br, newEngine(st, emit))
 	if err == nil {
 		// An I/O error met but not returned (by a Peek, say) is still one.
 		err = cnt.ioErr()
@@ -129,18 +114,6 @@ func ReadFile(path string, format Format, emit func(*Statement) error) (*Stats, 
 	}
 	defer f.Close()
 	return Read(f, path, format, emit)
-}
-
-// ParseFormat parses a --input-format value: auto, stderr, csvlog, jsonlog,
-// pgss or sql (case does not matter; the empty string is auto).
-func ParseFormat(s string) (Format, error) {
-	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
-	case "":
-		return FormatAuto, nil
-	case FormatAuto, FormatStderr, FormatCSVLog, FormatJSONLog, FormatPGSS, FormatSQL:
-		return f, nil
-	}
-	return "", fmt.Errorf("unknown input format %q (want auto, stderr, csvlog, jsonlog, pgss or sql)", s)
 }
 
 var utf8BOM = []byte{0xef, 0xbb, 0xbf}
@@ -224,6 +197,23 @@ type lineReader struct {
 	// unterminated is set when the last line returned ended the input
 	// without a line ending.
 	unterminated bool
+}
+
+// each calls fn with each line to the end of the input, and whether it was
+// cut at max bytes.
+func (lr *lineReader) each(fn func(line []byte, cut bool) error) error {
+	for {
+		line, cut, err := lr.next()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := fn(line, cut); err != nil {
+			return err
+		}
+	}
 }
 
 // next returns the next line without its line ending ("\n" or "\r\n"),

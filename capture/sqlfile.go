@@ -28,6 +28,10 @@ const (
 // maxSQLErrors bounds how often the splitter restarts after a scanner error.
 const maxSQLErrors = 1000
 
+// sqlFormat is a plain .sql file: what no other format takes (Detect
+// also takes a name ending in .sql for one).
+var sqlFormat = &formatInfo{format: FormatSQL, read: readSQL}
+
 // readSQL reads a plain SQL file: each statement once, untimed. psql
 // meta-command lines (`\set`, `\connect`, ...) and the data of
 // `COPY ... FROM stdin;` blocks are ignored; a line that is not UTF-8 (or holds

@@ -3,9 +3,25 @@ package capture
 import (
 	"bufio"
 	"bytes"
-	"io"
 	"unicode/utf8"
 )
+
+// stderrFormat is PostgreSQL's stderr log: a line of head holds a
+// `LEVEL:  ` record.
+var stderrFormat = &formatInfo{format: FormatStderr, read: readStderr, sniff: func(head, _ []byte) bool {
+	for rest := head; len(rest) > 0; {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		if lv, _, _ := findLevel(line); lv != lvlNone {
+			return true
+		}
+	}
+	return false
+}}
 
 // readStderr reads a stderr log: lines of `<prefix><LEVEL>:  <message>`,
 // whatever the log_line_prefix, with tab-led continuation lines.
@@ -13,18 +29,14 @@ func readStderr(br *bufio.Reader, e *engine) error {
 	a := assembler{e: e}
 	lr := lineReader{br: br, max: partMax + maxPrefix}
 	var n int64
-	for {
-		line, cut, err := lr.next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return err
-		}
+	if err := lr.each(func(line []byte, cut bool) error {
 		n++
 		if err := a.line(line, n, cut); err != nil {
 			return err
 		}
+		return nil
+	}); err != nil {
+		return err
 	}
 	if lr.unterminated && a.open {
 		a.rec.cutOff = true

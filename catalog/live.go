@@ -296,6 +296,26 @@ func collect[T any](ctx context.Context, q interface {
 	return pgx.CollectRows(rows, pgx.RowToStructByName[T])
 }
 
+// tableRow is a row that describes one of the tables read: its oid is
+// the table's.
+type tableRow interface{ tableOID() uint32 }
+
+// forEachTable runs query, whose $1 is the oids of the tables read, and
+// calls fn with each row and the table it describes (a row of any other
+// relation is passed over).
+func forEachTable[T tableRow](ctx context.Context, l *liveReader, query string, fn func(*Table, T)) error {
+	rows, err := collect[T](ctx, l.conn, query, l.oids)
+	if err != nil {
+		return err
+	}
+	for _, row := range rows {
+		if t := l.tables[row.tableOID()]; t != nil {
+			fn(t, row)
+		}
+	}
+	return nil
+}
+
 // optional runs one statistics read in a savepoint: if it fails for a
 // reason other than cancellation, the failure becomes an issue and the
 // transaction goes on.
@@ -540,27 +560,21 @@ type columnRow struct {
 	Default   *string `db:"default"`
 }
 
+func (r columnRow) tableOID() uint32 { return r.OID }
+
 func (l *liveReader) columns(ctx context.Context) error {
 	generated := "a.attgenerated::text"
 	if l.version < 120000 {
 		generated = "''::text"
 	}
-	rows, err := collect[columnRow](ctx, l.conn, selfTag+`SELECT a.attrelid AS oid, a.attname::text,
+	return forEachTable(ctx, l, selfTag+`SELECT a.attrelid AS oid, a.attname::text,
 		pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull,
 		a.attidentity::text, `+generated+` AS attgenerated,
 		CASE WHEN `+generated+` = '' THEN pg_catalog.pg_get_expr(d.adbin, 0) END AS default
 	FROM pg_catalog.pg_attribute a
 	LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
 	WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
-	ORDER BY a.attrelid, a.attnum`, l.oids)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		t := l.tables[row.OID]
-		if t == nil {
-			continue
-		}
+	ORDER BY a.attrelid, a.attnum`, func(t *Table, row columnRow) {
 		c := Column{Name: row.Name, Type: row.Type, NotNull: row.NotNull}
 		switch row.Identity {
 		case "a":
@@ -574,8 +588,7 @@ func (l *liveReader) columns(ctx context.Context) error {
 			c.Default = l.expr(*row.Default)
 		}
 		t.Columns = append(t.Columns, c)
-	}
-	return nil
+	})
 }
 
 type inheritRow struct {
@@ -585,22 +598,16 @@ type inheritRow struct {
 	ParentName   string `db:"parent_name"`
 }
 
+func (r inheritRow) tableOID() uint32 { return r.OID }
+
 func (l *liveReader) inherits(ctx context.Context) error {
-	rows, err := collect[inheritRow](ctx, l.conn, selfTag+`SELECT i.inhrelid AS oid, i.inhparent AS parent_oid,
+	return forEachTable(ctx, l, selfTag+`SELECT i.inhrelid AS oid, i.inhparent AS parent_oid,
 		n.nspname::text AS parent_schema, c.relname::text AS parent_name
 	FROM pg_catalog.pg_inherits i
 	JOIN pg_catalog.pg_class c ON c.oid = i.inhparent
 	JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
 	WHERE i.inhrelid = ANY($1)
-	ORDER BY i.inhrelid, i.inhseqno`, l.oids)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		t := l.tables[row.OID]
-		if t == nil {
-			continue
-		}
+	ORDER BY i.inhrelid, i.inhseqno`, func(t *Table, row inheritRow) {
 		parent := QualifiedName{row.ParentSchema, row.ParentName}
 		if l.rels[row.OID].IsPartition {
 			t.PartitionOf = &parent
@@ -608,8 +615,7 @@ func (l *liveReader) inherits(ctx context.Context) error {
 		} else {
 			t.Inherits = append(t.Inherits, parent)
 		}
-	}
-	return nil
+	})
 }
 
 type indexRow struct {
@@ -718,12 +724,14 @@ type fkRow struct {
 	RefColumns []string `db:"ref_cols"`
 }
 
+func (r fkRow) tableOID() uint32 { return r.OID }
+
 func (l *liveReader) foreignKeys(ctx context.Context) error {
 	// A foreign key on a partitioned table is cloned onto each partition,
 	// and one referencing a partitioned table gets a constraint per
 	// referenced partition: those clones (conparentid <> 0) are left out,
 	// as pg_dump leaves them out.
-	rows, err := collect[fkRow](ctx, l.conn, selfTag+`SELECT con.conrelid AS oid, con.conname::text,
+	return forEachTable(ctx, l, selfTag+`SELECT con.conrelid AS oid, con.conname::text,
 		ARRAY(SELECT a.attname::text FROM pg_catalog.unnest(con.conkey) WITH ORDINALITY k(attnum, ord)
 			JOIN pg_catalog.pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS cols,
 		rn.nspname::text AS ref_schema, rc.relname::text AS ref_name,
@@ -733,21 +741,12 @@ func (l *liveReader) foreignKeys(ctx context.Context) error {
 	JOIN pg_catalog.pg_class rc ON rc.oid = con.confrelid
 	JOIN pg_catalog.pg_namespace rn ON rn.oid = rc.relnamespace
 	WHERE con.contype = 'f' AND con.conrelid = ANY($1) AND con.conparentid = 0
-	ORDER BY con.conrelid, con.conname`, l.oids)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		t := l.tables[row.OID]
-		if t == nil {
-			continue
-		}
+	ORDER BY con.conrelid, con.conname`, func(t *Table, row fkRow) {
 		t.ForeignKeys = append(t.ForeignKeys, ForeignKey{
 			Name: row.Name, Columns: row.Columns,
 			RefTable: QualifiedName{row.RefSchema, row.RefName}, RefColumns: row.RefColumns,
 		})
-	}
-	return nil
+	})
 }
 
 type columnStatsRow struct {
@@ -762,30 +761,24 @@ type columnStatsRow struct {
 	Histogram   []string  `db:"hist"`
 }
 
+func (r columnStatsRow) tableOID() uint32 { return r.OID }
+
 func (l *liveReader) columnStats(ctx context.Context) error {
 	// A partitioned table has only inherited statistics (over all its
 	// partitions); a plain table's own are inherited = false.
 	// most_common_vals and histogram_bounds are anyarray: through text to
 	// text[].
-	rows, err := collect[columnStatsRow](ctx, l.conn, selfTag+`SELECT c.oid, s.attname::text,
+	return forEachTable(ctx, l, selfTag+`SELECT c.oid, s.attname::text,
 		s.null_frac, s.avg_width, s.n_distinct, s.correlation,
 		s.most_common_vals::text::text[] AS mcv, s.most_common_freqs AS mcf,
 		s.histogram_bounds::text::text[] AS hist
 	FROM pg_catalog.pg_stats s
 	JOIN pg_catalog.pg_namespace n ON n.nspname = s.schemaname
 	JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = s.tablename
-	WHERE c.oid = ANY($1) AND s.inherited = (c.relkind = 'p')`, l.oids)
-	if err != nil {
-		return err
-	}
-	for _, row := range rows {
-		t := l.tables[row.OID]
-		if t == nil {
-			continue
-		}
+	WHERE c.oid = ANY($1) AND s.inherited = (c.relkind = 'p')`, func(t *Table, row columnStatsRow) {
 		c := t.Column(row.Name)
 		if c == nil {
-			continue
+			return
 		}
 		cs := &ColumnStats{
 			NullFrac:  f32(row.NullFrac),
@@ -807,8 +800,7 @@ func (l *liveReader) columnStats(ctx context.Context) error {
 		}
 		cs.HistogramBounds = row.Histogram
 		c.Stats = cs
-	}
-	return nil
+	})
 }
 
 // f32 widens a float4 to the float64 with the same shortest decimal (0.3,

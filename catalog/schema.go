@@ -23,6 +23,34 @@ func (q QualifiedName) String() string {
 	return QuoteIdent(q.Schema) + "." + QuoteIdent(q.Name)
 }
 
+// ParseQualifiedName reads a name as String writes it: schema.name, each
+// part plain or double-quoted ("" for a quote). A name without a schema
+// has Schema "".
+func ParseQualifiedName(s string) QualifiedName {
+	var parts []string
+	var b strings.Builder
+	quoted := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '"' && quoted && i+1 < len(s) && s[i+1] == '"':
+			b.WriteByte('"')
+			i++
+		case c == '"':
+			quoted = !quoted
+		case c == '.' && !quoted && len(parts) == 0:
+			parts = append(parts, b.String())
+			b.Reset()
+		default:
+			b.WriteByte(c)
+		}
+	}
+	if len(parts) == 0 {
+		return QualifiedName{Name: b.String()}
+	}
+	return QualifiedName{Schema: parts[0], Name: b.String()}
+}
+
 // Schema is the set of relations pgadvise knows about.
 type Schema struct {
 	// Tables by QualifiedName.

@@ -177,20 +177,13 @@ func isDML(n *pg_query.Node) bool {
 	return false
 }
 
-// snapshotJSON is the document: the Snapshot's fields, then the tables in
-// name order and the workload sorted.
+// snapshotJSON is the document: the Snapshot's own fields (in the order
+// they are declared), then the tables in name order and the workload
+// sorted.
 type snapshotJSON struct {
-	Version       int                 `json:"version"`
-	TakenAt       time.Time           `json:"taken_at"`
-	ServerVersion string              `json:"server_version"`
-	Database      string              `json:"database"`
-	StatsReset    *time.Time          `json:"stats_reset"`
-	ServerStart   *time.Time          `json:"server_start,omitempty"`
-	InRecovery    bool                `json:"in_recovery,omitempty"`
-	WorkloadSince *time.Time          `json:"workload_since,omitempty"`
-	Issues        []LiveIssue         `json:"issues,omitempty"`
-	Tables        []*Table            `json:"tables"`
-	Workload      []SnapshotStatement `json:"workload,omitempty"`
+	Snapshot
+	Tables   []*Table            `json:"tables"`
+	Workload []SnapshotStatement `json:"workload,omitempty"`
 }
 
 // WriteSnapshot writes s as indented JSON. The output is deterministic:
@@ -200,19 +193,9 @@ func WriteSnapshot(w io.Writer, s *Snapshot) error {
 	if s == nil {
 		return errors.New("catalog: nil snapshot")
 	}
-	doc := snapshotJSON{
-		Version:       SnapshotVersion,
-		TakenAt:       s.TakenAt.UTC(),
-		ServerVersion: s.ServerVersion,
-		Database:      s.Database,
-		StatsReset:    utcPtr(s.StatsReset),
-		ServerStart:   utcPtr(s.ServerStart),
-		InRecovery:    s.InRecovery,
-		WorkloadSince: utcPtr(s.WorkloadSince),
-		Issues:        s.Issues,
-		Tables:        s.Schema.SortedTables(),
-		Workload:      SortWorkload(append([]SnapshotStatement(nil), s.Workload...)),
-	}
+	doc := snapshotJSON{Snapshot: s.inUTC(), Tables: s.Schema.SortedTables(),
+		Workload: SortWorkload(append([]SnapshotStatement(nil), s.Workload...))}
+	doc.Version = SnapshotVersion
 	if doc.Tables == nil {
 		doc.Tables = []*Table{}
 	}
@@ -252,6 +235,13 @@ func SortWorkload(ws []SnapshotStatement) []SnapshotStatement {
 		return a.Rows < b.Rows
 	})
 	return ws
+}
+
+// inUTC is a copy of s with its times in UTC.
+func (s Snapshot) inUTC() Snapshot {
+	s.TakenAt = s.TakenAt.UTC()
+	s.StatsReset, s.ServerStart, s.WorkloadSince = utcPtr(s.StatsReset), utcPtr(s.ServerStart), utcPtr(s.WorkloadSince)
+	return s
 }
 
 func utcPtr(t *time.Time) *time.Time {
@@ -294,19 +284,9 @@ func ReadSnapshot(r io.Reader) (*Snapshot, error) {
 	if err := json.Unmarshal(b, &doc); err != nil {
 		return nil, fmt.Errorf("catalog: reading snapshot: %w", err)
 	}
-	s := &Snapshot{
-		Version:       doc.Version,
-		TakenAt:       doc.TakenAt.UTC(),
-		ServerVersion: doc.ServerVersion,
-		Database:      doc.Database,
-		StatsReset:    utcPtr(doc.StatsReset),
-		ServerStart:   utcPtr(doc.ServerStart),
-		InRecovery:    doc.InRecovery,
-		WorkloadSince: utcPtr(doc.WorkloadSince),
-		Issues:        doc.Issues,
-		Schema:        NewSchema(),
-		Workload:      doc.Workload,
-	}
+	snap := doc.inUTC()
+	s := &snap
+	s.Schema, s.Workload = NewSchema(), doc.Workload
 	for i, t := range doc.Tables {
 		if t == nil {
 			return nil, fmt.Errorf("catalog: snapshot: table %d is null", i)

@@ -12,6 +12,7 @@ import (
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/report"
 )
@@ -39,13 +40,8 @@ var hostileTexts = []string{
 // index, partial on column = value, with reason.
 func hostileRec(table, column, index, value, reason string) report.Recommendation {
 	t := catalog.QualifiedName{Schema: "public", Name: table}
-	return report.Recommendation{
-		Kind: "create_index", Table: t.String(), Index: index, Confidence: "high", Reason: reason,
-		DDL: fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s) WHERE %s = %s;",
-			catalog.QuoteIdent(index), t, catalog.QuoteIdent(column), catalog.QuoteIdent(column), sqlLiteral(value)),
-		DownDDL: fmt.Sprintf("DROP INDEX CONCURRENTLY IF EXISTS %s;", catalog.QualifiedName{Schema: "public", Name: index}),
-		Queries: []string{"0123456789abcdef"}, Benefit: 1000,
-	}
+	return report.Recommendation{Recommendation: advisor.Recommendation{Kind: "create_index", Table: t, Confidence: "high", Reason: reason, DDL: fmt.Sprintf("CREATE INDEX CONCURRENTLY IF NOT EXISTS %s ON %s (%s) WHERE %s = %s;",
+		catalog.QuoteIdent(index), t, catalog.QuoteIdent(column), catalog.QuoteIdent(column), sqlLiteral(value)), DownDDL: fmt.Sprintf("DROP INDEX CONCURRENTLY IF EXISTS %s;", catalog.QualifiedName{Schema: "public", Name: index}), Queries: []string{"0123456789abcdef"}, Benefit: 1000, Index: &advisor.IndexDetail{Name: index}}}
 }
 
 // hostilePlan is a two-step plan whose comment steps hold text.
@@ -53,12 +49,7 @@ func hostilePlan(table, text string) report.Recommendation {
 	t := catalog.QualifiedName{Schema: "public", Name: table}
 	view := catalog.QualifiedName{Schema: "public", Name: table + "_summary"}
 	create := fmt.Sprintf("CREATE MATERIALIZED VIEW %s AS SELECT count(*) AS n FROM %s;", view, t)
-	return report.Recommendation{
-		Kind: "summary_table", Table: t.String(), Index: view.Name, Confidence: "high", Reason: text,
-		DDL: create, Steps: []string{"-- " + text, create, "-- refresh " + text, fmt.Sprintf("REFRESH MATERIALIZED VIEW %s;", view)},
-		DownDDL: fmt.Sprintf("DROP MATERIALIZED VIEW IF EXISTS %s;", view),
-		Queries: []string{"0123456789abcdef"}, Benefit: 1000,
-	}
+	return report.Recommendation{Recommendation: advisor.Recommendation{Kind: "summary_table", Table: t, Confidence: "high", Reason: text, DDL: create, Steps: []string{"-- " + text, create, "-- refresh " + text, fmt.Sprintf("REFRESH MATERIALIZED VIEW %s;", view)}, DownDDL: fmt.Sprintf("DROP MATERIALIZED VIEW IF EXISTS %s;", view), Queries: []string{"0123456789abcdef"}, Benefit: 1000, Summary: &advisor.SummaryDetail{Name: view.Name}}}
 }
 
 // sqlLiteral quotes a value as a standard SQL string literal.
@@ -208,8 +199,7 @@ func TestHostileNames(t *testing.T) {
 			for i, h := range hostileTexts {
 				recs := []report.Recommendation{
 					hostileRec("t"+h, "c"+h, fmt.Sprintf("i%d%s", i, h), "v"+h, "Serves "+h+" because "+h),
-					hostilePlan("p"+h, h),
-				}
+					hostilePlan("p"+h, h)}
 				res, err := Plan(recs, nil, Options{Tool: tool, Now: clock})
 				if err != nil {
 					t.Fatalf("%q: %v", h, err)
@@ -247,8 +237,7 @@ func FuzzMigrationFiles(f *testing.F) {
 	f.Fuzz(func(t *testing.T, table, column, index, value, reason string) {
 		recs := []report.Recommendation{
 			hostileRec("t"+table, "c"+column, "i"+index, value, reason),
-			hostilePlan("p"+table, reason),
-		}
+			hostilePlan("p"+table, reason)}
 		storable := true
 		for _, s := range []string{table, column, index, value} {
 			storable = storable && utf8.ValidString(s) && !strings.ContainsRune(s, 0)

@@ -145,18 +145,18 @@ func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, 
 		ordered = append(ordered, &recs[i])
 	}
 	sort.SliceStable(ordered, func(i, j int) bool {
-		return rank(ordered[i].Kind) < rank(ordered[j].Kind)
+		return rank(string(ordered[i].Kind)) < rank(string(ordered[j].Kind))
 	})
 	for _, r := range ordered {
 		if r.Confidence == "low" && !opt.IncludeLowConfidence {
-			res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "low confidence (pass --include-low-confidence to write it)"})
+			res.Skipped = append(res.Skipped, skippedOf(r, "low confidence (pass --include-low-confidence to write it)"))
 			continue
 		}
 		if at, ok := written[statementKey(r.DDL)]; ok && r.DDL != "" {
 			// Unless a later migration reverses it (its down statement
 			// runs on up there), it is written already.
 			if undo, undone := written[statementKey(r.DownDDL)]; r.DownDDL == "" || !undone || undo.rank < at.rank {
-				res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, "already in " + at.file})
+				res.Skipped = append(res.Skipped, skippedOf(r, "already in "+at.file))
 				continue
 			}
 		}
@@ -165,7 +165,7 @@ func Plan(recs []report.Recommendation, existing []File, opt Options) (*Result, 
 			return nil, err
 		}
 		if u == nil {
-			res.Skipped = append(res.Skipped, Skipped{r.Kind, r.Table, r.Index, why})
+			res.Skipped = append(res.Skipped, skippedOf(r, why))
 			continue
 		}
 		units = append(units, u)
@@ -232,6 +232,11 @@ func indexKey(ddl string) (string, bool) {
 
 // rank orders migrations: new indexes and structures first, drops last, so
 // that no query loses an index before its replacement exists.
+// skippedOf says that r is skipped, and why.
+func skippedOf(r *report.Recommendation, why string) Skipped {
+	return Skipped{string(r.Kind), r.Table.String(), r.Label(), why}
+}
+
 func rank(kind string) int {
 	if k, ok := advisor.LookupKind(kind); ok {
 		return k.Rank

@@ -13,6 +13,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -54,37 +56,23 @@ func planRecs() []report.Recommendation {
 	summary := "CREATE MATERIALIZED VIEW public.orders_tenant_day_summary AS SELECT orders.tenant_id AS tenant_id, date_trunc('day', orders.created_at) AS day, count(*) AS count, sum(orders.total) AS sum_total FROM public.orders GROUP BY orders.tenant_id, date_trunc('day', orders.created_at);"
 	part := "CREATE TABLE public.events_partitioned (LIKE public.events INCLUDING DEFAULTS INCLUDING CONSTRAINTS) PARTITION BY RANGE (created_at);"
 	return []report.Recommendation{
-		{
-			Kind: "summary_table", Table: "public.orders", Index: "orders_tenant_day_summary", DDL: summary,
-			Benefit: 2.5e6, WriteCost: 1.2e4, SizeBytes: 1 << 20, Queries: []string{"0123456789abcdef"},
-			Reason:     "Serves 2 aggregate queries (40 calls) from a materialized view at the grain (tenant_id, day).",
-			Confidence: "high",
-			Steps: []string{
-				summary,
-				"CREATE UNIQUE INDEX orders_tenant_day_summary_key ON public.orders_tenant_day_summary (tenant_id, day);",
-				"-- refresh every 15 minutes (the unique index lets readers go on during it):",
-				"REFRESH MATERIALIZED VIEW CONCURRENTLY public.orders_tenant_day_summary;",
-			},
-			DownDDL: "DROP MATERIALIZED VIEW IF EXISTS public.orders_tenant_day_summary;",
-		},
-		{
-			Kind: "partition", Table: "public.events", Benefit: 1e6, WriteCost: 0, Queries: []string{"0123456789abcdef"},
-			Reason: "Range partitions by month on created_at: 90% of the calls read one month.", Confidence: "high",
-			PartitionKey: "created_at", Strategy: "range", PrunedShare: 0.9, DDL: part,
-			Steps: []string{
-				"-- 1. a partitioned copy of the table, one partition per month",
-				part,
-				"CREATE TABLE public.events_2026_11 PARTITION OF public.events_partitioned FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');",
-				"CREATE TABLE public.events_default PARTITION OF public.events_partitioned DEFAULT;",
-				"-- the current month's partition gets its BRIN index at once",
-				"CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2026_11_created_at_idx ON public.events_2026_11 USING brin (created_at);",
-				"-- 2. an index on the partitioned table: built on each partition",
-				"CREATE INDEX IF NOT EXISTS events_partitioned_tenant_id_idx ON public.events_partitioned (tenant_id);",
-				"-- 3. copy the rows in batches, then swap the names in one transaction (not automated here)",
-			},
-			DownDDL: "DROP TABLE IF EXISTS public.events_partitioned;",
-		},
-	}
+		{Recommendation: advisor.Recommendation{Kind: "summary_table", Table: catalog.QualifiedName{Schema: "public", Name: "orders"}, DDL: summary, Benefit: 2.5e6, WriteCost: 1.2e4, SizeBytes: 1 << 20, Queries: []string{"0123456789abcdef"}, Reason: "Serves 2 aggregate queries (40 calls) from a materialized view at the grain (tenant_id, day).", Confidence: "high", Steps: []string{
+			summary,
+			"CREATE UNIQUE INDEX orders_tenant_day_summary_key ON public.orders_tenant_day_summary (tenant_id, day);",
+			"-- refresh every 15 minutes (the unique index lets readers go on during it):",
+			"REFRESH MATERIALIZED VIEW CONCURRENTLY public.orders_tenant_day_summary;",
+		}, DownDDL: "DROP MATERIALIZED VIEW IF EXISTS public.orders_tenant_day_summary;", Summary: &advisor.SummaryDetail{Name: "orders_tenant_day_summary"}}},
+		{Recommendation: advisor.Recommendation{Kind: "partition", Table: catalog.QualifiedName{Schema: "public", Name: "events"}, Benefit: 1e6, WriteCost: 0, Queries: []string{"0123456789abcdef"}, Reason: "Range partitions by month on created_at: 90% of the calls read one month.", Confidence: "high", DDL: part, Steps: []string{
+			"-- 1. a partitioned copy of the table, one partition per month",
+			part,
+			"CREATE TABLE public.events_2026_11 PARTITION OF public.events_partitioned FOR VALUES FROM ('2026-11-01') TO ('2026-12-01');",
+			"CREATE TABLE public.events_default PARTITION OF public.events_partitioned DEFAULT;",
+			"-- the current month's partition gets its BRIN index at once",
+			"CREATE INDEX CONCURRENTLY IF NOT EXISTS events_2026_11_created_at_idx ON public.events_2026_11 USING brin (created_at);",
+			"-- 2. an index on the partitioned table: built on each partition",
+			"CREATE INDEX IF NOT EXISTS events_partitioned_tenant_id_idx ON public.events_partitioned (tenant_id);",
+			"-- 3. copy the rows in batches, then swap the names in one transaction (not automated here)",
+		}, DownDDL: "DROP TABLE IF EXISTS public.events_partitioned;", Partition: &advisor.PartitionDetail{Parent: "", Key: "created_at", Strategy: "range", PrunedShare: 0.9}}}}
 }
 
 // render lists files as one text, for golden comparison.
@@ -138,11 +126,7 @@ func names(files []File) []string {
 }
 
 func oneIndex() []report.Recommendation {
-	return []report.Recommendation{{
-		Kind: "create_index", Table: "public.t", Index: "t_a_idx", Confidence: "high",
-		DDL:     "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_idx ON public.t (a);",
-		DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_idx;",
-	}}
+	return []report.Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, Confidence: "high", DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_idx ON public.t (a);", DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_idx;", Index: &advisor.IndexDetail{Name: "t_a_idx"}}}}
 }
 
 // TestNumbering checks that new files continue the folder's sequence.
@@ -198,8 +182,7 @@ func TestNumbering(t *testing.T) {
 // versions, in the order creates, plans, drops.
 func TestConsecutiveVersions(t *testing.T) {
 	recs := append(planRecs()[:1], oneIndex()...)
-	recs = append([]report.Recommendation{{Kind: "drop_index", Table: "public.t", Index: "t_old_idx", Confidence: "high",
-		DDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_old_idx;", DownDDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_old_idx ON public.t (b);"}}, recs...)
+	recs = append([]report.Recommendation{{Recommendation: advisor.Recommendation{Kind: "drop_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, Confidence: "high", DDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_old_idx;", DownDDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_old_idx ON public.t (b);", Index: &advisor.IndexDetail{Name: "t_old_idx"}}}}, recs...)
 	res, err := Plan(recs, nil, Options{Tool: Goose, Now: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -332,8 +315,7 @@ func TestAlreadyWritten(t *testing.T) {
 
 // TestLowConfidence: unused_index advice is written only on request.
 func TestLowConfidence(t *testing.T) {
-	recs := []report.Recommendation{{Kind: "unused_index", Table: "public.t", Index: "t_b_idx", Confidence: "low",
-		DDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_b_idx;", DownDDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_b_idx ON public.t USING btree (b);"}}
+	recs := []report.Recommendation{{Recommendation: advisor.Recommendation{Kind: "unused_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, Confidence: "low", DDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_b_idx;", DownDDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_b_idx ON public.t USING btree (b);", Index: &advisor.IndexDetail{Name: "t_b_idx"}}}}
 	res, err := Plan(recs, nil, Options{Tool: Dbmate, Now: clock})
 	if err != nil {
 		t.Fatal(err)
@@ -436,11 +418,7 @@ func TestParseTool(t *testing.T) {
 func TestRenamedIndexIsNotWrittenAgain(t *testing.T) {
 	existing := []File{{Name: "000001_create_t_a_where_status_pending_idx.up.sql",
 		Content: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_where_status_pending_idx ON public.t (a) WHERE status = 'pending';\n"}}
-	recs := []report.Recommendation{{
-		Kind: "create_index", Table: "public.t", Index: "t_a_where_status_02f85936_idx", Confidence: "high",
-		DDL:     "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_where_status_02f85936_idx ON public.t (a) WHERE status = 'pending';",
-		DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_where_status_02f85936_idx;",
-	}}
+	recs := []report.Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, Confidence: "high", DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_where_status_02f85936_idx ON public.t (a) WHERE status = 'pending';", DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_where_status_02f85936_idx;", Index: &advisor.IndexDetail{Name: "t_a_where_status_02f85936_idx"}}}}
 	res, err := Plan(recs, existing, Options{Tool: GolangMigrate, Now: clock})
 	if err != nil {
 		t.Fatal(err)

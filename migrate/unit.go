@@ -66,13 +66,14 @@ func statements(steps []step) int {
 // newUnit builds the migration of a recommendation; a nil unit comes with
 // why it cannot be written.
 func newUnit(r *report.Recommendation) (*unit, string, error) {
-	u := &unit{kind: r.Kind, title: title(r)}
-	what := r.Index
-	if r.Kind != string(advisor.KindPartition) && what != "" {
+	u := &unit{kind: string(r.Kind), title: title(r)}
+	key, strategy, pruned := r.Partitioning()
+	what := r.Label()
+	if r.Kind != advisor.KindPartition && what != "" {
 		what = catalog.QuoteIdent(what) // a relation's name (a partitioning's is a description)
 	}
-	if what == "" && r.PartitionKey != "" {
-		what = "by " + catalog.QuoteIdent(r.PartitionKey)
+	if what == "" && key != "" {
+		what = "by " + catalog.QuoteIdent(key)
 	}
 	u.header = append(u.header, fmt.Sprintf("pgadvise %s: %s on %s", r.Kind, what, r.Table))
 	if r.Reason != "" {
@@ -80,7 +81,7 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 	}
 	var figures string
 	switch r.Kind {
-	case string(advisor.KindDropIndex), string(advisor.KindUnusedIndex):
+	case advisor.KindDropIndex, advisor.KindUnusedIndex:
 		figures = fmt.Sprintf("frees %s and saves %s of index maintenance (planner cost units over the workload)", sizeText(r.SizeBytes), num(r.Benefit))
 	default:
 		figures = fmt.Sprintf("estimated benefit %s, write cost %s (planner cost units over the workload)", num(r.Benefit), num(r.WriteCost))
@@ -91,13 +92,13 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 	}
 	figures += "; confidence " + r.Confidence
 	u.header = append(u.header, figures)
-	if r.Kind == string(advisor.KindUnusedIndex) {
+	if r.Kind == advisor.KindUnusedIndex {
 		u.header = append(u.header,
 			"LOW CONFIDENCE: no captured query used this index, but the capture may have missed",
 			"its users. Check pg_stat_user_indexes.idx_scan on the primary and every replica first.")
 	}
-	if r.Kind == string(advisor.KindPartition) && r.PartitionKey != "" {
-		u.header = append(u.header, fmt.Sprintf("partition key %s (%s); %.0f%% of the calls prune to few partitions", catalog.QuoteIdent(r.PartitionKey), r.Strategy, 100*r.PrunedShare))
+	if r.Kind == advisor.KindPartition && key != "" {
+		u.header = append(u.header, fmt.Sprintf("partition key %s (%s); %.0f%% of the calls prune to few partitions", catalog.QuoteIdent(key), strategy, 100*pruned))
 	}
 
 	var err error
@@ -126,7 +127,7 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 		return nil, err.Error(), nil
 	}
 	if err != nil {
-		return nil, "", fmt.Errorf("migrate: %s %s on %s: %w", safetext.Line(r.Kind), safetext.Line(r.Index), safetext.Line(r.Table), err)
+		return nil, "", fmt.Errorf("migrate: %s %s on %s: %w", safetext.Line(string(r.Kind)), safetext.Line(r.Label()), safetext.Line(r.Table.String()), err)
 	}
 	if statements(u.up) == 0 {
 		return nil, "no statement to run", nil
@@ -137,7 +138,7 @@ func newUnit(r *report.Recommendation) (*unit, string, error) {
 			return nil, "down: " + err.Error(), nil
 		}
 		if err != nil {
-			return nil, "", fmt.Errorf("migrate: %s %s on %s: down: %w", safetext.Line(r.Kind), safetext.Line(r.Index), safetext.Line(r.Table), err)
+			return nil, "", fmt.Errorf("migrate: %s %s on %s: down: %w", safetext.Line(string(r.Kind)), safetext.Line(r.Label()), safetext.Line(r.Table.String()), err)
 		}
 	}
 	return u, "", nil
@@ -273,20 +274,20 @@ func needsNoTransaction(res *pg_query.ParseResult) bool {
 // title is a file-name-safe description of a recommendation.
 func title(r *report.Recommendation) string {
 	var s string
-	switch k, known := advisor.LookupKind(r.Kind); {
+	switch k, known := advisor.LookupKind(string(r.Kind)); {
 	case k.Kind == advisor.KindPartition:
-		name := r.Table
+		name := r.Table.String()
 		if i := strings.LastIndexByte(name, '.'); i >= 0 {
 			name = name[i+1:]
 		}
 		s = "partition_" + name
-		if r.PartitionKey != "" {
-			s += "_by_" + r.PartitionKey
+		if key, _, _ := r.Partitioning(); key != "" {
+			s += "_by_" + key
 		}
 	case known:
-		s = k.FileWord + "_" + r.Index
+		s = k.FileWord + "_" + r.Label()
 	default:
-		s = r.Kind + "_" + r.Index
+		s = string(r.Kind) + "_" + r.Label()
 	}
 	var b strings.Builder
 	under := false

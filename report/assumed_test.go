@@ -21,8 +21,8 @@ func TestAssumedFigures(t *testing.T) {
 	}
 	schema.Lookup("public", "b").Stats = &catalog.TableStats{Rows: 1200}
 	recs := []advisor.Recommendation{
-		{Kind: advisor.KindCreateIndex, Table: catalog.QualifiedName{Schema: "public", Name: "a"}, Index: "a_x_idx", Benefit: 1.8e6, SizeBytes: 99 << 20, SavedMS: 84.7, Queries: []string{"f1"}},
-		{Kind: advisor.KindCreateIndex, Table: catalog.QualifiedName{Schema: "public", Name: "b"}, Index: "b_y_idx", Benefit: 2000, SizeBytes: 40960},
+		{Kind: advisor.KindCreateIndex, Table: catalog.QualifiedName{Schema: "public", Name: "a"}, Index: &advisor.IndexDetail{Name: "a_x_idx"}, Benefit: 1.8e6, SizeBytes: 99 << 20, SavedMS: 84.7, Queries: []string{"f1"}},
+		{Kind: advisor.KindCreateIndex, Table: catalog.QualifiedName{Schema: "public", Name: "b"}, Index: &advisor.IndexDetail{Name: "b_y_idx"}, Benefit: 2000, SizeBytes: 40960},
 	}
 	d := Build(nil, SchemaInfo{Path: "s.sql", Schema: schema}, analyzer.New(schema).Result(), &advisor.Result{Recommendations: recs})
 	if !d.Recommendations[0].Assumed || d.Recommendations[1].Assumed {

@@ -74,13 +74,13 @@ func baselineKey(kind, table, ddl string) string {
 func FilterBaseline(d *Document, base *Document, path string) {
 	old := make(map[string]bool, len(base.Recommendations))
 	for _, r := range base.Recommendations {
-		old[baselineKey(r.Kind, r.Table, r.DDL)] = true
+		old[baselineKey(r.kind(), r.table(), r.DDL)] = true
 	}
 	now := make(map[string]bool, len(d.Recommendations))
 	b := &Baseline{Path: path, Gone: []BaselineItem{}}
 	kept := make([]Recommendation, 0, len(d.Recommendations))
 	for _, r := range d.Recommendations {
-		k := baselineKey(r.Kind, r.Table, r.DDL)
+		k := baselineKey(r.kind(), r.table(), r.DDL)
 		now[k] = true
 		if old[k] {
 			b.Unchanged++
@@ -89,10 +89,10 @@ func FilterBaseline(d *Document, base *Document, path string) {
 		kept = append(kept, r)
 	}
 	for _, r := range base.Recommendations {
-		k := baselineKey(r.Kind, r.Table, r.DDL)
+		k := baselineKey(r.kind(), r.table(), r.DDL)
 		if !now[k] {
 			now[k] = true // list a duplicate of the baseline once
-			b.Gone = append(b.Gone, BaselineItem{Kind: r.Kind, Table: r.Table, Index: r.Index, DDL: r.DDL})
+			b.Gone = append(b.Gone, BaselineItem{Kind: r.kind(), Table: r.table(), Index: r.Label(), DDL: r.DDL})
 		}
 	}
 	d.Recommendations = kept

@@ -7,24 +7,25 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/catalog"
 )
 
 func TestFilterBaseline(t *testing.T) {
 	rec := func(kind, table, ddl string) Recommendation {
-		return Recommendation{Kind: kind, Table: table, Index: "i", DDL: ddl}
+		return Recommendation{Recommendation: advisor.Recommendation{Kind: advisor.Kind(kind), Table: catalog.ParseQualifiedName(table), DDL: ddl, Index: &advisor.IndexDetail{Name: "i"}}}
 	}
 	d := &Document{Recommendations: []Recommendation{
 		rec("create_index", "public.a", "CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x_idx ON public.a (x);"),
 		rec("create_index", "public.a", "CREATE INDEX CONCURRENTLY IF NOT EXISTS a_y_idx ON public.a (y);"),
-		rec("drop_index", "public.b", "DROP INDEX CONCURRENTLY IF EXISTS public.b_idx;"),
-	}}
+		rec("drop_index", "public.b", "DROP INDEX CONCURRENTLY IF EXISTS public.b_idx;")}}
 	base := &Document{Recommendations: []Recommendation{
 		// Same advice, other figures and white space: matches.
-		{Kind: "create_index", Table: "public.a", Index: "i", DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x_idx\n  ON public.a (x);", Benefit: 99},
+		{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "a"}, Index: &advisor.IndexDetail{Name: "i"},
+			DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS a_x_idx\n  ON public.a (x);", Benefit: 99}},
 		// Same DDL, other kind: does not match.
 		rec("unused_index", "public.b", "DROP INDEX CONCURRENTLY IF EXISTS public.b_idx;"),
-		rec("create_index", "public.c", "CREATE INDEX CONCURRENTLY IF NOT EXISTS c_z_idx ON public.c (z);"),
-	}}
+		rec("create_index", "public.c", "CREATE INDEX CONCURRENTLY IF NOT EXISTS c_z_idx ON public.c (z);")}}
 	FilterBaseline(d, base, "old.json")
 	var got []string
 	for _, r := range d.Recommendations {

@@ -203,78 +203,16 @@ type FilterSet struct {
 	Queries []string `json:"queries"`
 }
 
-// Recommendation is one piece of advice, with its evidence. Benefit and
-// WriteCost are in planner cost units summed over the workload's calls.
-type Recommendation struct {
-	Kind      string  `json:"kind"`
-	Table     string  `json:"table"`
-	Index     string  `json:"index"`
-	DDL       string  `json:"ddl"`
-	Benefit   float64 `json:"benefit"`
-	WriteCost float64 `json:"write_cost"`
-	SizeBytes int64   `json:"size_bytes"`
-	SavedMS   float64 `json:"saved_ms,omitempty"`
-	// Assumed says that Benefit and SizeBytes rest on an assumed table size
-	// (no statistics for the table): they compare recommendations with one
-	// another, not with the real database.
-	Assumed    bool     `json:"assumed,omitempty"`
-	Queries    []string `json:"queries"`
-	Reason     string   `json:"reason"`
-	Confidence string   `json:"confidence"`
-	// ContainsLiteral says that DDL holds a constant of the workload (a
-	// partial index's predicate): a value of the data.
-	ContainsLiteral bool `json:"contains_literal,omitempty"`
-	// DownDDL reverses DDL (for migrations' down steps).
-	DownDDL string `json:"down_ddl,omitempty"`
-	// Steps is a multi-step plan (summary tables, partitioning), in order.
-	Steps []string `json:"steps,omitempty"`
-	// RewrittenQueries, for a summary table: each served query read from it.
-	RewrittenQueries []RewrittenQuery `json:"rewritten_queries,omitempty"`
-	// PartitionKey, Strategy and PrunedShare describe a partitioning.
-	PartitionKey string  `json:"partition_key,omitempty"`
-	Strategy     string  `json:"strategy,omitempty"`
-	PrunedShare  float64 `json:"pruned_share,omitempty"`
-	// Verification is the planner's verdict (with --verify).
-	Verification *Verification `json:"verification,omitempty"`
-	// Execution is what measured execution found (--verify=execute).
-	Execution *Execution `json:"execution,omitempty"`
-}
-
-// RewrittenQuery is a served query as it reads from a summary table.
-type RewrittenQuery struct {
-	Fingerprint string `json:"fingerprint"`
-	Original    string `json:"original"`
-	Rewritten   string `json:"rewritten"`
-}
-
-// Verification is what the planner said of a recommendation (HypoPG).
-type Verification struct {
-	Status     string              `json:"status"` // verified, not_used, unverifiable
-	Note       string              `json:"note,omitempty"`
-	CostBefore float64             `json:"cost_before"`
-	CostAfter  float64             `json:"cost_after"`
-	Queries    []QueryVerification `json:"queries,omitempty"`
-}
-
-// QueryVerification is one query's planner cost without and with the index.
-type QueryVerification struct {
-	Fingerprint string  `json:"fingerprint"`
-	CostBefore  float64 `json:"cost_before"`
-	CostAfter   float64 `json:"cost_after"`
-	UsesIndex   bool    `json:"uses_index"`
-	Error       string  `json:"error,omitempty"`
-}
-
 // markAssumed sets Assumed on the recommendations whose table has no
-// statistics in schema (or that have no schema at all). out and list are
-// the same recommendations, in the same order.
-func markAssumed(out []Recommendation, list []advisor.Recommendation, schema *catalog.Schema) {
-	for i, r := range list {
+// statistics in schema (or that have no schema at all).
+func markAssumed(recs []Recommendation, schema *catalog.Schema) {
+	for i := range recs {
+		r := &recs[i]
 		var t *catalog.Table
 		if schema != nil {
 			t = schema.Lookup(r.Table.Schema, r.Table.Name)
 		}
-		out[i].Assumed = t == nil || t.Stats == nil
+		r.Assumed = t == nil || t.Stats == nil
 	}
 }
 
@@ -283,31 +221,26 @@ func markAssumed(out []Recommendation, list []advisor.Recommendation, schema *ca
 // (688.3399999999999).
 func plannerCost(x float64) float64 { return math.Round(x*100) / 100 }
 
+// recommendationsOf puts the advisor's recommendations in the report, the
+// planner's costs rounded as EXPLAIN prints them. The verifications are
+// copied: the report's figures are its own.
 func recommendationsOf(list []advisor.Recommendation) []Recommendation {
 	out := make([]Recommendation, 0, len(list))
 	for _, r := range list {
-		q := r.Queries
-		if q == nil {
-			q = []string{}
-		}
-		rec := Recommendation{
-			Kind: string(r.Kind), Table: r.Table.String(), Index: r.Index, DDL: r.DDL,
-			Benefit: r.Benefit, WriteCost: r.WriteCost, SizeBytes: r.SizeBytes, SavedMS: r.SavedMS,
-			Queries: q, Reason: r.Reason, Confidence: r.Confidence, DownDDL: r.DownDDL, Steps: r.Steps,
-			PartitionKey: r.PartitionKey, Strategy: r.Strategy, PrunedShare: r.PrunedShare,
-			ContainsLiteral: r.ContainsLiteral,
-		}
-		for _, rw := range r.RewrittenQueries {
-			rec.RewrittenQueries = append(rec.RewrittenQueries, RewrittenQuery{rw.Fingerprint, rw.Original, rw.Rewritten})
-		}
 		if v := r.Verification; v != nil {
-			rv := &Verification{Status: string(v.Status), Note: v.Note, CostBefore: plannerCost(v.CostBefore), CostAfter: plannerCost(v.CostAfter)}
-			for _, qv := range v.Queries {
-				rv.Queries = append(rv.Queries, QueryVerification{qv.Fingerprint, plannerCost(qv.CostBefore), plannerCost(qv.CostAfter), qv.UsesIndex, qv.Error})
+			rv := *v
+			rv.CostBefore, rv.CostAfter = plannerCost(v.CostBefore), plannerCost(v.CostAfter)
+			rv.Queries = make([]advisor.QueryVerification, len(v.Queries))
+			for i, q := range v.Queries {
+				q.CostBefore, q.CostAfter = plannerCost(q.CostBefore), plannerCost(q.CostAfter)
+				rv.Queries[i] = q
 			}
-			rec.Verification = rv
+			if v.Queries == nil {
+				rv.Queries = nil
+			}
+			r.Verification = &rv
 		}
-		out = append(out, rec)
+		out = append(out, Recommendation{Recommendation: r})
 	}
 	return out
 }
@@ -333,8 +266,8 @@ func Build(files []*capture.Stats, schema SchemaInfo, w *analyzer.Workload, advi
 	if advice != nil {
 		d.Recommendations = recommendationsOf(advice.Recommendations)
 		d.Rejected = recommendationsOf(advice.Rejected)
-		markAssumed(d.Recommendations, advice.Recommendations, schema.Schema)
-		markAssumed(d.Rejected, advice.Rejected, schema.Schema)
+		markAssumed(d.Recommendations, schema.Schema)
+		markAssumed(d.Rejected, schema.Schema)
 		if advice.Assumptions != nil {
 			d.Advice.Assumptions = advice.Assumptions
 		}

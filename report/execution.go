@@ -86,8 +86,8 @@ func SetExecution(d *Document, sum *ExecutionSummary, byIndex map[string]*Execut
 	d.Advice.Execution = sum
 	for _, list := range [][]Recommendation{d.Recommendations, d.Rejected} {
 		for i := range list {
-			if r := &list[i]; r.Kind == string(advisor.KindCreateIndex) && byIndex[r.Index] != nil {
-				r.Execution = byIndex[r.Index]
+			if r := &list[i]; r.Kind == advisor.KindCreateIndex && byIndex[r.Label()] != nil {
+				r.Execution = byIndex[r.Label()]
 			}
 		}
 	}
@@ -137,10 +137,10 @@ func writeExecution(ew *errWriter, d *Document) {
 	for _, r := range recs {
 		e := r.Execution
 		if len(e.Queries) == 0 {
-			t.append(r.Index, e.Status, "", "", "", "", "")
+			t.append(r.Label(), e.Status, "", "", "", "", "")
 		}
 		for i, q := range e.Queries {
-			name, status := r.Index, e.Status
+			name, status := r.Label(), e.Status
 			if i > 0 {
 				name, status = "", ""
 			}
@@ -153,7 +153,7 @@ func writeExecution(ew *errWriter, d *Document) {
 	}
 	t.render()
 	for _, r := range recs {
-		fmt.Fprintf(ew, "%s: %s\n", r.Index, r.Execution.Note)
+		fmt.Fprintf(ew, "%s: %s\n", r.Label(), r.Execution.Note)
 	}
 }
 
@@ -174,7 +174,7 @@ func executionMarkdown(d *Document) string {
 	for _, r := range recs {
 		e := r.Execution
 		for i, q := range e.Queries {
-			name, status := codeCell(r.Index), cell(e.Status)
+			name, status := codeCell(r.Label()), cell(e.Status)
 			if i > 0 {
 				name, status = "", ""
 			}
@@ -186,12 +186,12 @@ func executionMarkdown(d *Document) string {
 				sideText(q.MSBefore, q.BeforeTimedOut), sideText(q.MSAfter, q.AfterTimedOut), changeText(q))
 		}
 		if len(e.Queries) == 0 {
-			fmt.Fprintf(&b, "| %s | %s | | | | | |\n", codeCell(r.Index), cell(e.Status))
+			fmt.Fprintf(&b, "| %s | %s | | | | | |\n", codeCell(r.Label()), cell(e.Status))
 		}
 	}
 	b.WriteString("\n")
 	for _, r := range recs {
-		fmt.Fprintf(&b, "- %s: %s\n", codeCell(r.Index), oneLineMD(r.Execution.Note))
+		fmt.Fprintf(&b, "- %s: %s\n", codeCell(r.Label()), oneLineMD(r.Execution.Note))
 	}
 	return b.String()
 }

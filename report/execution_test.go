@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/catalog"
 	"strings"
 	"testing"
 )
@@ -10,10 +12,8 @@ import (
 // one rejected with a hostile fingerprint-free note, one query not measured.
 func executionDocument() *Document {
 	d := fullDocument()
-	d.Recommendations = []Recommendation{{Kind: "create_index", Table: "public.t", Index: "t_a_idx", DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_idx ON public.t (a);",
-		Queries: []string{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, Reason: "r", Confidence: "high"}}
-	d.Rejected = []Recommendation{{Kind: "create_index", Table: "public.t", Index: "t_b_idx", DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_b_idx ON public.t (b);",
-		Queries: []string{"cccccccccccccccc"}, Reason: "Rejected by measured execution", Confidence: "high"}}
+	d.Recommendations = []Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_idx ON public.t (a);", Queries: []string{"aaaaaaaaaaaaaaaa", "bbbbbbbbbbbbbbbb"}, Reason: "r", Confidence: "high", Index: &advisor.IndexDetail{Name: "t_a_idx"}}}}
+	d.Rejected = []Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_b_idx ON public.t (b);", Queries: []string{"cccccccccccccccc"}, Reason: "Rejected by measured execution", Confidence: "high", Index: &advisor.IndexDetail{Name: "t_b_idx"}}}}
 	SetExecution(d, &ExecutionSummary{Status: "done", Kept: 1, Rejected: 1, Runs: 24, Rounds: 3, MinGain: 0.1, MaxRegression: 0.1,
 		StatementTimeoutMS: 30000, BudgetMS: 600000, ElapsedMS: 1500, Pruned: []string{"t_b_idx"}},
 		map[string]*Execution{

@@ -10,6 +10,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/catalog"
 )
 
@@ -46,19 +47,15 @@ func hostileDoc(s string) *Document {
 	d.Queries = []Query{{Fingerprint: s, Query: "SELECT * FROM " + blockTable + " WHERE c = $1 -- " + block, Calls: 7, Timed: true, TotalMS: 12,
 		Tables: []string{table}, Sample: block, SampleParams: []string{s}}}
 	ddl := "CREATE INDEX CONCURRENTLY IF NOT EXISTS " + index + " ON " + table + " (" + catalog.QuoteIdent(s) + ");"
-	rec := Recommendation{
-		Kind: "create_index", Table: table, Index: s, DDL: ddl,
-		DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public." + index + ";",
-		Reason:  s, Benefit: 750, Queries: []string{s}, Confidence: "high",
-		Verification: &Verification{Status: "verified", Note: s},
-	}
+	rec := Recommendation{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.ParseQualifiedName(table), DDL: ddl, DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public." + index + ";", Reason: s, Benefit: 750, Queries: []string{s}, Confidence: "high", Verification: &advisor.Verification{Status: "verified", Note: s}, Index: &advisor.IndexDetail{Name: s}}}
 	plan := rec
-	plan.Kind, plan.Steps = "summary_table", []string{"-- " + s, ddl}
-	plan.RewrittenQueries = []RewrittenQuery{{Fingerprint: s, Original: s, Rewritten: "SELECT 1 -- " + block}}
+	plan.Kind, plan.Steps, plan.Index = "summary_table", []string{"-- " + s, ddl}, nil
+	plan.Summary = &advisor.SummaryDetail{Name: s, RewrittenQueries: []advisor.RewrittenQuery{{Fingerprint: s, Original: s, Rewritten: "SELECT 1 -- " + block}}}
 	part := rec
-	part.Kind, part.Index, part.PartitionKey, part.Strategy = "partition", "", s, s
+	part.Kind, part.Index = "partition", nil
+	part.Partition = &advisor.PartitionDetail{Key: s, Strategy: s}
 	d.Recommendations = []Recommendation{rec, plan, part}
-	d.Rejected = []Recommendation{{Kind: "create_index", Table: table, Index: s, Reason: s}, {Kind: "partition", Table: table, PartitionKey: s, Reason: s}}
+	d.Rejected = []Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.ParseQualifiedName(table), Reason: s, Index: &advisor.IndexDetail{Name: s}}}, {Recommendation: advisor.Recommendation{Kind: "partition", Table: catalog.ParseQualifiedName(table), Reason: s, Partition: &advisor.PartitionDetail{Parent: "", Key: s, Strategy: ""}}}}
 	d.Baseline = &Baseline{Path: s, Gone: []BaselineItem{{Kind: "create_index", Table: table, Index: s}}}
 	return d
 }
@@ -235,7 +232,7 @@ func TestHostileJSON(t *testing.T) {
 			t.Errorf("JSON of %q holds < > or U+2028 unescaped", s)
 		}
 		var back Document
-		if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Recommendations[0].Index != strings.Map(func(r rune) rune { return r }, s) {
+		if err := json.Unmarshal(b.Bytes(), &back); err != nil || back.Recommendations[0].Label() != strings.Map(func(r rune) rune { return r }, s) {
 			t.Errorf("JSON of %q does not read back: %v", s, err)
 		}
 	}
@@ -259,7 +256,7 @@ func FuzzReportWriters(f *testing.F) {
 // failed report.
 func TestWriteJSONNonFinite(t *testing.T) {
 	d := &Document{Version: 1, Advice: Advice{WorkloadCost: math.Inf(1), WorkloadCostAfter: math.NaN()},
-		Recommendations: []Recommendation{{Kind: "create_index", Benefit: math.Inf(-1)}}}
+		Recommendations: []Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Benefit: math.Inf(-1), Index: &advisor.IndexDetail{Name: ""}}}}}
 	var b bytes.Buffer
 	if err := WriteJSON(&b, d); err != nil {
 		t.Fatalf("WriteJSON: %v", err)

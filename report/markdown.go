@@ -88,16 +88,16 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	}
 	sections := kindOrder()
 	for _, r := range d.Recommendations {
-		if !known[r.Kind] { // a kind this renderer does not know yet
-			known[r.Kind] = true
-			sections = append(sections, kindSection{r.Kind, oneLineMD(r.Kind)})
+		if !known[r.kind()] { // a kind this renderer does not know yet
+			known[r.kind()] = true
+			sections = append(sections, kindSection{r.kind(), oneLineMD(r.kind())})
 		}
 	}
 	// Recommendations are numbered in the order the sections show them.
 	number := make(map[*Recommendation]int, len(d.Recommendations))
 	for _, s := range sections {
 		for i := range d.Recommendations {
-			if r := &d.Recommendations[i]; r.Kind == s.kind {
+			if r := &d.Recommendations[i]; r.kind() == s.kind {
 				number[r] = len(number) + 1
 			}
 		}
@@ -105,7 +105,7 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 	for _, s := range sections {
 		var recs []*Recommendation
 		for i := range d.Recommendations {
-			if d.Recommendations[i].Kind == s.kind {
+			if d.Recommendations[i].kind() == s.kind {
 				recs = append(recs, &d.Recommendations[i])
 			}
 		}
@@ -133,12 +133,12 @@ func WriteMarkdown(w io.Writer, d *Document, opt MarkdownOptions) error {
 		m.addOr(fmt.Sprintf("\n<details>\n<summary>Considered and rejected (%d)</summary>\n\n", len(d.Rejected))+
 			"| kind | candidate | table | benefit | write cost | size | why not |\n|---|---|---|---:|---:|---:|---|\n", "\n</details>\n")
 		for _, r := range d.Rejected {
-			what := codeCell(r.Index)
-			if r.Index == "" && r.PartitionKey != "" {
-				what = "by " + codeCell(r.PartitionKey)
+			what := codeCell(r.Label())
+			if r.Label() == "" && partitionKey(r) != "" {
+				what = "by " + codeCell(partitionKey(r))
 			}
 			benefit, write, size := rejectedFigures(r)
-			m.addOr("| "+cell(r.Kind)+" | "+what+" | "+cell(r.Table)+" | "+benefit+" | "+write+" | "+size+" | "+cell(r.Reason)+" |\n",
+			m.addOr("| "+cell(r.kind())+" | "+what+" | "+cell(r.table())+" | "+benefit+" | "+write+" | "+size+" | "+cell(r.Reason)+" |\n",
 				"\n</details>\n")
 		}
 		m.add("\n</details>\n")
@@ -212,7 +212,7 @@ func (m *mdWriter) headline(d *Document) {
 	var parts []string
 	byKind := map[string]int{}
 	for _, r := range d.Recommendations {
-		byKind[r.Kind]++
+		byKind[r.kind()]++
 	}
 	for _, k := range kindOrder() {
 		if c := byKind[k.kind]; c > 0 {
@@ -244,7 +244,7 @@ func (m *mdWriter) headline(d *Document) {
 		if v.Status == "unavailable" {
 			note = "nothing could be verified: " + oneLineMD(v.Note)
 		}
-		m.add(fmt.Sprintf("**Planner check %s:** %s.\n\n", safetext.HTML(v.Status), note))
+		m.add(fmt.Sprintf("**Planner check %s:** %s.\n\n", safetext.HTML(string(v.Status)), note))
 	}
 	if len(a.Assumptions) > 0 {
 		lines := make([]string, len(a.Assumptions))
@@ -281,13 +281,14 @@ func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Re
 	case string(advisor.KindPartition):
 		m.add("| # | table | key | strategy | pruned | benefit | queries |\n|---:|---|---|---|---:|---:|---:|\n")
 		for _, r := range recs {
-			m.add(fmt.Sprintf("| %d | %s | %s | %s | %.0f%% | %s | %d |\n", number[r], cell(r.Table), codeCell(r.PartitionKey),
-				cell(r.Strategy), 100*r.PrunedShare, approx(costText(r.Benefit), r.Assumed), len(r.Queries)))
+			key, strategy, pruned := r.Partitioning()
+			m.add(fmt.Sprintf("| %d | %s | %s | %s | %.0f%% | %s | %d |\n", number[r], cell(r.table()), codeCell(key),
+				cell(strategy), 100*pruned, approx(costText(r.Benefit), r.Assumed), len(r.Queries)))
 		}
 	case string(advisor.KindUnusedIndex), string(advisor.KindDropIndex):
 		m.add("| # | index | table | frees | write cost saved | confidence |\n|---:|---|---|---:|---:|---|\n")
 		for _, r := range recs {
-			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", number[r], codeCell(r.Index), cell(r.Table),
+			m.add(fmt.Sprintf("| %d | %s | %s | %s | %s | %s |\n", number[r], codeCell(r.Label()), cell(r.table()),
 				approx(bytesText(r.SizeBytes), r.Assumed), costText(r.Benefit), cell(r.Confidence)))
 		}
 	default:
@@ -309,7 +310,7 @@ func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Re
 		}
 		m.add(head + "\n" + rule + "\n")
 		for _, r := range recs {
-			row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %d |", number[r], codeCell(r.Index), cell(r.Table),
+			row := fmt.Sprintf("| %d | %s | %s | %s | %s | %s | %d |", number[r], codeCell(r.Label()), cell(r.table()),
 				approx(costText(r.Benefit), r.Assumed), costText(r.WriteCost), approx(bytesText(r.SizeBytes), r.Assumed), len(r.Queries))
 			if saved {
 				row += " " + savedText(*r) + " |"
@@ -317,7 +318,7 @@ func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Re
 			if verified {
 				status := ""
 				if v := r.Verification; v != nil {
-					status = v.Status
+					status = string(v.Status)
 				}
 				row += " " + cell(status) + " |"
 			}
@@ -329,12 +330,12 @@ func (m *mdWriter) kindTable(kind string, recs []*Recommendation, number map[*Re
 // recommendationDetails is one recommendation's <details> block.
 func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, maxQueries int) string {
 	var b strings.Builder
-	what := r.Index
+	what := r.Label()
 	if what == "" {
-		what = r.PartitionKey
+		what = partitionKey(*r)
 	}
-	fmt.Fprintf(&b, "<details>\n<summary>%d. %s <code>%s</code> on %s</summary>\n\n", n, safetext.HTML(r.Kind),
-		safetext.HTML(what), safetext.HTML(r.Table))
+	fmt.Fprintf(&b, "<details>\n<summary>%d. %s <code>%s</code> on %s</summary>\n\n", n, safetext.HTML(r.kind()),
+		safetext.HTML(what), safetext.HTML(r.table()))
 	if r.Reason != "" {
 		b.WriteString(oneLineMD(r.Reason) + "\n\n")
 	}
@@ -358,13 +359,13 @@ func recommendationDetails(n int, r *Recommendation, queries map[string]*Query, 
 		b.WriteString("To undo:\n\n" + fenced("sql", statement(r.DownDDL)))
 	}
 	if v := r.Verification; v != nil {
-		fmt.Fprintf(&b, "Planner check: **%s**, cost %s → %s", safetext.HTML(v.Status), costText(v.CostBefore), costText(v.CostAfter))
+		fmt.Fprintf(&b, "Planner check: **%s**, cost %s → %s", safetext.HTML(string(v.Status)), costText(v.CostBefore), costText(v.CostAfter))
 		if v.Note != "" {
 			b.WriteString(" (" + oneLineMD(v.Note) + ")")
 		}
 		b.WriteString(".\n\n")
 	}
-	for _, rw := range r.RewrittenQueries {
+	for _, rw := range r.rewritten() {
 		fmt.Fprintf(&b, "Query %s reads from the summary table as:\n\n", safetext.MarkdownCode(rw.Fingerprint))
 		b.WriteString(fenced("sql", rw.Rewritten))
 	}

@@ -2,6 +2,8 @@ package report
 
 import (
 	"bytes"
+	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/catalog"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -32,14 +34,9 @@ func markdownDoc(n int) *Document {
 	d := &Document{Version: Version, Advice: Advice{WorkloadCost: 1000, WorkloadCostAfter: 250}}
 	d.Queries = []Query{{Fingerprint: "0123456789abcdef", Query: "SELECT a || b FROM t WHERE c = $1", Calls: 7, Timed: true, TotalMS: 12}}
 	for i := range n {
-		d.Recommendations = append(d.Recommendations, Recommendation{
-			Kind: "create_index", Table: "public.t", Index: "t_a_idx_" + strings.Repeat("x", i%7),
-			DDL:     "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_idx ON public.t ((a || b));",
-			DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_idx;",
-			Reason:  "Serves 1 query | with a pipe\nand a newline", Benefit: 750, Queries: []string{"0123456789abcdef"}, Confidence: "high",
-		})
+		d.Recommendations = append(d.Recommendations, Recommendation{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS t_a_idx ON public.t ((a || b));", DownDDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_a_idx;", Reason: "Serves 1 query | with a pipe\nand a newline", Benefit: 750, Queries: []string{"0123456789abcdef"}, Confidence: "high", Index: &advisor.IndexDetail{Name: "t_a_idx_" + strings.Repeat("x", i%7)}}})
 	}
-	d.Rejected = []Recommendation{{Kind: "create_index", Table: "public.t", Index: "t_b_idx", Reason: "Gain | too small\nreally"}}
+	d.Rejected = []Recommendation{{Recommendation: advisor.Recommendation{Kind: "create_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, Reason: "Gain | too small\nreally", Index: &advisor.IndexDetail{Name: "t_b_idx"}}}}
 	return d
 }
 
@@ -121,7 +118,7 @@ func TestMarkdownBaselineAndSamples(t *testing.T) {
 	d := markdownDoc(1)
 	d.Queries[0].Sample = "SELECT a || b FROM t WHERE c = 'alice@example.com'"
 	base := markdownDoc(0)
-	base.Recommendations = []Recommendation{{Kind: "drop_index", Table: "public.t", Index: "t_old_idx", DDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_old_idx;"}}
+	base.Recommendations = []Recommendation{{Recommendation: advisor.Recommendation{Kind: "drop_index", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, DDL: "DROP INDEX CONCURRENTLY IF EXISTS public.t_old_idx;", Index: &advisor.IndexDetail{Name: "t_old_idx"}}}}
 	FilterBaseline(d, base, "main.json")
 	var b bytes.Buffer
 	if err := WriteMarkdown(&b, d, MarkdownOptions{}); err != nil {

@@ -181,3 +181,58 @@ func (p *Progress) cut(s string) string {
 	}
 	return string(r)
 }
+
+// AdviseDelay is how long the advisor must run before the line shows it:
+// a quick advice is over before a person would wonder what is going on.
+const AdviseDelay = time.Second
+
+// Advising shows the advisor's phase on the line once it has lasted
+// AdviseDelay: "advising: N shapes, M candidates priced…". priced counts a
+// candidate (it is safe for concurrent use: the advisor prices on every
+// core); the line is redrawn as they are counted and every
+// ProgressInterval in between, until done erases it.
+func (p *Progress) Advising(shapes int) (priced func(), done func()) {
+	var n atomic.Int64
+	over := false // done was called: a late priced draws nothing
+	p.mu.Lock()
+	start := p.now()
+	p.mu.Unlock()
+	show := func() {
+		p.mu.Lock()
+		due := !over && p.now().Sub(start) >= AdviseDelay
+		if due {
+			p.status = fmt.Sprintf("advising: %s shapes, %s candidates priced…", thousands(int64(shapes)), thousands(n.Load()))
+		}
+		p.mu.Unlock()
+		if due {
+			p.tick()
+		}
+	}
+	stop, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(ProgressInterval)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+				show()
+			}
+		}
+	}()
+	priced = func() {
+		n.Add(1)
+		show()
+	}
+	done = func() {
+		close(stop)
+		<-stopped
+		p.mu.Lock()
+		p.status, over = "", true
+		p.mu.Unlock()
+		p.Clear()
+	}
+	return priced, done
+}

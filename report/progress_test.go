@@ -114,3 +114,50 @@ func TestProgressStatusEscaped(t *testing.T) {
 		t.Errorf("status reached the terminal raw: %q", out.String())
 	}
 }
+
+// TestProgressAdvising: the advisor's phase shows only once it has lasted
+// AdviseDelay, counts the candidates priced, and is erased when done (the
+// next message starts on a clean line).
+func TestProgressAdvising(t *testing.T) {
+	var out bytes.Buffer
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), step: 100 * time.Millisecond}
+	p := NewProgress(&out, 0, clock.now)
+	priced, done := p.Advising(1234)
+	priced() // 200 ms in: too early
+	if strings.Contains(out.String(), "advising") {
+		t.Fatalf("drawn before %v: %q", AdviseDelay, out.String())
+	}
+	for range 20 {
+		priced()
+	}
+	last := out.String()[strings.LastIndex(out.String(), "\r")+1:]
+	if !strings.HasPrefix(last, "advising: 1,234 shapes, ") || !strings.Contains(last, " candidates priced…") {
+		t.Errorf("last line %q", last)
+	}
+	done()
+	if !strings.HasSuffix(out.String(), "\r\x1b[K") {
+		t.Errorf("done did not erase the line: %q", out.String())
+	}
+	n := out.Len()
+	priced() // a straggler after done draws nothing of the phase
+	p.tick()
+	if strings.Contains(out.String()[n:], "advising") {
+		t.Errorf("the phase was drawn after done: %q", out.String()[n:])
+	}
+}
+
+// TestProgressAdvisingQuick: an advice shorter than AdviseDelay leaves no
+// trace, however many candidates it priced.
+func TestProgressAdvisingQuick(t *testing.T) {
+	var out bytes.Buffer
+	clock := &fakeClock{t: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), step: time.Millisecond}
+	p := NewProgress(&out, 0, clock.now)
+	priced, done := p.Advising(10)
+	for range 500 {
+		priced()
+	}
+	done()
+	if strings.Contains(out.String(), "advising") {
+		t.Errorf("a quick advice was drawn: %q", out.String())
+	}
+}

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/pgadvise/pgadvise/advisor"
+	"github.com/pgadvise/pgadvise/capture"
+	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -195,6 +197,9 @@ func TestSchemaCoversDocument(t *testing.T) {
 		if typ.Kind() != reflect.Struct || typ == reflect.TypeOf(time.Time{}) {
 			return // time.Time is a date-time string
 		}
+		if typ == reflect.TypeOf(Recommendation{}) {
+			typ = reflect.TypeOf(recommendationJSON{}) // what its MarshalJSON writes
+		}
 		props, _ := s["properties"].(map[string]any)
 		var required []string
 		for _, r := range s["required"].([]any) {
@@ -252,19 +257,10 @@ func fullDocument() *Document {
 				Verified:   1, WhatIfCalls: 2, Pruned: []string{"i"}},
 			Execution: &ExecutionSummary{Status: "done", Note: "n", Kept: 1, Runs: 8, Rounds: 3, MinGain: 0.1, MaxRegression: 0.1,
 				StatementTimeoutMS: 30000, BudgetMS: 600000, ElapsedMS: 12, BudgetExhausted: true, Pruned: []string{"i"}}},
-		Recommendations: []Recommendation{{
-			Kind: "summary_table", Table: "public.t", Index: "t_daily", DDL: "CREATE MATERIALIZED VIEW t_daily AS SELECT 1;",
-			Benefit: 90, WriteCost: 1, SizeBytes: 8192, SavedMS: 1, Queries: []string{"0123456789abcdef"},
-			Reason: "r", Confidence: "high", DownDDL: "DROP MATERIALIZED VIEW IF EXISTS t_daily;", ContainsLiteral: true,
-			Steps:            []string{"CREATE MATERIALIZED VIEW t_daily AS SELECT 1;", "-- refresh nightly"},
-			RewrittenQueries: []RewrittenQuery{{Fingerprint: "0123456789abcdef", Original: "SELECT …", Rewritten: "SELECT … FROM t_daily"}},
-			PartitionKey:     "created_at", Strategy: "range", PrunedShare: 0.9,
-			Verification: &Verification{Status: "verified", Note: "n", CostBefore: 10, CostAfter: 1,
-				Queries: []QueryVerification{{Fingerprint: "0123456789abcdef", CostBefore: 10, CostAfter: 1, UsesIndex: true, Error: "e"}}},
-			Execution: &Execution{Status: "kept", Note: "n", DDL: "CREATE INDEX i ON t (a);", BuildMS: 3, MSBefore: 30, MSAfter: 3,
-				Queries: []QueryExecution{{Fingerprint: "0123456789abcdef", Calls: 3, Samples: 1, Runs: 3, MSBefore: 10, MSAfter: 1,
-					BeforeTimedOut: true, AfterTimedOut: true, UsesIndex: true, NotMeasured: "x"}}},
-		}},
+		Recommendations: []Recommendation{{Recommendation: advisor.Recommendation{Kind: "summary_table", Table: catalog.QualifiedName{Schema: "public", Name: "t"}, DDL: "CREATE MATERIALIZED VIEW t_daily AS SELECT 1;", Benefit: 90, WriteCost: 1, SizeBytes: 8192, SavedMS: 1, Queries: []string{"0123456789abcdef"}, Reason: "r", Confidence: "high", DownDDL: "DROP MATERIALIZED VIEW IF EXISTS t_daily;", ContainsLiteral: true, Steps: []string{"CREATE MATERIALIZED VIEW t_daily AS SELECT 1;", "-- refresh nightly"}, Verification: &advisor.Verification{Status: "verified", Note: "n", CostBefore: 10, CostAfter: 1,
+			Queries: []advisor.QueryVerification{{Fingerprint: "0123456789abcdef", CostBefore: 10, CostAfter: 1, UsesIndex: true, Error: "e"}}}, Summary: &advisor.SummaryDetail{Name: "t_daily", RewrittenQueries: []advisor.RewrittenQuery{{Fingerprint: "0123456789abcdef", Original: "SELECT …", Rewritten: "SELECT … FROM t_daily"}}}}, Execution: &Execution{Status: "kept", Note: "n", DDL: "CREATE INDEX i ON t (a);", BuildMS: 3, MSBefore: 30, MSAfter: 3,
+			Queries: []QueryExecution{{Fingerprint: "0123456789abcdef", Calls: 3, Samples: 1, Runs: 3, MSBefore: 10, MSAfter: 1,
+				BeforeTimedOut: true, AfterTimedOut: true, UsesIndex: true, NotMeasured: "x"}}}}},
 		Rejected: []Recommendation{},
 		Baseline: &Baseline{Path: "old.json", Unchanged: 2, Gone: []BaselineItem{{Kind: "create_index", Table: "public.t", Index: "i", DDL: "CREATE INDEX …"}}},
 	}
@@ -301,5 +297,34 @@ func TestSchemaKindsAreTheAdvisorsKinds(t *testing.T) {
 	slices.Sort(want)
 	if len(got) == 0 || !slices.Equal(got, want) {
 		t.Errorf("%s: recommendation kind enum %q, the advisor's kinds %q", schemaPath, got, want)
+	}
+}
+
+// TestSchemaFormatsAreCaptures: the JSON Schema's enum of input file
+// formats is capture's list of formats.
+func TestSchemaFormatsAreCaptures(t *testing.T) {
+	data, err := os.ReadFile(schemaPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Defs map[string]struct {
+			Properties map[string]struct {
+				Enum []string `json:"enum"`
+			} `json:"properties"`
+		} `json:"$defs"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("%s: %v", schemaPath, err)
+	}
+	got := slices.Clone(doc.Defs["file"].Properties["format"].Enum)
+	var want []string
+	for _, f := range capture.Formats() {
+		want = append(want, string(f))
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if len(got) == 0 || !slices.Equal(got, want) {
+		t.Errorf("%s: file format enum %q, capture's formats %q", schemaPath, got, want)
 	}
 }

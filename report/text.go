@@ -199,11 +199,11 @@ func writeAdvice(ew *errWriter, d *Document) {
 	}
 	t := newTable(ew, header...)
 	for i, r := range d.Recommendations {
-		what := line(r.Kind + " " + r.Index)
+		what := line(r.kind() + " " + r.Label())
 		if r.Confidence == "low" {
 			what += " (low confidence)"
 		}
-		row := []string{strconv.Itoa(i + 1), what, line(r.Table), approx(costText(r.Benefit), r.Assumed), costText(r.WriteCost),
+		row := []string{strconv.Itoa(i + 1), what, line(r.table()), approx(costText(r.Benefit), r.Assumed), costText(r.WriteCost),
 			approx(bytesText(r.SizeBytes), r.Assumed), strconv.Itoa(len(r.Queries))}
 		if anySaved {
 			row = append(row, savedText(r))
@@ -227,7 +227,7 @@ func writeAdvice(ew *errWriter, d *Document) {
 		for _, st := range steps {
 			fmt.Fprintf(ew, "    %s\n", statement(st))
 		}
-		for _, rw := range r.RewrittenQueries {
+		for _, rw := range r.rewritten() {
 			fmt.Fprintf(ew, "    -- %s becomes:\n    %s\n", line(rw.Fingerprint), safetext.Block(rw.Rewritten))
 		}
 	}
@@ -236,7 +236,7 @@ func writeAdvice(ew *errWriter, d *Document) {
 		t := newTable(ew, "#", "index", "table", "benefit", "write cost", "size")
 		for i, r := range d.Rejected {
 			benefit, write, size := rejectedFigures(r)
-			t.append(strconv.Itoa(i+1), line(r.Index), line(r.Table), benefit, write, size)
+			t.append(strconv.Itoa(i+1), line(r.Label()), line(r.table()), benefit, write, size)
 		}
 		t.render()
 		for i, r := range d.Rejected {
@@ -284,11 +284,11 @@ func figuresOf(recs []Recommendation) (anySaved, anyAssumed bool) {
 }
 
 // writeVerification writes the planner's verdict on a recommendation.
-func writeVerification(ew *errWriter, v *Verification) {
+func writeVerification(ew *errWriter, v *advisor.Verification) {
 	if v == nil {
 		return
 	}
-	fmt.Fprintf(ew, "    planner: %s", line(v.Status))
+	fmt.Fprintf(ew, "    planner: %s", line(string(v.Status)))
 	if v.Status == "verified" || v.CostBefore > 0 {
 		fmt.Fprintf(ew, " (cost of its queries %s → %s)", costText(v.CostBefore), costText(v.CostAfter))
 	}
@@ -321,7 +321,7 @@ func statement(s string) string {
 // or dashes for one that was never priced (a summary no query could use, a
 // table too small to partition): "0" would read as a measured nothing.
 func rejectedFigures(r Recommendation) (benefit, write, size string) {
-	if r.Kind != string(advisor.KindCreateIndex) && r.Benefit == 0 && r.WriteCost == 0 && r.SizeBytes == 0 {
+	if r.Kind != advisor.KindCreateIndex && r.Benefit == 0 && r.WriteCost == 0 && r.SizeBytes == 0 {
 		return "–", "–", "–"
 	}
 	return costText(r.Benefit), costText(r.WriteCost), bytesText(r.SizeBytes)

@@ -84,7 +84,7 @@ func checkDrops(ctx context.Context, s *session, hypo bool, w *analyzer.Workload
 	creates := map[string]*advisor.Recommendation{}
 	for i := range res.Recommendations {
 		if r := &res.Recommendations[i]; r.Kind == advisor.KindCreateIndex {
-			creates[r.Index] = r
+			creates[r.Index.Name] = r
 		}
 	}
 	// Plans with the indexes as they are, once per shape.
@@ -96,8 +96,9 @@ func checkDrops(ctx context.Context, s *session, hypo bool, w *analyzer.Workload
 			continue
 		}
 		var h *hypoIndex
-		if r.SupersededBy != "" {
-			c := creates[r.SupersededBy]
+		by := r.Index.SupersededBy
+		if by != "" {
+			c := creates[by]
 			if !hypo || c == nil {
 				rep.Unchecked++
 				keep = append(keep, r)
@@ -111,7 +112,7 @@ func checkDrops(ctx context.Context, s *session, hypo bool, w *analyzer.Workload
 			}
 			if h, err = s.create(ctx, ddl); err != nil {
 				if fatal(ctx, s.conn, err) {
-					return fmt.Errorf("whatif: hypothetical %s: %w", r.SupersededBy, err)
+					return fmt.Errorf("whatif: hypothetical %s: %w", by, err)
 				}
 				rep.Unchecked++
 				keep = append(keep, r)
@@ -130,10 +131,10 @@ func checkDrops(ctx context.Context, s *session, hypo bool, w *analyzer.Workload
 		switch {
 		case user != "":
 			rep.Checked++
-			rep.Kept = append(rep.Kept, r.Index)
+			rep.Kept = append(rep.Kept, r.Index.Name)
 			with := ""
 			if h != nil {
-				with = fmt.Sprintf(", even with %s built (as a hypothetical index)", r.SupersededBy)
+				with = fmt.Sprintf(", even with %s built (as a hypothetical index)", by)
 			}
 			r.Reason = fmt.Sprintf("Kept: the planner uses it%s: EXPLAIN of query %s scans it. (The cost model's reason was: %s)", with, user, r.Reason)
 			res.Rejected = append(res.Rejected, r)
@@ -180,7 +181,7 @@ func planUser(ctx context.Context, s *session, w *analyzer.Workload, r advisor.R
 		}
 		explained = true
 		for _, name := range p.indexes {
-			if name == r.Index {
+			if name == r.Index.Name {
 				return sh.Fingerprint, true, nil
 			}
 		}

@@ -63,11 +63,11 @@ func TestCheckDrops(t *testing.T) {
 	orders := catalog.QualifiedName{Schema: "public", Name: "orders"}
 	advice := func() *advisor.Result {
 		return &advisor.Result{Recommendations: []advisor.Recommendation{
-			{Kind: advisor.KindCreateIndex, Table: orders, Index: "orders_tenant_id_status_idx",
+			{Kind: advisor.KindCreateIndex, Table: orders, Index: &advisor.IndexDetail{Name: "orders_tenant_id_status_idx"},
 				DDL: "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_status_idx ON public.orders (tenant_id, status);"},
-			{Kind: advisor.KindDropIndex, Table: events, Index: "events_tenant_id_kind_idx", Reason: "No index scan."},
-			{Kind: advisor.KindUnusedIndex, Table: events, Index: "events_note_idx", Reason: "Unused."},
-			{Kind: advisor.KindDropIndex, Table: orders, Index: "orders_tenant_idx", SupersededBy: "orders_tenant_id_status_idx", Reason: "Superseded."},
+			{Kind: advisor.KindDropIndex, Table: events, Index: &advisor.IndexDetail{Name: "events_tenant_id_kind_idx"}, Reason: "No index scan."},
+			{Kind: advisor.KindUnusedIndex, Table: events, Index: &advisor.IndexDetail{Name: "events_note_idx"}, Reason: "Unused."},
+			{Kind: advisor.KindDropIndex, Table: orders, Index: &advisor.IndexDetail{Name: "orders_tenant_idx", SupersededBy: "orders_tenant_id_status_idx"}, Reason: "Superseded."},
 		}}
 	}
 	for _, c2 := range []struct {
@@ -86,12 +86,12 @@ func TestCheckDrops(t *testing.T) {
 			}
 			var left []string
 			for _, r := range res.Recommendations {
-				left = append(left, r.Index)
+				left = append(left, r.Name())
 			}
 			if strings.Join(left, " ") != "orders_tenant_id_status_idx events_note_idx orders_tenant_idx" {
 				t.Errorf("recommendations left: %v", left)
 			}
-			if len(res.Rejected) != 1 || res.Rejected[0].Index != "events_tenant_id_kind_idx" || !strings.Contains(res.Rejected[0].Reason, "Kept: the planner uses it") {
+			if len(res.Rejected) != 1 || res.Rejected[0].Name() != "events_tenant_id_kind_idx" || !strings.Contains(res.Rejected[0].Reason, "Kept: the planner uses it") {
 				t.Errorf("rejected: %+v", res.Rejected)
 			}
 			if rep.Checked != c2.checked || rep.Unchecked != c2.unchecked || len(rep.Kept) != 1 || rep.Explains == 0 {

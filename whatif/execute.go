@@ -330,7 +330,7 @@ const (
 // measure builds one index in a transaction, measures its queries and rolls
 // back.
 func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, total int) (out outcome, err error) {
-	out = outcome{ExecOutcome: ExecOutcome{Table: rec.Table, Index: rec.Index, Verdict: ExecNotMeasured}}
+	out = outcome{ExecOutcome: ExecOutcome{Table: rec.Table, Index: rec.Index.Name, Verdict: ExecNotMeasured}}
 	tree, ix, err := plainIndexStmt(rec.DDL)
 	if err != nil {
 		out.Note = fmt.Sprintf("its DDL could not be read: %v", err)
@@ -368,7 +368,7 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 		out.Note = fmt.Sprintf("the time budget (%s) ran out before it was measured", m.opt.Budget)
 		return out, nil
 	}
-	m.progress(rec.Index, total, "building")
+	m.progress(rec.Index.Name, total, "building")
 
 	// One transaction per index, always rolled back.
 	if err := m.exec(ctx, "BEGIN ISOLATION LEVEL REPEATABLE READ, READ WRITE"); err != nil {
@@ -388,7 +388,7 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 	built := time.Now()
 	if _, err := m.s.run(ctx, out.DDL); err != nil {
 		if fatal(ctx, m.s.conn, err) {
-			return out, fmt.Errorf("whatif: building %s: %w", rec.Index, err)
+			return out, fmt.Errorf("whatif: building %s: %w", rec.Index.Name, err)
 		}
 		out.Note, out.denied = m.buildFailure(rec, err)
 		return out, nil
@@ -409,7 +409,7 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 		FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
 		WHERE i.indrelid = $1::regclass AND c.relname = $2`, pgx.QueryExecModeExec,
 		rangeVarName(ix.Relation), ix.Idxname).Scan(&regName, &names, &checkXmin); err != nil {
-		return out, fmt.Errorf("whatif: finding the index %s just built: %w", rec.Index, err)
+		return out, fmt.Errorf("whatif: finding the index %s just built: %w", rec.Index.Name, err)
 	}
 	if checkXmin {
 		// pg_index.indcheckxmin: the build met HOT chains that older
@@ -454,7 +454,7 @@ func (m *measurer) measure(ctx context.Context, rec *advisor.Recommendation, tot
 				if sm.failed != "" {
 					continue
 				}
-				m.progress(rec.Index, total, fmt.Sprintf("round %d of %d, query %s", round, m.opt.Rounds, sq.shape.Fingerprint))
+				m.progress(rec.Index.Name, total, fmt.Sprintf("round %d of %d, query %s", round, m.opt.Rounds, sq.shape.Fingerprint))
 				withFirst := (round+item)%2 == 1
 				for _, with := range []bool{withFirst, !withFirst} {
 					if err := m.run(ctx, sm, regName, names, with, round == 0); err != nil {

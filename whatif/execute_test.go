@@ -129,13 +129,13 @@ func execSetup(t *testing.T) *execFixture {
 func (f *execFixture) advice() *advisor.Result {
 	ev := catalog.QualifiedName{Schema: "public", Name: "ev"}
 	return &advisor.Result{Recommendations: []advisor.Recommendation{
-		{Kind: advisor.KindCreateIndex, Table: ev, Index: "ev_ts_idx", Reason: "model",
+		{Kind: advisor.KindCreateIndex, Table: ev, Index: &advisor.IndexDetail{Name: "ev_ts_idx"}, Reason: "model",
 			DDL:     "CREATE INDEX CONCURRENTLY IF NOT EXISTS ev_ts_idx ON public.ev (ts);",
 			Queries: []string{f.fp[trapQuery]}},
-		{Kind: advisor.KindCreateIndex, Table: ev, Index: "ev_id_idx", Reason: "model",
+		{Kind: advisor.KindCreateIndex, Table: ev, Index: &advisor.IndexDetail{Name: "ev_id_idx"}, Reason: "model",
 			DDL:     "CREATE INDEX CONCURRENTLY IF NOT EXISTS ev_id_idx ON public.ev (id);",
 			Queries: []string{f.fp[lookupQuery], f.fp[deleteQuery], f.fp[genericQuery]}},
-		{Kind: advisor.KindDropIndex, Table: ev, Index: "ev_kind_idx", SupersededBy: "ev_ts_idx", Reason: "superseded"},
+		{Kind: advisor.KindDropIndex, Table: ev, Index: &advisor.IndexDetail{Name: "ev_kind_idx", SupersededBy: "ev_ts_idx"}, Reason: "superseded"},
 	}}
 }
 
@@ -233,7 +233,7 @@ func TestExecute(t *testing.T) {
 		t.Errorf("counts %+v", rep)
 	}
 	// Prune moved the rejected index, and the drop that depended on it.
-	if !slices.Equal(rep.Pruned, []string{"ev_ts_idx", "ev_kind_idx"}) || len(res.Recommendations) != 1 || res.Recommendations[0].Index != "ev_id_idx" ||
+	if !slices.Equal(rep.Pruned, []string{"ev_ts_idx", "ev_kind_idx"}) || len(res.Recommendations) != 1 || res.Recommendations[0].Name() != "ev_id_idx" ||
 		!strings.HasPrefix(res.Rejected[0].Reason, "Rejected by measured execution: Measured slower") {
 		t.Errorf("pruned %q; recommendations %d; rejected %+v", rep.Pruned, len(res.Recommendations), res.Rejected)
 	}
@@ -304,7 +304,7 @@ func TestExecuteRefusesAndBounds(t *testing.T) {
 	// A query that exceeds the statement timeout on both sides is not
 	// measured, and says why.
 	sleepy := &advisor.Result{Recommendations: []advisor.Recommendation{{Kind: advisor.KindCreateIndex,
-		Table: catalog.QualifiedName{Schema: "public", Name: "ev"}, Index: "ev_id_idx",
+		Table: catalog.QualifiedName{Schema: "public", Name: "ev"}, Index: &advisor.IndexDetail{Name: "ev_id_idx"},
 		DDL: "CREATE INDEX ev_id_idx ON public.ev (id)", Queries: []string{f.fp[sleepQuery]}}}}
 	rep, err = Execute(ctx, conn, f.work, sleepy, ExecuteOptions{ConfirmedNotProduction: true, StatementTimeout: 50 * time.Millisecond})
 	if err != nil {
@@ -317,7 +317,7 @@ func TestExecuteRefusesAndBounds(t *testing.T) {
 	// An index on a partitioned table: the plans name the partitions'
 	// indexes, and the index is seen as used.
 	parted := &advisor.Result{Recommendations: []advisor.Recommendation{{Kind: advisor.KindCreateIndex,
-		Table: catalog.QualifiedName{Schema: "public", Name: "pe"}, Index: "pe_id_idx",
+		Table: catalog.QualifiedName{Schema: "public", Name: "pe"}, Index: &advisor.IndexDetail{Name: "pe_id_idx"},
 		DDL: "CREATE INDEX pe_id_idx ON public.pe (id)", Queries: []string{f.fp[partitionQuery]}}}}
 	rep, err = Execute(ctx, conn, f.work, parted, ExecuteOptions{ConfirmedNotProduction: true})
 	if err != nil {
@@ -338,7 +338,7 @@ func TestExecuteRefusesAndBounds(t *testing.T) {
 		t.Fatal(err)
 	}
 	hot := &advisor.Result{Recommendations: []advisor.Recommendation{{Kind: advisor.KindCreateIndex,
-		Table: catalog.QualifiedName{Schema: "public", Name: "hot"}, Index: "hot_val_idx",
+		Table: catalog.QualifiedName{Schema: "public", Name: "hot"}, Index: &advisor.IndexDetail{Name: "hot_val_idx"},
 		DDL: "CREATE INDEX hot_val_idx ON public.hot (val)", Queries: []string{f.fp[hotQuery]}}}}
 	rep, err = Execute(ctx, conn, f.work, hot, ExecuteOptions{ConfirmedNotProduction: true})
 	if err != nil {

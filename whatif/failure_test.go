@@ -195,7 +195,7 @@ func TestVerifyConnectionLost(t *testing.T) {
 		}
 		n++
 		if r.Verification == nil || r.Verification.Status != advisor.Unverifiable || !strings.Contains(r.Verification.Note, "ended before it was checked") {
-			t.Errorf("%s: verification %+v, want unverifiable: the check ended", r.Index, r.Verification)
+			t.Errorf("%s: verification %+v, want unverifiable: the check ended", r.Name(), r.Verification)
 		}
 	}
 	if n == 0 {

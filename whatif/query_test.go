@@ -157,14 +157,14 @@ func TestPrune(t *testing.T) {
 	notUsed := &advisor.Verification{Status: advisor.NotUsed, Note: "The planner keeps its plans."}
 	res := &advisor.Result{
 		Recommendations: []advisor.Recommendation{
-			{Kind: advisor.KindCreateIndex, Index: "t_a_b_idx", Reason: "Serves 1 query.", Verification: notUsed},
-			{Kind: advisor.KindCreateIndex, Index: "t_c_idx", Reason: "Serves 2 queries.", Verification: &advisor.Verification{Status: advisor.Verified}},
-			{Kind: advisor.KindCreateIndex, Index: "t_tags_gin_idx", Verification: &advisor.Verification{Status: advisor.Unverifiable}},
-			{Kind: advisor.KindDropIndex, Index: "t_a_idx", SupersededBy: "t_a_b_idx", Reason: "Superseded by the recommended t_a_b_idx (a, b), which serves every lookup this one does: drop it once that one is built."},
-			{Kind: advisor.KindDropIndex, Index: "t_c_old_idx", SupersededBy: "t_c_idx", Reason: "Superseded by the recommended t_c_idx (c), which serves every lookup this one does: drop it once that one is built."},
-			{Kind: advisor.KindDropIndex, Index: "t_dup_idx", Reason: "Duplicate of t_c_old_idx."},
+			{Kind: advisor.KindCreateIndex, Index: &advisor.IndexDetail{Name: "t_a_b_idx"}, Reason: "Serves 1 query.", Verification: notUsed},
+			{Kind: advisor.KindCreateIndex, Index: &advisor.IndexDetail{Name: "t_c_idx"}, Reason: "Serves 2 queries.", Verification: &advisor.Verification{Status: advisor.Verified}},
+			{Kind: advisor.KindCreateIndex, Index: &advisor.IndexDetail{Name: "t_tags_gin_idx"}, Verification: &advisor.Verification{Status: advisor.Unverifiable}},
+			{Kind: advisor.KindDropIndex, Index: &advisor.IndexDetail{Name: "t_a_idx", SupersededBy: "t_a_b_idx"}, Reason: "Superseded by the recommended t_a_b_idx (a, b), which serves every lookup this one does: drop it once that one is built."},
+			{Kind: advisor.KindDropIndex, Index: &advisor.IndexDetail{Name: "t_c_old_idx", SupersededBy: "t_c_idx"}, Reason: "Superseded by the recommended t_c_idx (c), which serves every lookup this one does: drop it once that one is built."},
+			{Kind: advisor.KindDropIndex, Index: &advisor.IndexDetail{Name: "t_dup_idx"}, Reason: "Duplicate of t_c_old_idx."},
 		},
-		Rejected: []advisor.Recommendation{{Kind: advisor.KindCreateIndex, Index: "t_z_idx"}},
+		Rejected: []advisor.Recommendation{{Kind: advisor.KindCreateIndex, Index: &advisor.IndexDetail{Name: "t_z_idx"}}},
 	}
 	pruned := prune(res)
 	if diff := cmp.Diff([]string{"t_a_b_idx", "t_a_idx"}, pruned); diff != "" {
@@ -172,10 +172,10 @@ func TestPrune(t *testing.T) {
 	}
 	var kept, rejected []string
 	for _, r := range res.Recommendations {
-		kept = append(kept, r.Index)
+		kept = append(kept, r.Name())
 	}
 	for _, r := range res.Rejected {
-		rejected = append(rejected, r.Index)
+		rejected = append(rejected, r.Name())
 	}
 	if diff := cmp.Diff([]string{"t_c_idx", "t_tags_gin_idx", "t_c_old_idx", "t_dup_idx"}, kept); diff != "" {
 		t.Errorf("kept (-want +got):\n%s", diff)

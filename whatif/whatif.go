@@ -304,7 +304,7 @@ func run(ctx context.Context, s *session, w *analyzer.Workload, res *advisor.Res
 // hypothetical DDL (in h) for the combined check.
 func verifyOne(ctx context.Context, s *session, rec *advisor.Recommendation, byFP map[string]*query) (Outcome, *hypoIndex, error) {
 	v := &advisor.Verification{}
-	out := Outcome{Table: rec.Table, Index: rec.Index, Verification: v}
+	out := Outcome{Table: rec.Table, Index: rec.Index.Name, Verification: v}
 	ddl, method, err := hypotheticalDDL(rec.DDL)
 	if err != nil {
 		v.Status, v.Note = advisor.Unverifiable, fmt.Sprintf("its DDL could not be read: %s", s.errorText(err))
@@ -357,19 +357,19 @@ func verifyOne(ctx context.Context, s *session, rec *advisor.Recommendation, byF
 	h, err := s.create(ctx, ddl)
 	if err != nil {
 		if fatal(ctx, s.conn, err) {
-			return out, nil, fmt.Errorf("whatif: creating hypothetical index %s: %w", rec.Index, err)
+			return out, nil, fmt.Errorf("whatif: creating hypothetical index %s: %w", rec.Index.Name, err)
 		}
 		v.Status, v.Note = advisor.Unverifiable, fmt.Sprintf("HypoPG could not create it: %s", s.errorText(err))
 		return out, nil, nil
 	}
-	h.rec = rec.Index
+	h.rec = rec.Index.Name
 	used, explained := 0, 0
 	for _, q := range served {
 		qv := advisor.QueryVerification{Fingerprint: q.shape.Fingerprint, CostBefore: q.base.cost}
 		p, err := s.explain(ctx, q)
 		if err != nil {
 			if fatal(ctx, s.conn, err) {
-				return out, nil, fmt.Errorf("whatif: explaining %s with %s: %w", q.shape.Fingerprint, rec.Index, err)
+				return out, nil, fmt.Errorf("whatif: explaining %s with %s: %w", q.shape.Fingerprint, rec.Index.Name, err)
 			}
 			qv.Error = s.errorText(err)
 			v.Queries = append(v.Queries, qv)
@@ -492,7 +492,7 @@ func prune(res *advisor.Result) []string {
 	gone := map[string]string{}
 	for _, r := range res.Recommendations {
 		if r.Kind == advisor.KindCreateIndex && r.Verification != nil && r.Verification.Status == advisor.NotUsed {
-			gone[r.Index] = r.Verification.Note
+			gone[r.Index.Name] = r.Verification.Note
 		}
 	}
 	return res.RejectIndexes(gone, "Not used by the planner: ", "which the planner did not use")

@@ -215,8 +215,8 @@ func TestVerify(t *testing.T) {
 				continue
 			}
 			n++
-			if r.Verification == nil || r.Verification != outcome(r.Index) {
-				t.Errorf("%s: Verification %p, want the outcome's", r.Index, r.Verification)
+			if r.Verification == nil || r.Verification != outcome(r.Index.Name) {
+				t.Errorf("%s: Verification %p, want the outcome's", r.Index.Name, r.Verification)
 			}
 		}
 		if n != len(rep.Outcomes) || n != 6 {
@@ -283,13 +283,13 @@ func TestVerify(t *testing.T) {
 			t.Fatalf("pruned %v, want the region index", rep.Pruned)
 		}
 		for _, r := range f.res.Recommendations {
-			if r.Index == "orders_region_incl_id_total_idx" {
+			if r.Name() == "orders_region_incl_id_total_idx" {
 				t.Errorf("still recommended: %s", r.DDL)
 			}
 		}
 		found := false
 		for _, r := range f.res.Rejected {
-			if r.Index == "orders_region_incl_id_total_idx" {
+			if r.Name() == "orders_region_incl_id_total_idx" {
 				found = strings.HasPrefix(r.Reason, "Not used by the planner") && r.Verification != nil && r.Verification.Status == advisor.NotUsed
 			}
 		}
@@ -365,7 +365,7 @@ func TestVerifyRefuses(t *testing.T) {
 	})
 	for _, r := range f.res.Recommendations {
 		if r.Verification != nil {
-			t.Errorf("%s: verification set by a refused run", r.Index)
+			t.Errorf("%s: verification set by a refused run", r.Name())
 		}
 	}
 }

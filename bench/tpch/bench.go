@@ -18,6 +18,7 @@ import (
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/internal/pgtest"
+	"github.com/pgadvise/pgadvise/pipeline"
 	"github.com/pgadvise/pgadvise/whatif"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
@@ -98,6 +99,8 @@ type budgetResult struct {
 	BuiltSize   int64 // Σ pg_relation_size of the indexes built for real (0: not built)
 	// Reference marks the textbook set (referenceSet), not advice.
 	Reference bool
+	// Shapes counts the workload's query shapes (one per query).
+	Shapes int
 	// Rel19 and Rel22 are Σ cost with ÷ Σ cost without, over the 19
 	// headline queries and over all 22; Geo22 the geometric mean of the 22
 	// per-query ratios.
@@ -197,12 +200,6 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	rep.ServerVersion, rep.LiveIssues = live.ServerVersion, live.Issues
 	cfg.logf("read the schema and statistics (%d tables, %d indexes) in %v", live.Tables, live.Indexes, rep.ReadLiveTime.Round(time.Millisecond))
 
-	w, shapeOf, err := workload(schema, cfg)
-	if err != nil {
-		return nil, err
-	}
-	rep.Shapes = len(w.Shapes)
-
 	ev, err := newEvaluator(ctx, ro)
 	if err != nil {
 		return nil, err
@@ -221,10 +218,11 @@ func run(ctx context.Context, cfg config) (*report, error) {
 
 	for _, share := range cfg.Budgets {
 		cfg.logf("budget %.2g × data size: advising", share)
-		b, err := evaluateBudget(ctx, cfg, w, schema, shapeOf, ev, ro, texts, rep.Baseline, share)
+		b, err := evaluateBudget(ctx, cfg, schema, ev, ro, texts, rep.Baseline, share)
 		if err != nil {
 			return nil, err
 		}
+		rep.Shapes = b.Shapes
 		rep.Budgets = append(rep.Budgets, b)
 	}
 	if cfg.Reference {
@@ -298,26 +296,33 @@ func setup(ctx context.Context, cfg config, admin *pgx.Conn, rep *report) error 
 	return nil
 }
 
-// workload feeds the queries to the analyzer: each parameter set once, the
-// validation values first (so that they are each shape's sample, the text
-// whatif explains). It returns the query number of each shape.
-func workload(schema *catalog.Schema, cfg config) (*analyzer.Workload, map[string]int, error) {
-	a := analyzer.New(schema)
-	a.SetSource("tpch")
+// queriesSource hands the queries to the pipeline: each parameter set
+// once, the validation values first (so that they are each shape's sample,
+// the text whatif explains).
+func queriesSource(cfg config) *pipeline.Source {
 	fraction := 0.0001 / cfg.SF
-	line := int64(0)
-	for v := 0; v < cfg.Variants; v++ {
-		for _, q := range queries {
-			line++
-			a.Add(&capture.Statement{Query: []byte(q.SQL(v, fraction)), Calls: 1, Line: line})
+	return &pipeline.Source{Name: "tpch", Read: func(emit func(*capture.Statement) error) (*capture.Stats, error) {
+		st := &capture.Stats{Name: "tpch", Format: capture.FormatSQL}
+		for v := 0; v < cfg.Variants; v++ {
+			for _, q := range queries {
+				st.Lines++
+				st.Statements++
+				if err := emit(&capture.Statement{Query: []byte(q.SQL(v, fraction)), Calls: 1, Line: st.Lines}); err != nil {
+					return nil, err
+				}
+			}
 		}
+		return st, nil
+	}}
+}
+
+// shapesOf checks that the analyzer read every query, one shape each, and
+// returns the query number of each shape.
+func shapesOf(w *analyzer.Workload, cfg config) (map[string]int, error) {
+	for r, s := range w.Skipped {
+		return nil, fmt.Errorf("the analyzer skipped %d statement(s): %s at %v", s.Count, r, s.Where)
 	}
-	w := a.Result()
-	if len(w.Skipped) > 0 {
-		for r, s := range w.Skipped {
-			return nil, nil, fmt.Errorf("the analyzer skipped %d statement(s): %s at %v", s.Count, r, s.Where)
-		}
-	}
+	fraction := 0.0001 / cfg.SF
 	shapeOf := map[string]int{}
 	for _, s := range w.Shapes {
 		for _, q := range queries {
@@ -327,18 +332,36 @@ func workload(schema *catalog.Schema, cfg config) (*analyzer.Workload, map[strin
 		}
 	}
 	if len(w.Shapes) != len(queries) || len(shapeOf) != len(queries) {
-		return nil, nil, fmt.Errorf("the analyzer found %d shapes for %d queries", len(w.Shapes), len(queries))
+		return nil, fmt.Errorf("the analyzer found %d shapes for %d queries", len(w.Shapes), len(queries))
 	}
-	return w, shapeOf, nil
+	return shapeOf, nil
 }
 
-// evaluateBudget advises at one budget and measures the result.
-func evaluateBudget(ctx context.Context, cfg config, w *analyzer.Workload, schema *catalog.Schema, shapeOf map[string]int,
+// evaluateBudget advises at one budget, through pgadvise's pipeline with
+// its planner check (what --verify does, for its verdicts, its call count
+// and its combined measure over the verified indexes; the indexes it finds
+// unused are kept, to be measured too), and measures the result.
+func evaluateBudget(ctx context.Context, cfg config, schema *catalog.Schema,
 	ev *evaluator, ro *pgx.Conn, texts []string, base []queryCost, share float64) (*budgetResult, error) {
 	b := &budgetResult{Share: share, Other: map[advisor.Kind]int{}}
-	t0 := time.Now()
-	res := advisor.Advise(w, schema, advisor.Options{BudgetShare: share, MinBenefit: cfg.MinBenefit, MinBenefitIsShare: true})
-	b.AdvisorTime = time.Since(t0)
+	out, err := pipeline.Run(ctx, pipeline.Config{
+		Schema: schema, SchemaPath: "tpch", Conn: ro, Statements: queriesSource(cfg),
+		Advisor: advisor.Options{BudgetShare: share, MinBenefit: cfg.MinBenefit, MinBenefitIsShare: true},
+		Verify:  pipeline.VerifyPlanner, KeepNotUsed: true,
+	})
+	if err != nil {
+		return nil, err
+	}
+	shapeOf, err := shapesOf(out.Workload, cfg)
+	if err != nil {
+		return nil, err
+	}
+	res, vrep := out.Advice, out.Verified
+	if vrep == nil {
+		return nil, fmt.Errorf("the planner check did not run: %s", out.Document.Advice.Verification.Note)
+	}
+	b.Shapes = len(out.Workload.Shapes)
+	b.AdvisorTime = out.AdviseTime
 	b.ModelEvaluations, b.BudgetBytes = res.WhatIfEvaluations, res.BudgetBytes
 
 	for _, r := range res.Recommendations {
@@ -352,24 +375,18 @@ func evaluateBudget(ctx context.Context, cfg config, w *analyzer.Workload, schem
 		}
 		b.AdvisorSize += r.SizeBytes
 		if pkServes(schema, def) {
-			b.PKCopies = append(b.PKCopies, r.Index)
+			b.PKCopies = append(b.PKCopies, r.Index.Name)
 		}
-		b.Indexes = append(b.Indexes, indexResult{Name: r.Index, Rec: r, Def: def})
+		b.Indexes = append(b.Indexes, indexResult{Name: r.Index.Name, Rec: r, Def: def})
 	}
 	if err := measureSet(ctx, ev, b, texts, base); err != nil {
 		return nil, err
 	}
 
-	// pgadvise's own planner check (what --verify does), for its verdicts,
-	// its call count and its combined measure over the verified indexes.
-	vrep, err := whatif.Verify(ctx, ro, w, res, whatif.Options{})
-	if err != nil {
-		return nil, err
-	}
 	b.Verify = vrep
 	for i := range b.Indexes {
 		for _, o := range vrep.Outcomes {
-			if o.Index == b.Indexes[i].Rec.Index && o.Verification != nil {
+			if o.Index == b.Indexes[i].Rec.Index.Name && o.Verification != nil {
 				b.Indexes[i].Status = string(o.Verification.Status)
 			}
 		}

@@ -14,9 +14,8 @@ import (
 	"golang.org/x/term"
 
 	"github.com/pgadvise/pgadvise/advisor"
-	"github.com/pgadvise/pgadvise/analyzer"
-	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/internal/filekind"
+	"github.com/pgadvise/pgadvise/pipeline"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -172,52 +171,23 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// read reads one input (a path, or - for stdin) as capture.ReadFile does,
-// through the progress line when there is one.
-func (x *extras) read(in string, stdin io.Reader, format capture.Format, emit func(*capture.Statement) error) (*capture.Stats, error) {
-	if x.prog == nil {
-		if in == "-" {
-			return capture.Read(stdin, "-", format, emit)
-		}
-		return capture.ReadFile(in, format, emit)
-	}
-	defer x.prog.Clear() // messages about this input follow on a clean line
-	counted := func(st *capture.Statement) error {
-		x.prog.Statement()
-		return emit(st)
-	}
-	if in == "-" {
-		return capture.Read(x.prog.Reader(stdin, "-"), "-", format, counted)
-	}
-	f, err := os.Open(in)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	return capture.Read(x.prog.Reader(f, in), in, format, counted)
+// config adds to cfg what the flags of CI ask of the run: the baseline,
+// the values, the progress line.
+func (x *extras) config(cfg *pipeline.Config) {
+	cfg.Baseline, cfg.BaselinePath = x.base, x.baseline
+	cfg.ShowValues = x.showValues
+	cfg.Progress = x.prog
 }
 
-// apply finishes the document: baseline filtering and samples. In migrate
-// mode it writes the migration files and ends the run (done).
-func (x *extras) apply(doc *report.Document, w *analyzer.Workload, stdout io.Writer) (code int, done bool) {
-	if x.prog != nil {
-		x.prog.Done()
+// migrate writes the migration files of migrate mode and returns the exit
+// code.
+func (x *extras) migrate(doc *report.Document, stdout io.Writer) int {
+	code := x.mig.write(doc, stdout, x.stderr)
+	if code == exitOK && verificationFailed(doc.Advice.Verification) {
+		fmt.Fprintf(x.stderr, "pgadvise: --verify: nothing could be verified; exit %d\n", exitUnverified)
+		code = exitUnverified
 	}
-	if x.base != nil {
-		report.FilterBaseline(doc, x.base, x.baseline)
-	}
-	if x.showValues {
-		report.IncludeSamples(doc, w)
-	}
-	if x.mig != nil {
-		code := x.mig.write(doc, stdout, x.stderr)
-		if code == exitOK && verificationFailed(doc.Advice.Verification) {
-			fmt.Fprintf(x.stderr, "pgadvise: --verify: nothing could be verified; exit %d\n", exitUnverified)
-			code = exitUnverified
-		}
-		return code, true
-	}
-	return exitOK, false
+	return code
 }
 
 // exitCode is analyze's exit code once the report is written: exitFindings
@@ -232,8 +202,8 @@ func (x *extras) exitCode(doc *report.Document) int {
 	}
 	byKind := map[string]int{}
 	for _, r := range doc.Recommendations {
-		if x.fail[r.Kind] || x.failAny && r.Confidence != "low" {
-			byKind[r.Kind]++
+		if x.fail[string(r.Kind)] || x.failAny && r.Confidence != "low" {
+			byKind[string(r.Kind)]++
 		}
 	}
 	if len(byKind) == 0 {
@@ -260,8 +230,8 @@ func (x *extras) exitCode(doc *report.Document) int {
 	return exitFindings
 }
 
-// terminal is standard error when it is a terminal. main wraps os.Stderr in
-// it (stderrOf); only then does analyze draw its progress line, so tests,
+// terminal is standard error when it is a terminal. Do wraps os.Stderr in
+// it; only then does analyze draw its progress line, so tests,
 // pipes and CI logs never get one.
 type terminal struct{ *os.File }
 
@@ -276,12 +246,4 @@ func terminalWidth(w io.Writer) int {
 		return 0
 	}
 	return width
-}
-
-// stderrOf returns f wrapped as a terminal if it is one.
-func stderrOf(f *os.File) io.Writer {
-	if term.IsTerminal(int(f.Fd())) {
-		return terminal{f}
-	}
-	return f
 }

@@ -1,23 +1,26 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"os/signal"
 	"runtime/debug"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
 
+	"golang.org/x/term"
+
 	"github.com/pgadvise/pgadvise/advisor"
-	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
-	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/internal/outfile"
 	"github.com/pgadvise/pgadvise/internal/safetext"
+	"github.com/pgadvise/pgadvise/pipeline"
 	"github.com/pgadvise/pgadvise/report"
 )
 
@@ -74,7 +77,14 @@ Examples:
 Flags:
 `
 
-func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// Do runs the pgadvise command line args (without the program's name),
+// reading standard input from stdin and writing to stdout and stderr, and
+// returns the exit code. Only when stderr is a terminal does analyze draw
+// its progress line; tests pass buffers.
+func Do(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		stderr = terminal{f}
+	}
 	stderr = messages{stderr}
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
@@ -158,54 +168,16 @@ func runAnalyze(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return analyzeWith(args, stdin, stdout, stderr, nil)
 }
 
-// analyzeWith runs analyze, or migrate when mig is set (ci.go, migrate.go).
+// analyzeWith runs analyze, or migrate when mig is set (ci.go, migrate.go):
+// it maps the flags to a pipeline.Config, runs it, and writes the result.
 func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *migrateMode) int {
-	var f analyzeFlags
 	cmd := "analyze"
 	if mig != nil {
 		cmd = "migrate"
 	}
-	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
-	quietFlagErrors(fs, args, stdout)
-	fs.StringVar(&f.schema, "schema", "", "schema `FILE` as pg_dump -s prints it (without it, tables and columns are inferred)")
-	f.format = "text"
-	if mig == nil { // migrate writes migration files, not a report
-		fs.StringVar(&f.format, "format", "text", "output format: text, json or markdown (for CI job summaries and PR comments)")
-		fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
-		fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists (0: all)")
-	}
-	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: auto, stderr, csvlog, jsonlog, pgss, sql")
-	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%); 0: no cap, as without the flag")
-	fs.StringVar(&f.minBenefit, "min-benefit", "0.5%", "minimum net benefit of an index: planner cost units over the workload, or a share of the workload's estimated cost (0.5%)")
-	fs.DurationVar(&f.staleness, "max-staleness", advisor.DefaultMaxStaleness, "how old the data a summary table serves may be: a materialized view is refreshed this often (`DURATION` like 15m, 1h)")
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), analyzeUsage)
-		fs.PrintDefaults()
-	}
-	x := newExtras(fs, mig, stderr)
-	lv := newLiveFlags(fs) // live.go
-	inputs, err := parseInterspersed(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		flagError(stderr, cmd, err)
-		return exitUsage
-	}
-	if len(inputs) == 0 && !lv.givesWorkload() {
-		flagError(stderr, cmd, errors.New("no INPUT given (a log file, a pg_stat_statements CSV, a .sql file, or - for standard input)"))
-		return exitUsage
-	}
-	if f.top < 0 {
-		flagError(stderr, cmd, fmt.Errorf("--top %d: want a number of query shapes, or 0 for all", f.top))
-		return exitUsage
-	}
-	if f.top == 0 {
-		f.top = math.MaxInt // all
-	}
-	if !validFormat(f.format) {
-		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text, json or markdown\n", f.format)
-		return exitUsage
+	f, x, lv, inputs, code := parseAnalyze(cmd, args, stdout, stderr, mig)
+	if code != exitOK || f == nil {
+		return code
 	}
 	dest := output{path: f.output, perm: outfile.ModeDefault, stdin: stdin,
 		inputs: append([]string{f.schema, lv.stats, x.baseline}, inputs...)}
@@ -225,89 +197,30 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	if code := lv.checkVerify(inputs, stderr); code != exitOK {
 		return code
 	}
-	inFormat, err := capture.ParseFormat(f.inputFormat)
+	cfg, code := f.config(inputs, stdin, stderr)
+	if code != exitOK {
+		return code
+	}
+	if code := lv.config(&cfg, f.schema, len(inputs) == 0, stderr); code != exitOK {
+		return code
+	}
+	x.config(&cfg)
+
+	ctx := context.Background()
+	if lv.dsn.set { // a live run stops cleanly on ^C: its connection is closed
+		var stop context.CancelFunc
+		ctx, stop = signal.NotifyContext(ctx, os.Interrupt)
+		defer stop()
+	}
+	res, err := pipeline.Run(ctx, cfg)
 	if err != nil {
-		fmt.Fprintf(stderr, "pgadvise analyze: --input-format: %v\n", err)
-		return exitUsage
+		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
+		return exitError
 	}
-	var opt advisor.Options
-	if f.budget != "" {
-		if opt.BudgetBytes, opt.BudgetShare, err = parseBudget(f.budget); err != nil {
-			fmt.Fprintf(stderr, "pgadvise analyze: --budget: %v\n", err)
-			return exitUsage
-		}
+	doc := res.Document
+	if mig != nil {
+		return x.migrate(doc, stdout)
 	}
-	if opt.MinBenefit, opt.MinBenefitIsShare, err = parseAmount(f.minBenefit); err != nil {
-		fmt.Fprintf(stderr, "pgadvise analyze: --min-benefit: %v\n", err)
-		return exitUsage
-	}
-	if f.staleness < time.Second {
-		fmt.Fprintf(stderr, "pgadvise analyze: --max-staleness %s: want a period of at least a second, like 15m or 1h\n", f.staleness)
-		return exitUsage
-	}
-	opt.MaxStaleness = f.staleness
-
-	var schemaInfo report.SchemaInfo
-	if code := lv.load(f.schema, len(inputs) == 0, &schemaInfo, stderr); code != exitOK {
-		return code
-	}
-	defer lv.close()
-	if f.schema != "" {
-		s, rep, err := catalog.ReadDDLFile(f.schema)
-		if err != nil {
-			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
-			return exitError
-		}
-		if rep.Failed > 0 {
-			fmt.Fprintf(stderr, "pgadvise: %s: %d statement(s) could not be parsed, read the rest: %s\n", f.schema, rep.Failed, rep.FailureSummary())
-		}
-		schemaInfo = report.SchemaInfo{Path: f.schema, Schema: s}
-	}
-
-	a := analyzer.New(schemaInfo.Schema)
-	var stats []*capture.Stats
-	for _, in := range inputs {
-		a.SetSource(in)
-		emit := func(st *capture.Statement) error { a.Add(st); return nil }
-		var (
-			st  *capture.Stats
-			err error
-		)
-		st, err = x.read(in, stdin, inFormat, emit)
-		if err != nil {
-			fmt.Fprintf(stderr, "pgadvise: %v\n", err)
-			return exitError
-		}
-		stats = append(stats, st)
-		if summary := skipSummary(st); summary != "" {
-			fmt.Fprintf(stderr, "pgadvise: %s: skipped %s\n", in, summary)
-		}
-	}
-	if st, code := lv.readWorkload(a, stderr); code != exitOK {
-		return code
-	} else if st != nil {
-		stats = append(stats, st)
-	}
-	w := a.Result()
-	if w.Records == 0 {
-		fmt.Fprintln(stderr, "pgadvise: no statements found in the input(s); is log_min_duration_statement (or log_statement) set?")
-	}
-	span := workloadSpan(stats, lv)
-	opt.WorkloadSpan = span.Duration()
-	lv.advisorOptions(&opt)
-	opt.ShowValues = x.showValues
-	advice := advisor.Advise(w, schemaInfo.Schema, opt)
-	lv.annotate(advice)
-	verified := lv.verifyAdvice(w, advice, x.showValues, stderr)
-	executed := lv.executeAdvice(w, advice, stderr, x.prog) // execute.go
-	doc := report.Build(stats, schemaInfo, w, advice)
-	doc.Input.Span = span
-	doc.Advice.Verification = verified
-	executed.attach(doc)
-	if code, done := x.apply(doc, w, stdout); done {
-		return code
-	}
-
 	err = dest.write(stdout, func(w io.Writer) error {
 		switch f.format {
 		case "json":
@@ -328,25 +241,91 @@ func analyzeWith(args []string, stdin io.Reader, stdout, stderr io.Writer, mig *
 	return x.exitCode(doc)
 }
 
-// workloadSpan is the time the workload covers: from the first to the last
-// timestamp of the logs read, or pg_stat_statements since its reset.
-func workloadSpan(stats []*capture.Stats, lv *liveSource) *report.Span {
-	var from, to time.Time
-	for _, st := range stats {
-		if st.Span() == 0 {
-			continue
+// parseAnalyze parses analyze's (or migrate's) command line; a code other
+// than exitOK, or nil flags (the help was printed), ends the run.
+func parseAnalyze(cmd string, args []string, stdout, stderr io.Writer, mig *migrateMode) (f *analyzeFlags, x *extras, lv *liveFlags, inputs []string, code int) {
+	f = &analyzeFlags{}
+	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	quietFlagErrors(fs, args, stdout)
+	fs.StringVar(&f.schema, "schema", "", "schema `FILE` as pg_dump -s prints it (without it, tables and columns are inferred)")
+	f.format = "text"
+	if mig == nil { // migrate writes migration files, not a report
+		fs.StringVar(&f.format, "format", "text", "output format: text, json or markdown (for CI job summaries and PR comments)")
+		fs.StringVar(&f.output, "o", "", "write the report to `FILE` instead of standard output")
+		fs.IntVar(&f.top, "top", 15, "how many query shapes the text report lists (0: all)")
+	}
+	fs.StringVar(&f.inputFormat, "input-format", "auto", "input format: "+strings.Join(inputFormats(), ", "))
+	fs.StringVar(&f.budget, "budget", "", "cap the total size of new indexes: bytes (`SIZE` like 500MB, 2GiB) or a share of the data size (25%); 0: no cap, as without the flag")
+	fs.StringVar(&f.minBenefit, "min-benefit", "0.5%", "minimum net benefit of an index: planner cost units over the workload, or a share of the workload's estimated cost (0.5%)")
+	fs.DurationVar(&f.staleness, "max-staleness", advisor.DefaultMaxStaleness, "how old the data a summary table serves may be: a materialized view is refreshed this often (`DURATION` like 15m, 1h)")
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), analyzeUsage)
+		fs.PrintDefaults()
+	}
+	x = newExtras(fs, mig, stderr)
+	lv = newLiveFlags(fs) // live.go
+	inputs, err := parseInterspersed(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, nil, nil, nil, exitOK // the help was asked for: nothing to run
 		}
-		if from.IsZero() || st.First.Before(from) {
-			from = st.First
-		}
-		if st.Last.After(to) {
-			to = st.Last
+		flagError(stderr, cmd, err)
+		return nil, nil, nil, nil, exitUsage
+	}
+	if len(inputs) == 0 && !lv.givesWorkload() {
+		flagError(stderr, cmd, errors.New("no INPUT given (a log file, a pg_stat_statements CSV, a .sql file, or - for standard input)"))
+		return nil, nil, nil, nil, exitUsage
+	}
+	if f.top < 0 {
+		flagError(stderr, cmd, fmt.Errorf("--top %d: want a number of query shapes, or 0 for all", f.top))
+		return nil, nil, nil, nil, exitUsage
+	}
+	if f.top == 0 {
+		f.top = math.MaxInt // all
+	}
+	if !validFormat(f.format) {
+		fmt.Fprintf(stderr, "pgadvise analyze: --format %q: want text, json or markdown\n", f.format)
+		return nil, nil, nil, nil, exitUsage
+	}
+	return f, x, lv, inputs, exitOK
+}
+
+// config maps the reading and advising flags to a Config; a code other
+// than exitOK ends the run.
+func (f *analyzeFlags) config(inputs []string, stdin io.Reader, stderr io.Writer) (pipeline.Config, int) {
+	cfg := pipeline.Config{Inputs: inputs, Stdin: stdin, SchemaFile: f.schema, Messages: stderr}
+	var err error
+	if cfg.InputFormat, err = capture.ParseFormat(f.inputFormat); err != nil {
+		fmt.Fprintf(stderr, "pgadvise analyze: --input-format: %v\n", err)
+		return cfg, exitUsage
+	}
+	opt := &cfg.Advisor
+	if f.budget != "" {
+		if opt.BudgetBytes, opt.BudgetShare, err = parseBudget(f.budget); err != nil {
+			fmt.Fprintf(stderr, "pgadvise analyze: --budget: %v\n", err)
+			return cfg, exitUsage
 		}
 	}
-	if span := report.NewSpan(from, to); span != nil {
-		return span
+	if opt.MinBenefit, opt.MinBenefitIsShare, err = parseAmount(f.minBenefit); err != nil {
+		fmt.Fprintf(stderr, "pgadvise analyze: --min-benefit: %v\n", err)
+		return cfg, exitUsage
 	}
-	return lv.workloadSpan()
+	if f.staleness < time.Second {
+		fmt.Fprintf(stderr, "pgadvise analyze: --max-staleness %s: want a period of at least a second, like 15m or 1h\n", f.staleness)
+		return cfg, exitUsage
+	}
+	opt.MaxStaleness = f.staleness
+	return cfg, exitOK
+}
+
+// inputFormats are the names --input-format takes: auto, then capture's
+// formats.
+func inputFormats() []string {
+	names := []string{string(capture.FormatAuto)}
+	for _, f := range capture.Formats() {
+		names = append(names, string(f))
+	}
+	return names
 }
 
 // parseAmount reads "1500" (an absolute amount) or "0.5%" (a share).
@@ -442,18 +421,4 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		positional = append(positional, args[0])
 		args = args[1:]
 	}
-}
-
-// skipSummary describes what was skipped for reasons a person should look
-// at (routine skips such as protocol steps are only in the report).
-func skipSummary(st *capture.Stats) string {
-	var parts []string
-	for reason, c := range st.Skipped {
-		if reason.Routine() {
-			continue
-		}
-		parts = append(parts, fmt.Sprintf("%d %s (first at line %d)", c.Count, reason, c.FirstLines[0]))
-	}
-	sort.Strings(parts)
-	return strings.Join(parts, ", ")
 }

@@ -12,11 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pgadvise/pgadvise/advisor"
-	"github.com/pgadvise/pgadvise/analyzer"
-	"github.com/pgadvise/pgadvise/catalog"
-	"github.com/pgadvise/pgadvise/internal/safetext"
-	"github.com/pgadvise/pgadvise/report"
 	"github.com/pgadvise/pgadvise/whatif"
 )
 
@@ -108,83 +103,4 @@ func (e *executeFlags) check(mode verifyMode, inputs []string, stderr io.Writer)
 		return exitUsage
 	}
 	return exitOK
-}
-
-// executed is what --verify=execute produced, to put in the report.
-type executed struct {
-	summary *report.ExecutionSummary
-	byIndex map[string]*report.Execution
-}
-
-// executeAdvice measures each recommended index (--verify=execute) on a
-// connection of its own, the only one pgadvise writes through. The rejected
-// ones move to the rejected list. On a failure the advice stays the model's,
-// and the report says it was not measured.
-func (lv *liveSource) executeAdvice(w *analyzer.Workload, res *advisor.Result, stderr io.Writer, prog *report.Progress) *executed {
-	if lv.verify.mode != verifyExecute || lv.conn == nil {
-		return nil
-	}
-	e := lv.exec
-	opt := whatif.ExecuteOptions{ConfirmedNotProduction: e.confirmed, StatementTimeout: e.timeout, Budget: e.budget, Prune: true}
-	out := &executed{summary: &report.ExecutionSummary{Status: "unavailable", Rounds: whatif.DefaultExecRounds,
-		MinGain: whatif.MinMeasuredGain, MaxRegression: whatif.MaxMeasuredRegression,
-		StatementTimeoutMS: float64(e.timeout.Milliseconds()), BudgetMS: float64(e.budget.Milliseconds())}}
-	fail := func(err error) *executed {
-		if prog != nil {
-			prog.Clear()
-		}
-		fmt.Fprintf(stderr, "pgadvise: --verify=execute: %s; the advice is the cost model's alone, not measured\n", safetext.Line(err.Error()))
-		out.summary.Note = err.Error()
-		return out
-	}
-	n := 0
-	for _, r := range res.Recommendations {
-		if r.Kind == advisor.KindCreateIndex {
-			n++
-		}
-	}
-	fmt.Fprintf(stderr, "pgadvise: --verify=execute: measuring %d recommended index(es) on database %q, each built in a transaction that is rolled back (budget %s)\n",
-		n, lv.facts.database, e.budget)
-	conn, err := catalog.ConnectWritable(lv.ctx, lv.dsn.value, catalog.ConnectOptions{StatementTimeout: lv.timeout})
-	if err != nil {
-		return fail(err)
-	}
-	defer conn.Close(lv.ctx)
-	if prog != nil {
-		opt.Progress = prog.Status
-	}
-	rep, err := whatif.Execute(lv.ctx, conn, w, res, opt)
-	if prog != nil {
-		prog.Clear()
-	}
-	if err != nil {
-		return fail(err)
-	}
-	s := out.summary
-	s.Status, s.Kept, s.Rejected, s.NotMeasured, s.Runs, s.Rounds = "done", rep.Kept, rep.Rejected, rep.NotMeasured, rep.Runs, rep.Rounds
-	s.ElapsedMS, s.BudgetExhausted, s.Pruned = float64(rep.Elapsed.Milliseconds()), rep.BudgetExhausted, rep.Pruned
-	fmt.Fprintf(stderr, "pgadvise: --verify=execute: %d kept, %d rejected, %d not measured; %d EXPLAIN ANALYZE runs in %s; every index rolled back\n",
-		rep.Kept, rep.Rejected, rep.NotMeasured, rep.Runs, rep.Elapsed.Round(100*time.Millisecond))
-	if rep.BudgetExhausted {
-		fmt.Fprintf(stderr, "pgadvise: --verify=execute: the time budget (%s) ran out: %d index(es) not measured (raise --execute-budget)\n", e.budget, rep.NotMeasured)
-	}
-	out.byIndex = make(map[string]*report.Execution, len(rep.Outcomes))
-	for _, o := range rep.Outcomes {
-		x := &report.Execution{Status: string(o.Verdict), Note: o.Note, DDL: o.DDL, BuildMS: o.BuildMS, MSBefore: o.MSBefore, MSAfter: o.MSAfter}
-		for _, q := range o.Queries {
-			x.Queries = append(x.Queries, report.QueryExecution{Fingerprint: q.Fingerprint, Calls: q.Calls, Samples: q.Samples, Runs: q.Runs,
-				MSBefore: q.MSBefore, MSAfter: q.MSAfter, BeforeTimedOut: q.BeforeTimedOut, AfterTimedOut: q.AfterTimedOut,
-				UsesIndex: q.UsesIndex, NotMeasured: q.NotMeasured})
-		}
-		out.byIndex[o.Index] = x
-	}
-	return out
-}
-
-// attach puts the measurements in the report (nothing when none was asked).
-func (x *executed) attach(doc *report.Document) {
-	if x == nil {
-		return
-	}
-	report.SetExecution(doc, x.summary, x.byIndex)
 }

@@ -83,8 +83,8 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 			continue
 		}
 		e := r.Execution
-		if e == nil || (e.Status != "kept" && e.Status != "not_measured") || e.Note == "" || !strings.HasPrefix(e.DDL, "CREATE INDEX "+r.Index+" ON") {
-			t.Errorf("%s: execution %+v", r.Index, e)
+		if e == nil || (e.Status != "kept" && e.Status != "not_measured") || e.Note == "" || !strings.HasPrefix(e.DDL, "CREATE INDEX "+r.Name()+" ON") {
+			t.Errorf("%s: execution %+v", r.Name(), e)
 			continue
 		}
 		measured++
@@ -94,7 +94,7 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 				ok = ok || q.NotMeasured == "" && q.UsesIndex && q.Runs == 3 && q.MSAfter < q.MSBefore
 			}
 			if !ok || e.MSAfter >= 0.9*e.MSBefore {
-				t.Errorf("%s kept without a faster query: %+v", r.Index, e)
+				t.Errorf("%s kept without a faster query: %+v", r.Name(), e)
 			}
 		}
 	}
@@ -103,7 +103,7 @@ func TestVerifyExecuteFixtures(t *testing.T) {
 		if r.Execution != nil {
 			rejected++
 			if r.Execution.Status != "rejected" || !strings.HasPrefix(r.Reason, "Rejected by measured execution") {
-				t.Errorf("%s in the rejected list: %s, %q", r.Index, r.Execution.Status, r.Reason)
+				t.Errorf("%s in the rejected list: %s, %q", r.Name(), r.Execution.Status, r.Reason)
 			}
 		}
 	}

@@ -109,8 +109,8 @@ func TestFixedPoint(t *testing.T) {
 			t.Fatal("no unique or constraint index found")
 		}
 		for _, r := range doc.Recommendations {
-			if (r.Kind == "drop_index" || r.Kind == "unused_index") && enforcing[r.Index] {
-				t.Errorf("drops %s, which enforces a constraint", r.Index)
+			if (r.Kind == "drop_index" || r.Kind == "unused_index") && enforcing[r.Name()] {
+				t.Errorf("drops %s, which enforces a constraint", r.Name())
 			}
 		}
 		created := map[string]bool{}
@@ -122,7 +122,7 @@ func TestFixedPoint(t *testing.T) {
 				t.Fatalf("%s: %v", r.DDL, err)
 			}
 			if r.Kind == "create_index" {
-				created[r.Index] = true
+				created[r.Name()] = true
 			}
 		}
 		if _, err := conn.Exec(ctx, "ANALYZE"); err != nil {
@@ -138,11 +138,11 @@ func TestFixedPoint(t *testing.T) {
 		for _, r := range second.Recommendations {
 			switch {
 			case r.Kind == "create_index":
-				t.Errorf("not a fixed point: the second run recommends %s\n%s\n%s", r.Index, r.DDL, r.Reason)
-			case (r.Kind == "drop_index" || r.Kind == "unused_index") && created[r.Index]:
-				t.Errorf("not a fixed point: the second run drops %s, which the first created:\n%s", r.Index, r.Reason)
+				t.Errorf("not a fixed point: the second run recommends %s\n%s\n%s", r.Name(), r.DDL, r.Reason)
+			case (r.Kind == "drop_index" || r.Kind == "unused_index") && created[r.Name()]:
+				t.Errorf("not a fixed point: the second run drops %s, which the first created:\n%s", r.Name(), r.Reason)
 			case r.Kind == "drop_index" && r.Confidence == "high":
-				t.Errorf("the second run drops %s, which the first run should have: %s", r.Index, r.Reason)
+				t.Errorf("the second run drops %s, which the first run should have: %s", r.Name(), r.Reason)
 			}
 		}
 		if t.Failed() {

@@ -12,8 +12,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/jackc/pgx/v5"
 
+	"github.com/pgadvise/pgadvise/advisor"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/internal/pgtest"
 	"github.com/pgadvise/pgadvise/report"
@@ -106,7 +108,7 @@ func TestLive(t *testing.T) {
 				continue
 			}
 			if r.Verification == nil || (r.Verification.Status != "verified" && r.Verification.Status != "unverifiable") {
-				t.Errorf("%s: verification %+v; the planner's unused indexes must move to rejected", r.Index, r.Verification)
+				t.Errorf("%s: verification %+v; the planner's unused indexes must move to rejected", r.Name(), r.Verification)
 			}
 		}
 		// A database without HypoPG: the advice stays the model's, says so,
@@ -198,7 +200,7 @@ func TestLive(t *testing.T) {
 		// are left out of the workload.
 		a, b := live, fromSnap
 		a.Input, b.Input = report.Input{}, report.Input{}
-		if diff := cmp.Diff(a, b); diff != "" {
+		if diff := cmp.Diff(a, b, cmpopts.IgnoreUnexported(advisor.RewrittenQuery{})); diff != "" {
 			t.Errorf("analyze --stats differs from analyze --dsn (-dsn +stats):\n%s", diff)
 		}
 		if live.Input.Statements != fromSnap.Input.Statements || live.Input.Shapes != fromSnap.Input.Shapes {

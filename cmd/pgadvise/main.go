@@ -8,12 +8,14 @@
 //	pgadvise version
 //
 // Run "pgadvise help" or "pgadvise analyze --help" for details.
+//
+// This package is the command line alone: it maps flags to a
+// pipeline.Config, runs pipeline.Run, and writes the report or the
+// migration files.
 package main
 
 import "os"
 
 func main() {
-	// stderrOf marks a terminal, so that only a person at one sees the
-	// progress line; tests call run with buffers.
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, stderrOf(os.Stderr)))
+	os.Exit(Do(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

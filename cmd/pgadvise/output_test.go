@@ -67,7 +67,7 @@ func TestOutputIsNeverAnInput(t *testing.T) {
 		}
 		defer f.Close()
 		var out, errOut bytes.Buffer
-		if code := run([]string{"analyze", "-o", log, "-"}, f, &out, &errOut); code != exitError {
+		if code := Do([]string{"analyze", "-o", log, "-"}, f, &out, &errOut); code != exitError {
 			t.Errorf("exit %d, stderr:\n%s", code, errOut.String())
 		}
 	})

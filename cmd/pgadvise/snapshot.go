@@ -15,6 +15,7 @@ import (
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/internal/outfile"
+	"github.com/pgadvise/pgadvise/pipeline"
 )
 
 const snapshotUsage = `Usage: pgadvise snapshot [--dsn URL] [--workload] [--no-values] [-o FILE]
@@ -81,7 +82,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 		return exitError
 	}
 	if read != nil {
-		if summary := skipSummary(read); summary != "" {
+		if summary := pipeline.SkipSummary(read); summary != "" {
 			fmt.Fprintf(stderr, "pgadvise: %s: skipped %s\n", read.Name, summary)
 		}
 	}
@@ -90,7 +91,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "pgadvise: --no-values: left out %d workload statement(s) whose text keeps constants after normalization (utility statements such as CREATE TABLE ... AS or COPY)\n", n)
 		}
 	}
-	printIssues(stderr, snap.Issues)
+	pipeline.PrintIssues(stderr, snap.Issues)
 	if err := dest.write(stdout, func(w io.Writer) error { return catalog.WriteSnapshot(w, snap) }); err != nil {
 		fmt.Fprintf(stderr, "pgadvise: %v\n", err)
 		return exitError
@@ -103,7 +104,7 @@ func runSnapshot(args []string, stdout, stderr io.Writer) int {
 	if dest.toStdout() {
 		where = "standard output"
 	}
-	fmt.Fprintf(stderr, "pgadvise: snapshot of database %q (PostgreSQL %s): %d relations, %d indexes", snap.Database, shortVersion(snap.ServerVersion), len(snap.Schema.Tables), indexes)
+	fmt.Fprintf(stderr, "pgadvise: snapshot of database %q (PostgreSQL %s): %d relations, %d indexes", snap.Database, pipeline.ShortVersion(snap.ServerVersion), len(snap.Schema.Tables), indexes)
 	if workload {
 		fmt.Fprintf(stderr, ", %d statements", len(snap.Workload))
 	}

@@ -610,6 +610,72 @@ func joinSizes(accs []*accessModel) {
 			}
 		}
 	}
+	// Further steps, through unique keys only: a table joined on its
+	// unique key passes its narrowing on whole to the table that joins it,
+	// and the narrowings of several such partners multiply (orders, joined
+	// to customer by c_custkey, narrowed by the nation customer joins, and
+	// by the region that nation joins: TPC-H Q5 and Q7, where the planner
+	// probes lineitem once per order of one region's customers, not once
+	// per order of the date range).
+	//
+	// Join columns are equal in classes, as the planner's equivalence
+	// classes make them: in Q5, customer joins supplier on c_nationkey =
+	// s_nationkey and supplier joins nation, so customer is narrowed by
+	// nation (and region) as if it joined it.
+	type colRef struct {
+		a   *accessModel
+		col string
+	}
+	class := map[colRef]*[]colRef{}
+	for _, a := range accs {
+		for _, j := range a.acc.Joins {
+			for _, b := range partnersOn(a, j) {
+				x, y := colRef{a, j.Column}, colRef{b, j.OtherColumn}
+				cx, cy := class[x], class[y]
+				switch {
+				case cx == nil && cy == nil:
+					c := &[]colRef{x, y}
+					class[x], class[y] = c, c
+				case cx == nil:
+					*cy = append(*cy, x)
+					class[x] = cy
+				case cy == nil:
+					*cx = append(*cx, y)
+					class[y] = cx
+				case cx != cy:
+					for _, r := range *cy {
+						*cx = append(*cx, r)
+						class[r] = cx
+					}
+				}
+			}
+		}
+	}
+	var narrowed func(b, from *accessModel, depth int) float64
+	narrowed = func(b, from *accessModel, depth int) float64 {
+		share := own(b)
+		if depth == 0 {
+			return share
+		}
+		seen := map[string]bool{}
+		for _, k := range b.acc.Joins {
+			if seen[k.Column] {
+				continue
+			}
+			seen[k.Column] = true
+			// Joins name a table, not an alias: of two accesses of
+			// nation (Q7's n1 and n2), the join is to one of them, and
+			// neither narrows the other.
+			step := 1.0
+			for _, r := range *class[colRef{b, k.Column}] {
+				if r.a.t != b.t && r.a != from && r.a.t.unique[r.col] {
+					step = math.Min(step, narrowed(r.a, b, depth-1))
+				}
+			}
+			share *= step
+		}
+		return share
+	}
 	// Locality: rows of a table that follows its join column's order,
 	// scanned in heap order, probe a partner that follows its own join
 	// column's order page after page; the same rows in another order (an
@@ -617,7 +683,13 @@ func joinSizes(accs []*accessModel) {
 	// planner does not see it: orders read by o_orderdate made TPC-H Q3 and
 	// Q4 30% slower through their lineitem_pkey probes.
 	for _, a := range accs {
+		a.probeInOrder = map[string]bool{}
 		for _, j := range a.acc.Joins {
+			for _, b := range partnersOn(a, j) {
+				if b.t.clusteredOn(j.OtherColumn) {
+					a.probeInOrder[j.Column] = true
+				}
+			}
 			if c, ok := a.t.correlation(j.Column); !ok || math.Abs(c) < clusteredCorrelation {
 				continue
 			}
@@ -668,6 +740,7 @@ func joinSizes(accs []*accessModel) {
 				if via[b] == a {
 					rows = b.rowsOut()
 				}
+				rows = math.Min(rows, b.t.rows*narrowed(b, a, 4))
 				if o := a.outer[j.Column]; o == 0 || rows < o {
 					a.outer[j.Column] = math.Max(1, rows)
 					a.outerRun[j.Column] = math.Max(1, rows)

@@ -255,10 +255,28 @@ func mergeCovering(pool map[string]*indexModel) {
 			if grew {
 				addCandidate(pool, seed.withInclude(merged))
 			}
+			// And each pair: the widest merge depends on the order the
+			// others come in, and may leave out the one partner that
+			// matters (TPC-H: Q18's (l_orderkey) INCLUDE (l_quantity)
+			// with Q7's probe columns serves Q3, Q5, Q7 and Q18).
+			if len(g) > maxPairedGroup {
+				continue
+			}
+			for _, other := range g[i+1:] {
+				if pair := includeUnion([]*indexModel{seed, other}); mergeable(seed.t, pair) {
+					addCandidate(pool, seed.withInclude(pair))
+				}
+			}
 		}
 	}
 	extendCovering(pool)
 }
+
+// maxPairedGroup bounds the covering candidates that share their keys
+// and are merged pair by pair: the pairs grow with the square of the
+// group, and a key that many queries read (an ORM's tenant_id) would fill
+// the pool with them.
+const maxPairedGroup = 16
 
 // sameKeyGroups groups btrees that differ only in what they INCLUDE, in
 // the order of each group's first member.

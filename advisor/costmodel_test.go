@@ -113,16 +113,16 @@ func TestCostFormulas(t *testing.T) {
 	}
 	ix := &indexModel{t: big, method: "btree", keys: []indexKey{{key: "a", column: "a"}}}
 	ix.finish()
-	one := indexScanCost(big, ix, 1e-6, math.Inf(1), false, 1, 1).plan
-	many := indexScanCost(big, ix, 0.1, math.Inf(1), false, 1, 1).plan
-	only := indexScanCost(big, ix, 0.1, math.Inf(1), true, 1, 1).plan
+	one := indexScanCost(big, ix, 1e-6, math.Inf(1), false, 1, 1, false).plan
+	many := indexScanCost(big, ix, 0.1, math.Inf(1), false, 1, 1, false).plan
+	only := indexScanCost(big, ix, 0.1, math.Inf(1), true, 1, 1, false).plan
 	if !(one < many && only < many) {
 		t.Errorf("index scan costs: 1 row %.1f, 10%% %.1f, 10%% index-only %.1f", one, many, only)
 	}
 	// Repeated probes read each page once: a thousand loops cost less than
 	// a thousand times one loop, and no more I/O than the table has pages.
-	loop := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1).plan
-	thousand := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1000)
+	loop := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1, false).plan
+	thousand := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1000, false)
 	if !(thousand.plan < 1000*loop && thousand.plan > loop) {
 		t.Errorf("1 loop %.0f, 1000 loops %.0f", loop, thousand.plan)
 	}
@@ -134,7 +134,7 @@ func TestCostFormulas(t *testing.T) {
 	}
 	// Rows in heap order (correlation 1) are read page by page: no extra.
 	ix.correlation = 1
-	if c := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1000); c.run != c.plan {
+	if c := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1000, false); c.run != c.plan {
 		t.Errorf("correlated probes: run %.0f, plan %.0f", c.run, c.plan)
 	}
 }

@@ -231,8 +231,12 @@ type accessModel struct {
 	// partners' nested-loop probes when it comes out of heap order
 	// (locality).
 	outOfOrder float64
-	base       float64 // per-execution cost with the existing indexes
-	readless   bool    // an INSERT or COPY: nothing to find
+	// probeInOrder marks the join columns whose probes come in the
+	// column's order: a partner that follows its join column's order
+	// (clusteredOn) drives them (joinSizes).
+	probeInOrder map[string]bool
+	base         float64 // per-execution cost with the existing indexes
+	readless     bool    // an INSERT or COPY: nothing to find
 	// siblings are the accesses of the same shape, this one included.
 	siblings []*accessModel
 	// pos is the access's place in its table's accesses; usable lists
@@ -577,7 +581,8 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			// every condition in the index, that is the first it finds.
 			needed = 1
 		}
-		c := indexScanCost(t, ix, s, needed, covered, a.quals, loops)
+		inOrder := probe != "" && a.probeInOrder[probe] && ix.keys[0].key == probe
+		c := indexScanCost(t, ix, s, needed, covered, a.quals, loops, inOrder)
 		if !ordered && len(order) > 0 {
 			c = c.plus(sortCost(rowsOut, limit))
 		}
@@ -625,7 +630,7 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 	case "hash":
 		for _, p := range a.preds {
 			if p.key == ix.keys[0].key && p.p.Op == analyzer.OpEq {
-				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops).plus(sortIf(order, rowsOut, limit) + a.groupCost(rowsOut, false))
+				return indexScanCost(t, ix, p.sel, math.Inf(1), false, a.quals, loops, false).plus(sortIf(order, rowsOut, limit) + a.groupCost(rowsOut, false))
 			}
 		}
 	}

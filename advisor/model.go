@@ -3,7 +3,7 @@ package advisor
 import (
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -170,25 +170,28 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	if ix.method != "btree" {
 		return led
 	}
-	// Accesses a full index-only scan of ix can answer.
+	// Accesses a full index-only scan of ix can answer, besides those in
+	// led (the accesses whose usable keys hold the leading key). Each
+	// access is listed under one first column, so none comes twice; the
+	// lists are visited in any order, since the result is sorted.
+	lead := ix.keys[0].key
 	var covered []*accessModel
-	seen := map[*accessModel]bool{}
-	for _, a := range led {
-		seen[a] = true
-	}
-	for _, c := range append([]string{""}, sortedKeys(ix.stored)...) {
+	addCovered := func(c string) {
 		for _, a := range t.byFirstNeeded[c] {
-			if !seen[a] && a.coveredBy(ix) {
-				seen[a] = true
+			if !contains(a.usable, lead) && a.coveredBy(ix) {
 				covered = append(covered, a)
 			}
 		}
 	}
+	addCovered("")
+	for c := range ix.stored {
+		addCovered(c)
+	}
 	if len(covered) == 0 {
 		return led
 	}
-	out := append(append([]*accessModel{}, led...), covered...)
-	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos })
+	out := append(append(make([]*accessModel, 0, len(led)+len(covered)), led...), covered...)
+	slices.SortFunc(out, func(x, y *accessModel) int { return x.pos - y.pos })
 	return out
 }
 

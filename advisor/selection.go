@@ -162,8 +162,9 @@ func price(ix *indexModel, scratch *[]servedAccess) *candidate {
 		c.servedBy, c.pricedServedBy = e, e
 	}
 	buf := (*scratch)[:0]
+	alone := []*indexModel{ix}
 	for _, a := range ix.t.servable(ix) {
-		cost := a.choose([]*indexModel{ix})
+		cost := a.choose(alone)
 		if cost.plan < a.seqCost()*(1-1e-9) {
 			buf = append(buf, servedAccess{a, cost})
 		}

@@ -387,7 +387,13 @@ func (r *run) selectIndexes() (recs, rejected []Recommendation) {
 	if max == 0 {
 		max = 20
 	}
-	return recs, sel.rejected(max)
+	rejected = sel.rejected(max)
+	// The passes that follow read the chosen set and the configuration
+	// alone: the pool (hundreds of thousands of priced candidates at
+	// scale) can go before they allocate their own.
+	m.pool = nil
+	sel.releasePool()
+	return recs, rejected
 }
 
 // model is the workload laid over the tables.

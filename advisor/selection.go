@@ -134,6 +134,12 @@ func (s *selection) pricedPool() []*candidate {
 	return out
 }
 
+// releasePool drops the selection's candidates but the chosen ones, once
+// the search is over: only config, cur and chosen are read after it.
+func (s *selection) releasePool() {
+	s.pool, s.bySig, s.byTable, s.best, s.chosenOn, s.scratch = nil, nil, nil, nil, nil, nil
+}
+
 // addToPool appends c to the pool.
 func (s *selection) addToPool(c *candidate) {
 	c.pos = len(s.pool)

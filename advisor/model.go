@@ -178,7 +178,9 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	var covered []*accessModel
 	addCovered := func(c string) {
 		for _, a := range t.byFirstNeeded[c] {
-			if !contains(a.usable, lead) && a.coveredBy(ix) {
+			// More columns read than ix stores: not covered, and
+			// cheaper to tell than coveredBy's lookups.
+			if len(a.needed) <= len(ix.stored) && !contains(a.usable, lead) && a.coveredBy(ix) {
 				covered = append(covered, a)
 			}
 		}

@@ -417,6 +417,9 @@ type model struct {
 	pool []*candidate
 	// sorted is sortedTables(), once made.
 	sorted []*tableModel
+	// deparsed keeps the SQL of column references for the summaries'
+	// query rewrites.
+	deparsed analyzer.DeparseCache
 }
 
 // rate renders n events of the workload, and their rate where its span is

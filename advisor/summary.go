@@ -63,6 +63,8 @@ type summaryCandidate struct {
 	shapes []*aggShape
 	grain  []grainKey
 	meas   []measure
+	// deparsed is the model's: rewrites name the same columns again.
+	deparsed *analyzer.DeparseCache
 }
 
 // summaryPass makes the summary_table recommendations, against the cost of
@@ -103,7 +105,7 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 		}
 		c := byFrom[as.from]
 		if c == nil {
-			c = &summaryCandidate{from: as.from, tables: as.tables}
+			c = &summaryCandidate{from: as.from, tables: as.tables, deparsed: &m.deparsed}
 			byFrom[as.from] = c
 			order = append(order, as.from)
 		}
@@ -145,7 +147,7 @@ func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
 		// allows it when the GROUP BY holds the primary key), which the
 		// summary does not keep. Merging shapes only adds keys, so a shape
 		// that rewrites alone rewrites in any merged candidate.
-		alone := &summaryCandidate{from: as.from, tables: as.tables, shapes: []*aggShape{as}}
+		alone := &summaryCandidate{from: as.from, tables: as.tables, shapes: []*aggShape{as}, deparsed: &m.deparsed}
 		alone.merge()
 		if _, err := alone.rewrite(as, catalog.QualifiedName{Name: "summary"}); err != nil {
 			as.why = err.Error()
@@ -564,6 +566,7 @@ func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string
 			return "", false
 		},
 		Aggregate: reaggregate,
+		Deparsed:  c.deparsed,
 	})
 }
 

@@ -5,7 +5,9 @@ package analyzer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
@@ -139,6 +141,78 @@ func visitValue(m protoreflect.Message, fn func(*pg_query.Node) bool, node func(
 		return
 	}
 	visitMessageWith(m, fn, node)
+}
+
+// DeparseCache keeps the SQL of the leaves deparsed by the rewrites of one
+// workload: column references, which name the same few columns over and
+// over, operator names, and constants, which each query's second rewrite
+// meets again. Their SQL depends on their content alone. It is safe for
+// concurrent use; the zero value is ready, and a nil one keeps nothing.
+type DeparseCache struct{ m sync.Map }
+
+// deparse is deparseQualified(version, n), through the cache for a leaf.
+func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) {
+	key, ok := leafKey(version, n)
+	if c == nil || !ok {
+		return deparseQualified(version, n)
+	}
+	if sql, ok := c.m.Load(key); ok {
+		return sql.(string), nil
+	}
+	sql, err := deparseQualified(version, n)
+	if err == nil {
+		c.m.Store(key, sql)
+	}
+	return sql, err
+}
+
+// leafKey identifies a column reference, a name or a constant by its
+// content (and the parse tree's version); false for any other node.
+func leafKey(version int32, n *pg_query.Node) (string, bool) {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(int(version)))
+	text := func(kind, s string) {
+		b.WriteString(kind)
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_ColumnRef:
+		for _, f := range x.ColumnRef.GetFields() {
+			switch {
+			case f.GetAStar() != nil:
+				b.WriteString("|*")
+			case f.GetString_() != nil:
+				text("|c", f.GetString_().GetSval())
+			default:
+				return "", false
+			}
+		}
+	case *pg_query.Node_String_:
+		text("|s", x.String_.GetSval())
+	case *pg_query.Node_AConst:
+		k := x.AConst
+		switch {
+		case k.GetIsnull():
+			b.WriteString("|null")
+		case k.GetIval() != nil:
+			text("|i", strconv.Itoa(int(k.GetIval().GetIval())))
+		case k.GetFval() != nil:
+			text("|f", k.GetFval().GetFval())
+		case k.GetBoolval() != nil:
+			text("|b", strconv.FormatBool(k.GetBoolval().GetBoolval()))
+		case k.GetSval() != nil:
+			text("|t", k.GetSval().GetSval())
+		case k.GetBsval() != nil:
+			text("|x", k.GetBsval().GetBsval())
+		default:
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	return b.String(), true
 }
 
 // deparseQualified renders one expression of a parse tree of the given version

@@ -67,3 +67,38 @@ func TestVisitMatchesReflection(t *testing.T) {
 		t.Fatalf("%d nodes visited: the test would prove little", visited)
 	}
 }
+
+// TestDeparseCache: a leaf's SQL from the cache is what the deparser
+// writes, the second time too, and leaves that differ keep their own
+// entries.
+func TestDeparseCache(t *testing.T) {
+	tree, err := pg_query.Parse(`SELECT a, t.a, "A", t."select", t.*, "x|1:y", x, a + 1, 1, -1, '1', 1.5, true, NULL, B'101', 'it''s', E'a\\b', $1 FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c DeparseCache
+	var leaves int
+	for round := 0; round < 2; round++ {
+		leaves = 0
+		var check func(n *pg_query.Node) bool
+		check = func(n *pg_query.Node) bool {
+			want, err := deparseQualified(tree.GetVersion(), n)
+			got, gotErr := c.deparse(tree.GetVersion(), n)
+			if got != want || (err == nil) != (gotErr == nil) {
+				t.Errorf("round %d: %v: cache gives %q (%v), the deparser %q (%v)", round, n, got, gotErr, want, err)
+			}
+			if _, ok := leafKey(tree.GetVersion(), n); ok {
+				leaves++
+			}
+			return true
+		}
+		for _, target := range tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList() {
+			visit(target.GetResTarget().GetVal(), check)
+		}
+	}
+	entries := 0
+	c.m.Range(func(any, any) bool { entries++; return true })
+	if leaves < 18 || entries < 16 {
+		t.Errorf("%d leaves, %d entries: the test would prove little", leaves, entries)
+	}
+}

@@ -35,7 +35,9 @@ type tableModel struct {
 	// first, in name order, of the columns it reads ("" when it reads
 	// none): an index that stores every one of them can answer it by a
 	// full index-only scan whatever it is led by, and holds that column.
-	byFirstNeeded map[string][]*accessModel
+	// Accesses reading the same columns are grouped, so that whether an
+	// index covers them is asked once.
+	byFirstNeeded map[string][]neededGroup
 	readers       int
 	// sets holds one copy of each column set its indexes hold
 	// (sharedSet): the pool has hundreds of thousands of candidates at
@@ -44,6 +46,13 @@ type tableModel struct {
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
+}
+
+// neededGroup is the accesses of a table that read one set of columns, in
+// the table's order.
+type neededGroup struct {
+	needed   map[string]bool
+	accesses []*accessModel
 }
 
 // newTableModel builds the model of a table from the catalog (nil allowed).
@@ -104,7 +113,8 @@ func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
 // indexAccesses numbers the table's accesses and lists them by the index
 // keys that could serve them (byLeadingKey), in the accesses' order.
 func (t *tableModel) indexAccesses() {
-	t.byLeadingKey, t.byFirstNeeded, t.readers = map[string][]*accessModel{}, map[string][]*accessModel{}, 0
+	t.byLeadingKey, t.byFirstNeeded, t.readers = map[string][]*accessModel{}, map[string][]neededGroup{}, 0
+	group := map[string]int{} // the columns read, joined → index in its byFirstNeeded list
 	for i, a := range t.accesses {
 		a.pos = i
 		if a.readless {
@@ -122,7 +132,13 @@ func (t *tableModel) indexAccesses() {
 					first = c
 				}
 			}
-			t.byFirstNeeded[first] = append(t.byFirstNeeded[first], a)
+			cols := strings.Join(sortedKeys(a.needed), ",")
+			if i, ok := group[cols]; ok {
+				t.byFirstNeeded[first][i].accesses = append(t.byFirstNeeded[first][i].accesses, a)
+			} else {
+				group[cols] = len(t.byFirstNeeded[first])
+				t.byFirstNeeded[first] = append(t.byFirstNeeded[first], neededGroup{needed: a.needed, accesses: []*accessModel{a}})
+			}
 		}
 	}
 }
@@ -177,11 +193,17 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	lead := ix.keys[0].key
 	var covered []*accessModel
 	addCovered := func(c string) {
-		for _, a := range t.byFirstNeeded[c] {
+		for _, g := range t.byFirstNeeded[c] {
 			// More columns read than ix stores: not covered, and
-			// cheaper to tell than coveredBy's lookups.
-			if len(a.needed) <= len(ix.stored) && !contains(a.usable, lead) && a.coveredBy(ix) {
-				covered = append(covered, a)
+			// cheaper to tell than coveredBy's lookups, which give
+			// the same answer for every access of the group.
+			if len(g.needed) > len(ix.stored) || !g.accesses[0].coveredBy(ix) {
+				continue
+			}
+			for _, a := range g.accesses {
+				if !contains(a.usable, lead) {
+					covered = append(covered, a)
+				}
 			}
 		}
 	}

@@ -112,14 +112,24 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 		c.shapes = append(c.shapes, as)
 	}
 	sort.Strings(order)
-	for _, from := range order {
-		c := byFrom[from]
+	// Each candidate is priced and rendered on its own (recommend reads
+	// the model, and writes only to its candidate): the cores share them,
+	// and their outcomes are taken in order.
+	type outcome struct {
+		rec Recommendation
+		ok  bool
+	}
+	outcomes := make([]outcome, len(order))
+	inParallel(len(order), func(i int, _ *[]servedAccess) {
+		c := byFrom[order[i]]
 		c.merge()
-		rec, ok := c.recommend(m, cur, minBenefit)
-		if ok {
-			recs = append(recs, rec)
-		} else if rec.Reason != "" {
-			rejected = append(rejected, rec)
+		outcomes[i].rec, outcomes[i].ok = c.recommend(m, cur, minBenefit)
+	})
+	for _, o := range outcomes {
+		if o.ok {
+			recs = append(recs, o.rec)
+		} else if o.rec.Reason != "" {
+			rejected = append(rejected, o.rec)
 		}
 	}
 	return recs, rejected

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -111,24 +110,25 @@ func (c *candidate) reset() {
 // the existing indexes alone: the selections of one Advise, one per
 // minimum benefit tried, start from copies of the same pool.
 func (s *selection) pricedPool() []*candidate {
-	pool := tableCandidates(s.m.sortedTables())
-	out := make([]*candidate, len(pool))
-	for _, ix := range pool {
-		s.evaluations += ix.t.readers // as newCandidate counts them
+	pool, sigs := tableCandidates(s.m.sortedTables())
+	out := make([]*candidate, len(sigs))
+	for _, sig := range sigs {
+		s.evaluations += pool[sig].t.readers // as newCandidate counts them
 	}
 	// Each candidate is priced on its own (price reads the model and
 	// writes only to its index): the cores share the pool.
-	inParallel(len(pool), func(i int, scratch *[]servedAccess) {
-		out[i] = price(pool[i], scratch)
+	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
+		out[i] = price(pool[sigs[i]], scratch)
 	})
 	return out
 }
 
 // tableCandidates generates and merges the candidates of every access of
-// the tables, sorted by signature. A candidate's signature names its
-// table, and generating one reads (and caches) its table's model alone,
-// so each table's are made on their own: the cores share the tables.
-func tableCandidates(tables []*tableModel) []*indexModel {
+// the tables, by signature, and lists their signatures sorted. A
+// candidate's signature names its table, and generating one reads (and
+// caches) its table's model alone, so each table's are made on their own:
+// the cores share the tables.
+func tableCandidates(tables []*tableModel) (map[string]*indexModel, []string) {
 	pools := make([]map[string]*indexModel, len(tables))
 	inParallel(len(tables), func(i int, _ *[]servedAccess) {
 		pool := map[string]*indexModel{}
@@ -142,16 +142,15 @@ func tableCandidates(tables []*tableModel) []*indexModel {
 	for _, pool := range pools {
 		n += len(pool)
 	}
-	all := make([]*indexModel, 0, n)
+	all := make(map[string]*indexModel, n)
 	for _, pool := range pools {
-		for _, ix := range pool {
-			all = append(all, ix)
+		for sig, ix := range pool {
+			if _, ok := all[sig]; !ok { // names that make two tables' signatures equal: the first, as one pool
+				all[sig] = ix
+			}
 		}
 	}
-	slices.SortStableFunc(all, func(x, y *indexModel) int { return strings.Compare(x.signature(), y.signature()) })
-	// Names that make two tables' signatures equal keep the first, as one
-	// pool would.
-	return slices.CompactFunc(all, func(x, y *indexModel) bool { return x.signature() == y.signature() })
+	return all, sortedKeysOf(all)
 }
 
 // releasePool drops the selection's candidates but the chosen ones, once

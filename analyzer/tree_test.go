@@ -80,8 +80,7 @@ func TestDeparseCache(t *testing.T) {
 	var leaves int
 	for round := 0; round < 2; round++ {
 		leaves = 0
-		var check func(n *pg_query.Node) bool
-		check = func(n *pg_query.Node) bool {
+		check := func(n *pg_query.Node) bool {
 			want, err := deparseQualified(tree.GetVersion(), n)
 			got, gotErr := c.deparse(tree.GetVersion(), n)
 			if got != want || (err == nil) != (gotErr == nil) {

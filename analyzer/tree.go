@@ -81,7 +81,8 @@ func visit(n *pg_query.Node, fn func(*pg_query.Node) bool) {
 	}
 	// The commonest kinds of expression node, whose node fields are
 	// listed here, are walked without reflection (most of a walk's time
-	// went there); every other kind is walked reflectively.
+	// went there); every other kind, and the messages below these that
+	// are not nodes (a window, a type name), reflectively.
 	switch x := n.GetNode().(type) {
 	case *pg_query.Node_String_, *pg_query.Node_AConst, *pg_query.Node_ParamRef, *pg_query.Node_AStar,
 		*pg_query.Node_Integer, *pg_query.Node_Float, *pg_query.Node_Boolean, *pg_query.Node_BitString:
@@ -101,6 +102,30 @@ func visit(n *pg_query.Node, fn func(*pg_query.Node) bool) {
 	case *pg_query.Node_NullTest:
 		visit(x.NullTest.GetXpr(), fn)
 		visit(x.NullTest.GetArg(), fn)
+	case *pg_query.Node_List:
+		visitList(x.List.GetItems(), fn)
+	case *pg_query.Node_SortBy:
+		visit(x.SortBy.GetNode(), fn)
+		visitList(x.SortBy.GetUseOp(), fn)
+	case *pg_query.Node_SubLink:
+		visit(x.SubLink.GetXpr(), fn)
+		visit(x.SubLink.GetTestexpr(), fn)
+		visitList(x.SubLink.GetOperName(), fn)
+		visit(x.SubLink.GetSubselect(), fn)
+	case *pg_query.Node_FuncCall:
+		f := x.FuncCall
+		visitList(f.GetFuncname(), fn)
+		visitList(f.GetArgs(), fn)
+		visitList(f.GetAggOrder(), fn)
+		visit(f.GetAggFilter(), fn)
+		if w := f.GetOver(); w != nil {
+			visitMessage(w.ProtoReflect(), fn)
+		}
+	case *pg_query.Node_TypeCast:
+		visit(x.TypeCast.GetArg(), fn)
+		if t := x.TypeCast.GetTypeName(); t != nil {
+			visitMessage(t.ProtoReflect(), fn)
+		}
 	default:
 		visitMessage(n.ProtoReflect(), fn)
 	}

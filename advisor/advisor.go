@@ -464,7 +464,13 @@ func (r *run) selectIndexes() (recs, rejected []Recommendation) {
 	if max == 0 {
 		max = 20
 	}
-	return recs, sel.rejected(max)
+	rejected = sel.rejected(max)
+	// The passes that follow read the chosen set and the configuration
+	// alone: the pool (hundreds of thousands of priced candidates at
+	// scale) can go before they allocate their own.
+	m.pool = nil
+	sel.releasePool()
+	return recs, rejected
 }
 
 // model is the workload laid over the tables.
@@ -490,6 +496,9 @@ type model struct {
 	pool []*candidate
 	// sorted is sortedTables(), once made.
 	sorted []*tableModel
+	// deparsed keeps the SQL of column references for the summaries'
+	// query rewrites.
+	deparsed analyzer.DeparseCache
 }
 
 // rate renders n events of the workload, and their rate where its span is

@@ -383,12 +383,14 @@ func (ix *indexModel) withoutInclude() string {
 
 // addCandidate puts ix in the pool unless an equal one is there, and
 // returns the pooled one.
+// The signature reads neither columns nor stored, so an index already
+// pooled (most of them, at scale) is not finished for nothing.
 func addCandidate(pool map[string]*indexModel, ix *indexModel) *indexModel {
-	ix.finish()
 	sig := ix.signature()
 	if old, ok := pool[sig]; ok {
 		return old
 	}
+	ix.finish()
 	pool[sig] = ix
 	return ix
 }

@@ -3,7 +3,7 @@ package advisor
 import (
 	"math"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/pgadvise/pgadvise/analyzer"
@@ -35,7 +35,9 @@ type tableModel struct {
 	// first, in name order, of the columns it reads ("" when it reads
 	// none): an index that stores every one of them can answer it by a
 	// full index-only scan whatever it is led by, and holds that column.
-	byFirstNeeded map[string][]*accessModel
+	// Accesses reading the same columns are grouped, so that whether an
+	// index covers them is asked once.
+	byFirstNeeded map[string][]neededGroup
 	readers       int
 	// sets holds one copy of each column set its indexes hold
 	// (sharedSet): the pool has hundreds of thousands of candidates at
@@ -44,6 +46,13 @@ type tableModel struct {
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
+}
+
+// neededGroup is the accesses of a table that read one set of columns, in
+// the table's order.
+type neededGroup struct {
+	needed   map[string]bool
+	accesses []*accessModel
 }
 
 // newTableModel builds the model of a table from the catalog (nil allowed).
@@ -104,7 +113,8 @@ func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
 // indexAccesses numbers the table's accesses and lists them by the index
 // keys that could serve them (byLeadingKey), in the accesses' order.
 func (t *tableModel) indexAccesses() {
-	t.byLeadingKey, t.byFirstNeeded, t.readers = map[string][]*accessModel{}, map[string][]*accessModel{}, 0
+	t.byLeadingKey, t.byFirstNeeded, t.readers = map[string][]*accessModel{}, map[string][]neededGroup{}, 0
+	group := map[string]int{} // the columns read, joined → index in its byFirstNeeded list
 	for i, a := range t.accesses {
 		a.pos = i
 		if a.readless {
@@ -122,7 +132,13 @@ func (t *tableModel) indexAccesses() {
 					first = c
 				}
 			}
-			t.byFirstNeeded[first] = append(t.byFirstNeeded[first], a)
+			cols := strings.Join(sortedKeys(a.needed), ",")
+			if i, ok := group[cols]; ok {
+				t.byFirstNeeded[first][i].accesses = append(t.byFirstNeeded[first][i].accesses, a)
+			} else {
+				group[cols] = len(t.byFirstNeeded[first])
+				t.byFirstNeeded[first] = append(t.byFirstNeeded[first], neededGroup{needed: a.needed, accesses: []*accessModel{a}})
+			}
 		}
 	}
 }
@@ -170,25 +186,36 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	if ix.method != "btree" {
 		return led
 	}
-	// Accesses a full index-only scan of ix can answer.
+	// Accesses a full index-only scan of ix can answer, besides those in
+	// led (the accesses whose usable keys hold the leading key). Each
+	// access is listed under one first column, so none comes twice; the
+	// lists are visited in any order, since the result is sorted.
+	lead := ix.keys[0].key
 	var covered []*accessModel
-	seen := map[*accessModel]bool{}
-	for _, a := range led {
-		seen[a] = true
-	}
-	for _, c := range append([]string{""}, sortedKeys(ix.stored)...) {
-		for _, a := range t.byFirstNeeded[c] {
-			if !seen[a] && a.coveredBy(ix) {
-				seen[a] = true
-				covered = append(covered, a)
+	addCovered := func(c string) {
+		for _, g := range t.byFirstNeeded[c] {
+			// More columns read than ix stores: not covered, and
+			// cheaper to tell than coveredBy's lookups, which give
+			// the same answer for every access of the group.
+			if len(g.needed) > len(ix.stored) || !g.accesses[0].coveredBy(ix) {
+				continue
+			}
+			for _, a := range g.accesses {
+				if !contains(a.usable, lead) {
+					covered = append(covered, a)
+				}
 			}
 		}
+	}
+	addCovered("")
+	for c := range ix.stored {
+		addCovered(c)
 	}
 	if len(covered) == 0 {
 		return led
 	}
-	out := append(append([]*accessModel{}, led...), covered...)
-	sort.Slice(out, func(i, j int) bool { return out[i].pos < out[j].pos })
+	out := append(append(make([]*accessModel, 0, len(led)+len(covered)), led...), covered...)
+	slices.SortFunc(out, func(x, y *accessModel) int { return x.pos - y.pos })
 	return out
 }
 

@@ -110,18 +110,7 @@ func (c *candidate) reset() {
 // the existing indexes alone: the selections of one Advise, one per
 // minimum benefit tried, start from copies of the same pool.
 func (s *selection) pricedPool() []*candidate {
-	pool := map[string]*indexModel{}
-	for _, t := range s.m.sortedTables() {
-		for _, a := range t.accesses {
-			candidatesFor(a, pool)
-		}
-	}
-	mergeCovering(pool)
-	sigs := make([]string, 0, len(pool))
-	for sig := range pool {
-		sigs = append(sigs, sig)
-	}
-	sort.Strings(sigs)
+	pool, sigs := tableCandidates(s.m.sortedTables())
 	out := make([]*candidate, len(sigs))
 	for _, sig := range sigs {
 		s.evaluations += pool[sig].t.readers // as newCandidate counts them
@@ -133,6 +122,42 @@ func (s *selection) pricedPool() []*candidate {
 		s.m.priced()
 	})
 	return out
+}
+
+// tableCandidates generates and merges the candidates of every access of
+// the tables, by signature, and lists their signatures sorted. A
+// candidate's signature names its table, and generating one reads (and
+// caches) its table's model alone, so each table's are made on their own:
+// the cores share the tables.
+func tableCandidates(tables []*tableModel) (map[string]*indexModel, []string) {
+	pools := make([]map[string]*indexModel, len(tables))
+	inParallel(len(tables), func(i int, _ *[]servedAccess) {
+		pool := map[string]*indexModel{}
+		for _, a := range tables[i].accesses {
+			candidatesFor(a, pool)
+		}
+		mergeCovering(pool)
+		pools[i] = pool
+	})
+	n := 0
+	for _, pool := range pools {
+		n += len(pool)
+	}
+	all := make(map[string]*indexModel, n)
+	for _, pool := range pools {
+		for sig, ix := range pool {
+			if _, ok := all[sig]; !ok { // names that make two tables' signatures equal: the first, as one pool
+				all[sig] = ix
+			}
+		}
+	}
+	return all, sortedKeysOf(all)
+}
+
+// releasePool drops the selection's candidates but the chosen ones, once
+// the search is over: only config, cur and chosen are read after it.
+func (s *selection) releasePool() {
+	s.pool, s.bySig, s.byTable, s.best, s.chosenOn, s.scratch = nil, nil, nil, nil, nil, nil
 }
 
 // addToPool appends c to the pool.
@@ -164,8 +189,9 @@ func price(ix *indexModel, scratch *[]servedAccess) *candidate {
 		c.servedBy, c.pricedServedBy = e, e
 	}
 	buf := (*scratch)[:0]
+	alone := []*indexModel{ix}
 	for _, a := range ix.t.servable(ix) {
-		cost := a.choose([]*indexModel{ix})
+		cost := a.choose(alone)
 		if cost.plan < a.seqCost()*(1-1e-9) {
 			buf = append(buf, servedAccess{a, cost})
 		}

@@ -63,6 +63,8 @@ type summaryCandidate struct {
 	shapes []*aggShape
 	grain  []grainKey
 	meas   []measure
+	// deparsed is the model's: rewrites name the same columns again.
+	deparsed *analyzer.DeparseCache
 }
 
 // summaryPass makes the summary_table recommendations, against the cost of
@@ -103,21 +105,31 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 		}
 		c := byFrom[as.from]
 		if c == nil {
-			c = &summaryCandidate{from: as.from, tables: as.tables}
+			c = &summaryCandidate{from: as.from, tables: as.tables, deparsed: &m.deparsed}
 			byFrom[as.from] = c
 			order = append(order, as.from)
 		}
 		c.shapes = append(c.shapes, as)
 	}
 	sort.Strings(order)
-	for _, from := range order {
-		c := byFrom[from]
+	// Each candidate is priced and rendered on its own (recommend reads
+	// the model, and writes only to its candidate): the cores share them,
+	// and their outcomes are taken in order.
+	type outcome struct {
+		rec Recommendation
+		ok  bool
+	}
+	outcomes := make([]outcome, len(order))
+	inParallel(len(order), func(i int, _ *[]servedAccess) {
+		c := byFrom[order[i]]
 		c.merge()
-		rec, ok := c.recommend(m, cur, minBenefit)
-		if ok {
-			recs = append(recs, rec)
-		} else if rec.Reason != "" {
-			rejected = append(rejected, rec)
+		outcomes[i].rec, outcomes[i].ok = c.recommend(m, cur, minBenefit)
+	})
+	for _, o := range outcomes {
+		if o.ok {
+			recs = append(recs, o.rec)
+		} else if o.rec.Reason != "" {
+			rejected = append(rejected, o.rec)
 		}
 	}
 	return recs, rejected
@@ -145,7 +157,7 @@ func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
 		// allows it when the GROUP BY holds the primary key), which the
 		// summary does not keep. Merging shapes only adds keys, so a shape
 		// that rewrites alone rewrites in any merged candidate.
-		alone := &summaryCandidate{from: as.from, tables: as.tables, shapes: []*aggShape{as}}
+		alone := &summaryCandidate{from: as.from, tables: as.tables, shapes: []*aggShape{as}, deparsed: &m.deparsed}
 		alone.merge()
 		if _, err := alone.rewrite(as, catalog.QualifiedName{Name: "summary"}); err != nil {
 			as.why = err.Error()
@@ -564,6 +576,7 @@ func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string
 			return "", false
 		},
 		Aggregate: reaggregate,
+		Deparsed:  c.deparsed,
 	})
 }
 

@@ -310,6 +310,9 @@ type SummaryColumns struct {
 	// Aggregate returns the SQL expression over the summary's columns that
 	// computes an aggregate call over the base rows again.
 	Aggregate func(AggregateCall) (string, error)
+	// Deparsed, if set, keeps the SQL of the column references the
+	// rewrite renders, for the rewrites that follow.
+	Deparsed *DeparseCache
 }
 
 // Rewrite returns the query made to read table, a summary of its FROM
@@ -345,7 +348,7 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 				}
 				return false
 			}
-			sql, derr := deparseQualified(q.version, x)
+			sql, derr := cols.Deparsed.deparse(q.version, x)
 			if derr != nil {
 				return true
 			}

@@ -134,6 +134,12 @@ type Analyzer struct {
 	records       int64
 	skipped       map[capture.Reason]*Skips
 	source        string
+	// parsers parse new shape keys on the other cores; pending holds the
+	// records read since the oldest key still being parsed, to be counted
+	// in the order read (parallel.go).
+	parsers      *parsers
+	pending      []pendingRecord
+	pendingBytes int
 }
 
 // Skips counts skipped statements of one reason.
@@ -145,7 +151,10 @@ type Skips struct {
 
 // SetSource names the input that the next statements come from, for the
 // locations of skipped statements.
-func (a *Analyzer) SetSource(name string) { a.source = name }
+func (a *Analyzer) SetSource(name string) {
+	a.drain(true)
+	a.source = name
+}
 
 func (a *Analyzer) skip(reason capture.Reason, line int64) {
 	if a.skipped == nil {
@@ -169,11 +178,15 @@ func New(schema *catalog.Schema) *Analyzer {
 		schema:        schema,
 		byKey:         make(map[string]*keyEntry),
 		byFingerprint: make(map[string]*QueryShape),
+		parsers:       newParsers(),
 	}
 }
 
 // keyEntry is what the analyzer keeps per shape key.
 type keyEntry struct {
+	// job is the parse of the key's first text until the record that
+	// made the entry is counted (resolve); shape is set from then on.
+	job   *parseJob
 	shape *QueryShape
 	// first holds the constants of the key's first text; sameLayout says
 	// they line up with the shape's sample constants.
@@ -182,6 +195,10 @@ type keyEntry struct {
 }
 
 // Add records one captured statement. It copies what it keeps.
+//
+// The text of a new shape key is parsed on another goroutine while the
+// records that follow are read; they are counted once it is done, in the
+// order read, so that the result is the same as parsing it at once.
 func (a *Analyzer) Add(st *capture.Statement) {
 	a.spans = a.spans[:0]
 	a.keyBuf = scanShape(a.keyBuf[:0], st.Query, &a.spans)
@@ -196,8 +213,21 @@ func (a *Analyzer) Add(st *capture.Statement) {
 	if !seen {
 		entry = a.newEntry(st.Query)
 		a.byKey[string(a.keyBuf)] = entry
+	}
+	if len(a.pending) == 0 && entry.job == nil {
+		a.record(entry, st, a.spans)
+		return
+	}
+	a.hold(entry, st)
+}
+
+// record counts one statement of entry's key; spans are its constants.
+// The first record of a key resolves the key's parse.
+func (a *Analyzer) record(entry *keyEntry, st *capture.Statement, spans []literalSpan) {
+	if entry.job != nil {
+		a.resolve(entry)
 	} else if entry.shape != nil && !entry.shape.allVary {
-		entry.compare(st.Query, a.spans)
+		entry.compare(st.Query, spans)
 	}
 	a.records++
 	shape := entry.shape
@@ -255,15 +285,24 @@ func (q *QueryShape) addSample(st *capture.Statement) {
 	q.OtherSamples = append(q.OtherSamples, o)
 }
 
-// newEntry makes the entry of a new shape key: the text's shape (found by
-// fingerprint, or created) and its constants.
+// newEntry makes the entry of a new shape key, with its constants, and
+// starts parsing its text (resolve finishes it).
 func (a *Analyzer) newEntry(q []byte) *keyEntry {
 	e := &keyEntry{first: make([][]byte, len(a.spans))}
 	for i, sp := range a.spans {
 		e.first[i] = bytes.Clone(q[sp.start:sp.end])
 	}
-	text := string(q)
-	e.shape = a.shapeOf(text, e.first)
+	e.job = a.parsers.start(a.schema, string(q), a.spans)
+	return e
+}
+
+// resolve waits for the parse of e's key and sets its shape: the shape of
+// its fingerprint, created if it is the first text of it.
+func (a *Analyzer) resolve(e *keyEntry) {
+	j := e.job
+	<-j.done
+	e.job = nil
+	e.shape = a.shapeOf(j, e.first)
 	if s := e.shape; s != nil {
 		e.sameLayout = len(e.first) == len(s.sampleLits)
 		if !e.sameLayout {
@@ -275,7 +314,6 @@ func (a *Analyzer) newEntry(q []byte) *keyEntry {
 			}
 		}
 	}
-	return e
 }
 
 // compare marks the constants of q that differ from the key's first text.
@@ -295,17 +333,34 @@ func (e *keyEntry) compare(q []byte, spans []literalSpan) {
 	}
 }
 
-// shapeOf fingerprints text and returns its shape, creating and walking it
-// the first time the fingerprint is seen. It returns nil when the parser
-// rejects the text.
-func (a *Analyzer) shapeOf(text string, lits [][]byte) *QueryShape {
-	fp, err := pg_query.Fingerprint(text)
-	if err != nil {
+// shapeOf returns the shape of a parsed key text, whose constants are lits,
+// creating it the first time the fingerprint is seen. It returns nil when
+// the parser rejects the text.
+func (a *Analyzer) shapeOf(j *parseJob, lits [][]byte) *QueryShape {
+	if j.fingerprint == "" {
 		return nil
 	}
-	if s := a.byFingerprint[fp]; s != nil {
+	if s := a.byFingerprint[j.fingerprint]; s != nil {
 		return s
 	}
+	s := j.shape
+	if j.deferred {
+		// An earlier key of the fingerprint was to make its shape, and
+		// the parser rejected it: this text is tried in turn.
+		s = walkShape(a.schema, j.text, j.fingerprint, j.spans)
+	}
+	if s == nil {
+		return nil
+	}
+	s.sampleLits, s.literalVaries = lits, make([]bool, len(lits))
+	a.byFingerprint[j.fingerprint] = s
+	return s
+}
+
+// walkShape parses text, whose fingerprint is fp and constants spans, and
+// walks it into a new shape; nil when the parser rejects it. It reads the
+// schema only: parses run on several goroutines.
+func walkShape(schema *catalog.Schema, text, fp string, spans []literalSpan) *QueryShape {
 	tree, err := pg_query.Parse(text)
 	if err != nil {
 		return nil
@@ -314,17 +369,16 @@ func (a *Analyzer) shapeOf(text string, lits [][]byte) *QueryShape {
 	if err != nil {
 		norm = text
 	}
-	s := &QueryShape{Fingerprint: fp, Query: norm, sampleLits: lits, literalVaries: make([]bool, len(lits))}
-	w := newWalker(a.schema)
-	w.literalAt = make(map[int32]int, len(a.spans))
-	for i, sp := range a.spans {
+	s := &QueryShape{Fingerprint: fp, Query: norm}
+	w := newWalker(schema)
+	w.literalAt = make(map[int32]int, len(spans))
+	for i, sp := range spans {
 		w.literalAt[int32(sp.start)] = i
 	}
 	s.Kind = w.statements(tree)
 	s.Access = w.accesses
 	s.Unresolved = w.unresolved
 	s.Aggregate = aggregateQuery(tree)
-	a.byFingerprint[fp] = s
 	return s
 }
 
@@ -376,6 +430,7 @@ func (q *QueryShape) boundValue(ns []int) string {
 
 // Result returns the workload seen so far. The Analyzer can go on adding.
 func (a *Analyzer) Result() *Workload {
+	a.drain(true)
 	w := &Workload{
 		Statements:  a.statements,
 		Records:     a.records,

@@ -5,7 +5,9 @@ package analyzer
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"sync"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"google.golang.org/protobuf/proto"
@@ -66,7 +68,9 @@ func (w *walker) deparseExpr(n *pg_query.Node) string {
 
 // visit calls fn on n and, while fn returns true, on every node below it,
 // whatever its kind: it walks the protobuf message reflectively, so no kind
-// of node is missed (including typed children such as SelectStmt.Larg).
+// of node is missed (including typed children such as SelectStmt.Larg),
+// but for a few common kinds it lists the fields of by hand
+// (TestVisitMatchesReflection holds them to the reflective walk).
 // Visit calls fn on n and on every node below it while fn returns true,
 // whatever the node kinds: for packages that rewrite parse trees.
 func Visit(n *pg_query.Node, fn func(*pg_query.Node) bool) { visit(n, fn) }
@@ -75,10 +79,71 @@ func visit(n *pg_query.Node, fn func(*pg_query.Node) bool) {
 	if n == nil || n.GetNode() == nil || !fn(n) {
 		return
 	}
-	visitMessage(n.ProtoReflect(), fn)
+	// The commonest kinds of expression node, whose node fields are
+	// listed here, are walked without reflection (most of a walk's time
+	// went there); every other kind, and the messages below these that
+	// are not nodes (a window, a type name), reflectively.
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_String_, *pg_query.Node_AConst, *pg_query.Node_ParamRef, *pg_query.Node_AStar,
+		*pg_query.Node_Integer, *pg_query.Node_Float, *pg_query.Node_Boolean, *pg_query.Node_BitString:
+		// No node below.
+	case *pg_query.Node_ColumnRef:
+		visitList(x.ColumnRef.GetFields(), fn)
+	case *pg_query.Node_AExpr:
+		visitList(x.AExpr.GetName(), fn)
+		visit(x.AExpr.GetLexpr(), fn)
+		visit(x.AExpr.GetRexpr(), fn)
+	case *pg_query.Node_BoolExpr:
+		visit(x.BoolExpr.GetXpr(), fn)
+		visitList(x.BoolExpr.GetArgs(), fn)
+	case *pg_query.Node_ResTarget:
+		visitList(x.ResTarget.GetIndirection(), fn)
+		visit(x.ResTarget.GetVal(), fn)
+	case *pg_query.Node_NullTest:
+		visit(x.NullTest.GetXpr(), fn)
+		visit(x.NullTest.GetArg(), fn)
+	case *pg_query.Node_List:
+		visitList(x.List.GetItems(), fn)
+	case *pg_query.Node_SortBy:
+		visit(x.SortBy.GetNode(), fn)
+		visitList(x.SortBy.GetUseOp(), fn)
+	case *pg_query.Node_SubLink:
+		visit(x.SubLink.GetXpr(), fn)
+		visit(x.SubLink.GetTestexpr(), fn)
+		visitList(x.SubLink.GetOperName(), fn)
+		visit(x.SubLink.GetSubselect(), fn)
+	case *pg_query.Node_FuncCall:
+		f := x.FuncCall
+		visitList(f.GetFuncname(), fn)
+		visitList(f.GetArgs(), fn)
+		visitList(f.GetAggOrder(), fn)
+		visit(f.GetAggFilter(), fn)
+		if w := f.GetOver(); w != nil {
+			visitMessage(w.ProtoReflect(), fn)
+		}
+	case *pg_query.Node_TypeCast:
+		visit(x.TypeCast.GetArg(), fn)
+		if t := x.TypeCast.GetTypeName(); t != nil {
+			visitMessage(t.ProtoReflect(), fn)
+		}
+	default:
+		visitMessage(n.ProtoReflect(), fn)
+	}
+}
+
+func visitList(list []*pg_query.Node, fn func(*pg_query.Node) bool) {
+	for _, n := range list {
+		visit(n, fn)
+	}
 }
 
 func visitMessage(m protoreflect.Message, fn func(*pg_query.Node) bool) {
+	visitMessageWith(m, fn, visit)
+}
+
+// visitMessageWith calls node on every node field of m, and of the
+// messages below it that are not nodes.
+func visitMessageWith(m protoreflect.Message, fn func(*pg_query.Node) bool, node func(*pg_query.Node, func(*pg_query.Node) bool)) {
 	m.Range(func(fd protoreflect.FieldDescriptor, v protoreflect.Value) bool {
 		if fd.Kind() != protoreflect.MessageKind {
 			return true
@@ -86,21 +151,93 @@ func visitMessage(m protoreflect.Message, fn func(*pg_query.Node) bool) {
 		if fd.IsList() {
 			l := v.List()
 			for i := 0; i < l.Len(); i++ {
-				visitValue(l.Get(i).Message(), fn)
+				visitValue(l.Get(i).Message(), fn, node)
 			}
 		} else if !fd.IsMap() {
-			visitValue(v.Message(), fn)
+			visitValue(v.Message(), fn, node)
 		}
 		return true
 	})
 }
 
-func visitValue(m protoreflect.Message, fn func(*pg_query.Node) bool) {
-	if node, ok := m.Interface().(*pg_query.Node); ok {
-		visit(node, fn)
+func visitValue(m protoreflect.Message, fn func(*pg_query.Node) bool, node func(*pg_query.Node, func(*pg_query.Node) bool)) {
+	if n, ok := m.Interface().(*pg_query.Node); ok {
+		node(n, fn)
 		return
 	}
-	visitMessage(m, fn)
+	visitMessageWith(m, fn, node)
+}
+
+// DeparseCache keeps the SQL of the leaves deparsed by the rewrites of one
+// workload: column references, which name the same few columns over and
+// over, operator names, and constants, which each query's second rewrite
+// meets again. Their SQL depends on their content alone. It is safe for
+// concurrent use; the zero value is ready, and a nil one keeps nothing.
+type DeparseCache struct{ m sync.Map }
+
+// deparse is deparseQualified(version, n), through the cache for a leaf.
+func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) {
+	key, ok := leafKey(version, n)
+	if c == nil || !ok {
+		return deparseQualified(version, n)
+	}
+	if sql, ok := c.m.Load(key); ok {
+		return sql.(string), nil
+	}
+	sql, err := deparseQualified(version, n)
+	if err == nil {
+		c.m.Store(key, sql)
+	}
+	return sql, err
+}
+
+// leafKey identifies a column reference, a name or a constant by its
+// content (and the parse tree's version); false for any other node.
+func leafKey(version int32, n *pg_query.Node) (string, bool) {
+	var b strings.Builder
+	b.WriteString(strconv.Itoa(int(version)))
+	text := func(kind, s string) {
+		b.WriteString(kind)
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	switch x := n.GetNode().(type) {
+	case *pg_query.Node_ColumnRef:
+		for _, f := range x.ColumnRef.GetFields() {
+			switch {
+			case f.GetAStar() != nil:
+				b.WriteString("|*")
+			case f.GetString_() != nil:
+				text("|c", f.GetString_().GetSval())
+			default:
+				return "", false
+			}
+		}
+	case *pg_query.Node_String_:
+		text("|s", x.String_.GetSval())
+	case *pg_query.Node_AConst:
+		k := x.AConst
+		switch {
+		case k.GetIsnull():
+			b.WriteString("|null")
+		case k.GetIval() != nil:
+			text("|i", strconv.Itoa(int(k.GetIval().GetIval())))
+		case k.GetFval() != nil:
+			text("|f", k.GetFval().GetFval())
+		case k.GetBoolval() != nil:
+			text("|b", strconv.FormatBool(k.GetBoolval().GetBoolval()))
+		case k.GetSval() != nil:
+			text("|t", k.GetSval().GetSval())
+		case k.GetBsval() != nil:
+			text("|x", k.GetBsval().GetBsval())
+		default:
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	return b.String(), true
 }
 
 // deparseQualified renders one expression of a parse tree of the given version

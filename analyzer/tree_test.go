@@ -1,0 +1,103 @@
+package analyzer
+
+import (
+	"os"
+	"testing"
+
+	pg_query "github.com/pganalyze/pg_query_go/v6"
+)
+
+// visitReflect is visit without its fast kinds: what visit must match.
+func visitReflect(n *pg_query.Node, fn func(*pg_query.Node) bool) {
+	if n == nil || n.GetNode() == nil || !fn(n) {
+		return
+	}
+	visitMessageWith(n.ProtoReflect(), fn, visitReflect)
+}
+
+// TestVisitMatchesReflection: visit, which walks the commonest node kinds
+// without reflection, reaches the same nodes as the reflective walk, both
+// in full and when the callback prunes a kind of node (as Rewrite does
+// with what it replaces).
+func TestVisitMatchesReflection(t *testing.T) {
+	corpus, err := os.ReadFile("../fixtures/workload.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := pg_query.SplitWithScanner(string(corpus), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts,
+		`SELECT a.x IS NULL, NOT (b.y > 1 OR b.z IN (1, 2)), count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e)
+		 FROM t a JOIN u b ON b.id = a.id WHERE a.s = 'x' AND a.f = 1.5 AND a.b AND a.q = $1 AND a.bits = B'101'
+		 AND a.t::date > now() - interval '1 day' AND EXISTS (SELECT 1 FROM v WHERE v.id = a.id) GROUP BY 1 ORDER BY 2 DESC`,
+		`UPDATE t SET a = a + 1, b[1] = 2 WHERE id = ANY($1) RETURNING *`,
+		`WITH w AS (SELECT x FROM t) INSERT INTO u (x) SELECT x FROM w ON CONFLICT (x) DO UPDATE SET x = EXCLUDED.x`)
+	prune := map[string]func(*pg_query.Node) bool{
+		"all":        func(*pg_query.Node) bool { return true },
+		"no sublink": func(n *pg_query.Node) bool { return n.GetSubLink() == nil },
+		"no column":  func(n *pg_query.Node) bool { return n.GetColumnRef() == nil },
+		"no a_expr":  func(n *pg_query.Node) bool { return n.GetAExpr() == nil && n.GetBoolExpr() == nil },
+	}
+	visited := 0
+	for _, text := range texts {
+		tree, err := pg_query.Parse(text)
+		if err != nil {
+			continue
+		}
+		for _, raw := range tree.GetStmts() {
+			for name, keep := range prune {
+				got, want := map[*pg_query.Node]int{}, map[*pg_query.Node]int{}
+				visit(raw.GetStmt(), func(n *pg_query.Node) bool { got[n]++; return keep(n) })
+				visitReflect(raw.GetStmt(), func(n *pg_query.Node) bool { want[n]++; return keep(n) })
+				if len(got) != len(want) {
+					t.Fatalf("%s: %q: visit reaches %d nodes, the reflective walk %d", name, text, len(got), len(want))
+				}
+				for n, c := range want {
+					if got[n] != c {
+						t.Fatalf("%s: %q: node %v visited %d times, want %d", name, text, n, got[n], c)
+					}
+				}
+				visited += len(want)
+			}
+		}
+	}
+	if visited < 1000 {
+		t.Fatalf("%d nodes visited: the test would prove little", visited)
+	}
+}
+
+// TestDeparseCache: a leaf's SQL from the cache is what the deparser
+// writes, the second time too, and leaves that differ keep their own
+// entries.
+func TestDeparseCache(t *testing.T) {
+	tree, err := pg_query.Parse(`SELECT a, t.a, "A", t."select", t.*, "x|1:y", x, a + 1, 1, -1, '1', 1.5, true, NULL, B'101', 'it''s', E'a\\b', $1 FROM t`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c DeparseCache
+	var leaves int
+	for round := 0; round < 2; round++ {
+		leaves = 0
+		check := func(n *pg_query.Node) bool {
+			want, err := deparseQualified(tree.GetVersion(), n)
+			got, gotErr := c.deparse(tree.GetVersion(), n)
+			if got != want || (err == nil) != (gotErr == nil) {
+				t.Errorf("round %d: %v: cache gives %q (%v), the deparser %q (%v)", round, n, got, gotErr, want, err)
+			}
+			if _, ok := leafKey(tree.GetVersion(), n); ok {
+				leaves++
+			}
+			return true
+		}
+		for _, target := range tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList() {
+			visit(target.GetResTarget().GetVal(), check)
+		}
+	}
+	entries := 0
+	c.m.Range(func(any, any) bool { entries++; return true })
+	if leaves < 18 || entries < 16 {
+		t.Errorf("%d leaves, %d entries: the test would prove little", leaves, entries)
+	}
+}

@@ -675,8 +675,12 @@ func joinSizes(accs []*accessModel) {
 			// Joins name a table, not an alias: of two accesses of
 			// nation (Q7's n1 and n2), the join is to one of them, and
 			// neither narrows the other.
+			same := class[colRef{b, k.Column}]
+			if same == nil { // the partner is not read in this shape
+				continue
+			}
 			step := 1.0
-			for _, r := range *class[colRef{b, k.Column}] {
+			for _, r := range *same {
 				if r.a.t != b.t && r.a != from && r.a.t.unique[r.col] {
 					step = math.Min(step, narrowed(r.a, b, depth-1))
 				}

@@ -20,6 +20,7 @@ package advisor
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -583,6 +584,11 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 	return m
 }
 
+// maxNarrowingJoins is how many joins away a unique-key partner's filters
+// still narrow a probe's outer side (TPC-H Q5: lineitem ← orders ←
+// customer ← nation ← region).
+const maxNarrowingJoins = 4
+
 // joinSizes sets, for each join column of each access, its outer side: the
 // rows of the smallest partner joined on that column, counting that
 // partner's own filters and, one step further, the filters that reach it
@@ -660,29 +666,32 @@ func joinSizes(accs []*accessModel) {
 			}
 		}
 	}
-	var narrowed func(b, from *accessModel, depth int) float64
-	narrowed = func(b, from *accessModel, depth int) float64 {
+	// narrowed is the share of b's rows left once the partners joined to
+	// it on their unique keys have narrowed it, along paths of at most
+	// depth joins that never come back to an access already on the path
+	// (the probed access itself first: its own filters are not its
+	// outer side).
+	var narrowed func(b *accessModel, path []*accessModel, depth int) float64
+	narrowed = func(b *accessModel, path []*accessModel, depth int) float64 {
 		share := own(b)
 		if depth == 0 {
 			return share
 		}
-		seen := map[string]bool{}
+		path = append(path[:len(path):len(path)], b)
+		seen := map[*[]colRef]bool{} // each class narrows once
 		for _, k := range b.acc.Joins {
-			if seen[k.Column] {
-				continue
-			}
-			seen[k.Column] = true
-			// Joins name a table, not an alias: of two accesses of
-			// nation (Q7's n1 and n2), the join is to one of them, and
-			// neither narrows the other.
 			same := class[colRef{b, k.Column}]
-			if same == nil { // the partner is not read in this shape
+			if same == nil || seen[same] { // no partner read in the shape
 				continue
 			}
+			seen[same] = true
 			step := 1.0
 			for _, r := range *same {
-				if r.a.t != b.t && r.a != from && r.a.t.unique[r.col] {
-					step = math.Min(step, narrowed(r.a, b, depth-1))
+				// Joins name a table, not an alias, so a class cannot
+				// tell Q7's two nations apart: no table narrows itself
+				// (a self-join is left alone with them).
+				if r.a.t != b.t && !slices.Contains(path, r.a) && r.a.t.unique[r.col] {
+					step = math.Min(step, narrowed(r.a, path, depth-1))
 				}
 			}
 			share *= step
@@ -753,7 +762,7 @@ func joinSizes(accs []*accessModel) {
 				if via[b] == a {
 					rows = b.rowsOut()
 				}
-				rows = math.Min(rows, b.t.rows*narrowed(b, a, 4))
+				rows = math.Min(rows, b.t.rows*narrowed(b, []*accessModel{a}, maxNarrowingJoins))
 				if o := a.outer[j.Column]; o == 0 || rows < o {
 					a.outer[j.Column] = math.Max(1, rows)
 					a.outerRun[j.Column] = math.Max(1, rows)

@@ -241,6 +241,7 @@ func mergeCovering(pool map[string]*indexModel) {
 		// probe lineitem by l_partkey for different columns, and Q19 for
 		// wide ones: the union of all three is too wide, that of the
 		// first two serves both.
+		pairs := len(g) <= maxPairedGroup
 		for i, seed := range g {
 			merged, grew := append([]string(nil), seed.include...), false
 			for j, other := range g {
@@ -259,7 +260,7 @@ func mergeCovering(pool map[string]*indexModel) {
 			// others come in, and may leave out the one partner that
 			// matters (TPC-H: Q18's (l_orderkey) INCLUDE (l_quantity)
 			// with Q7's probe columns serves Q3, Q5, Q7 and Q18).
-			if len(g) > maxPairedGroup {
+			if !pairs {
 				continue
 			}
 			for _, other := range g[i+1:] {

@@ -137,6 +137,19 @@ func TestCostFormulas(t *testing.T) {
 	if c := indexScanCost(big, ix, 1e-4, math.Inf(1), false, 1, 1000, false); c.run != c.plan {
 		t.Errorf("correlated probes: run %.0f, plan %.0f", c.run, c.plan)
 	}
+	// A full index-only scan reads its leaf pages in order: the run cost
+	// charges them seq_page_cost, the plan random_page_cost.
+	full := indexScanCost(big, ix, 1, math.Inf(1), true, 0, 1, false)
+	if pages := ix.pages(big); full.plan-full.run < 2.9*pages {
+		t.Errorf("full index-only scan of %.0f pages: plan %.0f, run %.0f; want the run about 3 a page cheaper", pages, full.plan, full.run)
+	}
+	// Probes that come in key order read the leaves once each, in order;
+	// the same probes in no order are random reads of the pages they touch.
+	random := indexScanCost(big, ix, 1e-4, math.Inf(1), true, 0, 1000, false)
+	ordered := indexScanCost(big, ix, 1e-4, math.Inf(1), true, 0, 1000, true)
+	if !(ordered.run < random.run && ordered.plan == random.plan) {
+		t.Errorf("1000 probes: in order run %.0f plan %.0f, in no order run %.0f plan %.0f", ordered.run, ordered.plan, random.run, random.plan)
+	}
 }
 
 func TestNormalizeExpr(t *testing.T) {

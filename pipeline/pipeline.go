@@ -21,6 +21,7 @@ import (
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 	"github.com/pgadvise/pgadvise/report"
 	"github.com/pgadvise/pgadvise/whatif"
 )
@@ -234,7 +235,7 @@ func (r *runner) readSchema(ctx context.Context) (report.SchemaInfo, error) {
 			return info, err
 		}
 		if rep.Failed > 0 {
-			fmt.Fprintf(r.msg, "pgadvise: %s: %d statement(s) could not be parsed, read the rest: %s\n", cfg.SchemaFile, rep.Failed, rep.FailureSummary())
+			fmt.Fprintf(r.msg, "pgadvise: %s: %d statement(s) could not be parsed, read the rest: %s\n", safetext.Line(cfg.SchemaFile), rep.Failed, safetext.Line(rep.FailureSummary()))
 		}
 		info = report.SchemaInfo{Path: cfg.SchemaFile, Schema: s}
 	}

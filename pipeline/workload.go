@@ -14,6 +14,7 @@ import (
 	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/capture"
 	"github.com/pgadvise/pgadvise/catalog"
+	"github.com/pgadvise/pgadvise/internal/safetext"
 )
 
 // readWorkload feeds a every statement of the workload and returns what
@@ -30,7 +31,7 @@ func (r *runner) readWorkload(ctx context.Context, a *analyzer.Analyzer) ([]*cap
 		}
 		stats = append(stats, st)
 		if summary := SkipSummary(st); summary != "" {
-			fmt.Fprintf(r.msg, "pgadvise: %s: skipped %s\n", in, summary)
+			fmt.Fprintf(r.msg, "pgadvise: %s: skipped %s\n", safetext.Line(in), summary)
 		}
 	}
 	if src := cfg.Statements; src != nil {

@@ -101,9 +101,9 @@ func (m *migrateMode) write(doc *report.Document, stdout, stderr io.Writer) int 
 	case len(res.Files) == 0:
 		fmt.Fprintf(stdout, "pgadvise migrate: nothing to write (%d recommendation(s))\n", len(doc.Recommendations))
 	default:
-		fmt.Fprintf(stdout, "pgadvise migrate: %d migration(s) for %s in %s:\n", res.Migrations, m.opt.Tool, m.dir)
+		fmt.Fprintf(stdout, "pgadvise migrate: %d migration(s) for %s in %s:\n", res.Migrations, m.opt.Tool, safetext.Line(m.dir))
 		for _, f := range res.Files {
-			fmt.Fprintf(stdout, "  %s\n", filepath.Join(m.dir, f.Name))
+			fmt.Fprintf(stdout, "  %s\n", safetext.Line(filepath.Join(m.dir, f.Name)))
 		}
 	}
 	for _, s := range res.Skipped {

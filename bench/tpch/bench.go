@@ -49,6 +49,9 @@ type config struct {
 	// indexes in the database and drops them afterwards.
 	Execute        *execOptions
 	ExecuteBudgets []float64
+	// ExecuteSets are index sets executed beside those of ExecuteBudgets
+	// (-compare, readSets).
+	ExecuteSets []execSet
 }
 
 // queryCost is one query's planner cost without and with an index set.
@@ -256,6 +259,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 				}
 			}
 		}
+		sets = append(sets, cfg.ExecuteSets...)
 		cfg.logf("measured execution: %d sets, %d rounds after a warm-up", len(sets), cfg.Execute.Rounds)
 		if rep.Exec, err = executeSets(ctx, cfg, admin, sets, *cfg.Execute); err != nil {
 			return nil, err

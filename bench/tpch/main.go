@@ -44,6 +44,7 @@ func main() {
 	executeBudgets := flag.String("execute-budgets", "0.5,1.0", "with -execute: the budgets whose index sets are executed (each must be in -budgets)")
 	rounds := flag.Int("rounds", 3, "with -execute: measured rounds per query and set, after one warm-up round; medians are reported")
 	timeout := flag.Duration("timeout", 30*time.Second, "with -execute: each execution's statement_timeout; a query over it is not run again under that set")
+	compare := flag.String("compare", "", "with -execute: a file of named index sets (\"set NAME\", then one CREATE INDEX a line) to execute beside the budgets' sets, interleaved in the same run; -execute-budgets '' runs them alone")
 	plans := flag.String("plans", "", "with -execute: a directory for the EXPLAIN ANALYZE JSON of each query under each set (first measured round)")
 	quiet := flag.Bool("q", false, "no progress on stderr")
 	verbose := flag.Bool("v", false, "time each statement of the load on stderr")
@@ -79,12 +80,28 @@ func main() {
 		}
 		cfg.Execute = &execOptions{Rounds: *rounds, Timeout: *timeout, PlansDir: *plans}
 		for _, s := range strings.Split(*executeBudgets, ",") {
+			if strings.TrimSpace(s) == "" && *executeBudgets == s {
+				break // -execute-budgets '': the -compare sets alone
+			}
 			v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 			if err != nil || !contains(cfg.Budgets, v) {
 				fatalf("-execute-budgets: %q is not one of -budgets", s)
 			}
 			cfg.ExecuteBudgets = append(cfg.ExecuteBudgets, v)
 		}
+		if *compare != "" {
+			f, err := os.Open(*compare)
+			if err != nil {
+				fatalf("-compare: %v", err)
+			}
+			cfg.ExecuteSets, err = readSets(f)
+			f.Close()
+			if err != nil {
+				fatalf("-compare %s: %v", *compare, err)
+			}
+		}
+	} else if *compare != "" {
+		fatalf("-compare needs -execute")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -39,6 +39,12 @@ func TestPipeline(t *testing.T) {
 	cfg := config{SF: 0.01, DSN: c.DSN("tpch"), Load: true, Budgets: []float64{0.25, 1.0},
 		MinBenefit: advisor.DefaultMinBenefitShare, Variants: 2, Reference: true, Build: true,
 		Execute: &execOptions{Rounds: 1, Timeout: 5 * time.Second}, ExecuteBudgets: []float64{1.0}}
+	// A set of one's own beside the advisor's (-compare).
+	extra, err := readSets(strings.NewReader("set orders by date\nCREATE INDEX ON orders (o_orderdate) INCLUDE (o_custkey);\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ExecuteSets = extra
 	rep, err := run(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -113,9 +119,10 @@ func TestPipeline(t *testing.T) {
 	if used == 0 {
 		t.Error("budget 1.0: the planner uses none of the recommended indexes")
 	}
-	// The execution benchmark: every query ran under both sets (or hit
-	// the timeout), with its plan read, and the indexes it built are gone.
-	if rep.Exec == nil || len(rep.Exec.Sets) != 2 || len(rep.Exec.Queries) != 22 {
+	// The execution benchmark: every query ran under every set (none, 1×
+	// and the -compare one) or hit the timeout, with its plan read, and the
+	// indexes it built are gone.
+	if rep.Exec == nil || len(rep.Exec.Sets) != 3 || rep.Exec.Sets[2].Name != "orders by date" || len(rep.Exec.Queries) != 22 {
 		t.Fatalf("execution benchmark: %+v", rep.Exec)
 	}
 	for _, q := range rep.Exec.Queries {

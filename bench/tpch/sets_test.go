@@ -1,0 +1,38 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestReadSets(t *testing.T) {
+	sets, err := readSets(strings.NewReader(`-- two advisors' advice at 0.5x
+set old
+CREATE INDEX ON public.lineitem USING btree (l_orderkey) INCLUDE (l_quantity);
+
+set new
+CREATE INDEX ON lineitem (l_orderkey) INCLUDE (l_discount, l_quantity)
+CREATE INDEX ON partsupp (ps_suppkey);
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sets) != 2 || sets[0].Name != "old" || sets[1].Name != "new" || len(sets[0].Indexes) != 1 || len(sets[1].Indexes) != 2 {
+		t.Fatalf("sets: %+v", sets)
+	}
+	if ix := sets[1].Indexes[0]; ix.Table != "lineitem" || strings.Join(ix.Keys, ",") != "l_orderkey" || strings.Join(ix.Include, ",") != "l_discount,l_quantity" {
+		t.Errorf("index: %+v", ix)
+	}
+	for _, bad := range []string{
+		"",
+		"CREATE INDEX ON t (a);",
+		"set none\nCREATE INDEX ON t (a);",
+		"set a\nset a",
+		"set a\nSELECT 1;",
+		"set \nCREATE INDEX ON t (a);",
+	} {
+		if _, err := readSets(strings.NewReader(bad)); err == nil {
+			t.Errorf("readSets(%q): no error", bad)
+		}
+	}
+}

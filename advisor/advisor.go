@@ -18,6 +18,7 @@
 package advisor
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -433,6 +434,10 @@ func (r *run) selectIndexes() (recs, rejected []Recommendation) {
 	m, opt, res := r.m, r.opt, r.res
 	minBenefit := r.minBenefit
 	sel := newSelection(m, r.budget, minBenefit)
+	if b := m.bound; b.tables > 0 {
+		res.Assumptions = append(res.Assumptions, fmt.Sprintf("%d table(s) had more than %s index candidates: %s candidates with the fewest votes (the workload cost of the accesses that proposed them) were not priced, and the advice on those tables may leave out an index pricing them all would choose",
+			b.tables, groupThousands(int64(cmp.Or(m.maxTableCandidates, maxTableCandidates))), groupThousands(int64(b.dropped))))
+	}
 	settle(sel)
 	res.WhatIfEvaluations = sel.evaluations
 	res.WorkloadCostAfter = sel.workloadCost()
@@ -495,6 +500,11 @@ type model struct {
 	// pool is the priced candidates, once a selection made them
 	// (selection.pricedPool).
 	pool []*candidate
+	// maxTableCandidates is the bound on a table's priced candidates (0:
+	// the constant maxTableCandidates; tests set it lower), and bound what
+	// it left out once the pool was made.
+	maxTableCandidates int
+	bound              tableBound
 	// sorted is sortedTables(), once made.
 	sorted []*tableModel
 	// deparsed keeps the SQL of column references for the summaries'

@@ -1,6 +1,7 @@
 package advisor
 
 import (
+	"slices"
 	"sort"
 	"strings"
 
@@ -22,12 +23,28 @@ const (
 	brinMinRows = 1_000_000
 )
 
-// candidatesFor adds the candidates one access suggests to pool.
+// candidatesFor adds the candidates one access suggests to pool, and
+// adds the access's weight (its cost over the workload with the existing
+// indexes) to the votes of each, once.
 func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 	if a.readless {
 		return
 	}
 	t := a.t
+	var mine []*indexModel // the pooled candidates this access proposed
+	addCandidate := func(pool map[string]*indexModel, ix *indexModel) *indexModel {
+		p := addCandidate(pool, ix)
+		if !slices.Contains(mine, p) {
+			mine = append(mine, p)
+		}
+		return p
+	}
+	defer func() {
+		w := a.calls * a.base
+		for _, p := range mine {
+			p.votes += w
+		}
+	}()
 	var eqs, ranges []predInfo
 	for _, p := range a.preds {
 		switch p.p.Op {
@@ -233,7 +250,7 @@ func mergeCovering(pool map[string]*indexModel) {
 		}
 		inc := includeUnion(g)
 		if mergeable(g[0].t, inc) {
-			addCandidate(pool, g[0].withInclude(inc))
+			vote(addCandidate(pool, g[0].withInclude(inc)), g...)
 			continue
 		}
 		// Too wide for one index: from each member, the widest merge that
@@ -244,6 +261,7 @@ func mergeCovering(pool map[string]*indexModel) {
 		pairs := len(g) <= maxPairedGroup
 		for i, seed := range g {
 			merged, grew := append([]string(nil), seed.include...), false
+			in := []*indexModel{seed}
 			for j, other := range g {
 				if j == i {
 					continue
@@ -251,10 +269,11 @@ func mergeCovering(pool map[string]*indexModel) {
 				next := includeUnion([]*indexModel{seed.withInclude(merged), other})
 				if len(next) > len(merged) && mergeable(seed.t, next) {
 					merged, grew = next, true
+					in = append(in, other)
 				}
 			}
 			if grew {
-				addCandidate(pool, seed.withInclude(merged))
+				vote(addCandidate(pool, seed.withInclude(merged)), in...)
 			}
 			// And each pair: the widest merge depends on the order the
 			// others come in, and may leave out the one partner that
@@ -265,12 +284,23 @@ func mergeCovering(pool map[string]*indexModel) {
 			}
 			for _, other := range g[i+1:] {
 				if pair := includeUnion([]*indexModel{seed, other}); mergeable(seed.t, pair) {
-					addCandidate(pool, seed.withInclude(pair))
+					vote(addCandidate(pool, seed.withInclude(pair)), seed, other)
 				}
 			}
 		}
 	}
 	extendCovering(pool)
+}
+
+// vote gives a merged candidate the votes of the candidates it merges,
+// unless it holds more already (it was also proposed, or merged otherwise):
+// it serves, by the same paths, the accesses that proposed them.
+func vote(merged *indexModel, from ...*indexModel) {
+	v := 0.0
+	for _, ix := range from {
+		v += ix.votes
+	}
+	merged.votes = max(merged.votes, v)
 }
 
 // maxPairedGroup bounds the covering candidates that share their keys
@@ -369,7 +399,7 @@ func extendCovering(pool map[string]*indexModel) {
 					continue
 				}
 				sort.Strings(inc)
-				addCandidate(pool, long.withInclude(inc))
+				vote(addCandidate(pool, long.withInclude(inc)), long, short)
 			}
 		}
 	}

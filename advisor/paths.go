@@ -40,6 +40,11 @@ type indexModel struct {
 	correlation float64
 	predSel     float64 // share of rows in a partial index
 	sizeBytes   float64 // size(), once worked out
+	// votes is a candidate's pre-score (candidatesFor): the cost, over
+	// the workload, of the accesses that proposed it or the candidates
+	// merged into it. It ranks a table's candidates when they are more
+	// than maxTableCandidates.
+	votes float64
 	// sig and predKey hold signature() and predicateKey(predicate), once
 	// worked out: an index does not change once built.
 	sig, predKey string

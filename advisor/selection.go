@@ -34,8 +34,11 @@ type selection struct {
 	// chosen, in the order chosen.
 	chosen []*candidate
 	spent  float64
-	// evaluations counts (access, index) cost evaluations.
-	evaluations int
+	// evaluations counts (access, index) cost evaluations, as the report
+	// states them; pricedPairs counts the (candidate, access) pairs
+	// pricing actually priced (price), the work that grows with the
+	// shapes per table.
+	evaluations, pricedPairs int
 	// scratch is newCandidate's buffer.
 	scratch []servedAccess
 }
@@ -110,18 +113,63 @@ func (c *candidate) reset() {
 // the existing indexes alone: the selections of one Advise, one per
 // minimum benefit tried, start from copies of the same pool.
 func (s *selection) pricedPool() []*candidate {
-	pool, sigs := tableCandidates(s.m.sortedTables())
+	limit := s.m.maxTableCandidates
+	if limit == 0 {
+		limit = maxTableCandidates
+	}
+	pool, sigs, bound := tableCandidates(s.m.sortedTables(), limit)
+	s.m.bound = bound
 	out := make([]*candidate, len(sigs))
+	pairs := make([]int32, len(sigs))
 	for _, sig := range sigs {
 		s.evaluations += pool[sig].t.readers // as newCandidate counts them
 	}
 	// Each candidate is priced on its own (price reads the model and
 	// writes only to its index): the cores share the pool.
 	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
-		out[i] = price(pool[sigs[i]], scratch)
+		var n int
+		out[i], n = price(pool[sigs[i]], scratch)
+		pairs[i] = int32(n)
 		s.m.priced()
 	})
+	for _, n := range pairs {
+		s.pricedPairs += int(n)
+	}
 	return out
+}
+
+// maxTableCandidates bounds the index candidates of one table that are
+// priced. Each is priced against the table's accesses it may serve, and a
+// table's candidates grow with its accesses: unbounded, the work grows
+// with the square of the shapes per table. Past the bound, a table keeps
+// its candidates with the most votes (indexModel.votes), and the others
+// are never priced: on such a table the advice may differ from what
+// pricing them all would give. tableBound counts what it left out, and the
+// report says so (an assumption of the Result). No case file, golden or
+// TPC-H table comes near it (89 candidates at most; lineitem 75), nor the
+// 100k-shape benchmark (100 shapes a table, 811 candidates on its busiest
+// table): their advice is the same as without it. The 300k one (300 a
+// table) is bounded.
+const maxTableCandidates = 1024
+
+// tableBound is what maxTableCandidates left out: the tables it bounded
+// and their candidates never priced.
+type tableBound struct {
+	tables, dropped int
+}
+
+// boundCandidates keeps the limit candidates of one table's pool with the
+// most votes (ties by signature), and returns how many it dropped.
+func boundCandidates(pool map[string]*indexModel, limit int) int {
+	if len(pool) <= limit {
+		return 0
+	}
+	sigs := sortedKeysOf(pool)
+	sort.SliceStable(sigs, func(i, j int) bool { return pool[sigs[i]].votes > pool[sigs[j]].votes })
+	for _, sig := range sigs[limit:] {
+		delete(pool, sig)
+	}
+	return len(sigs) - limit
 }
 
 // tableCandidates generates and merges the candidates of every access of
@@ -129,19 +177,26 @@ func (s *selection) pricedPool() []*candidate {
 // candidate's signature names its table, and generating one reads (and
 // caches) its table's model alone, so each table's are made on their own:
 // the cores share the tables.
-func tableCandidates(tables []*tableModel) (map[string]*indexModel, []string) {
+func tableCandidates(tables []*tableModel, limit int) (map[string]*indexModel, []string, tableBound) {
 	pools := make([]map[string]*indexModel, len(tables))
+	dropped := make([]int, len(tables))
 	inParallel(len(tables), func(i int, _ *[]servedAccess) {
 		pool := map[string]*indexModel{}
 		for _, a := range tables[i].accesses {
 			candidatesFor(a, pool)
 		}
 		mergeCovering(pool)
+		dropped[i] = boundCandidates(pool, limit)
 		pools[i] = pool
 	})
+	var bound tableBound
 	n := 0
-	for _, pool := range pools {
+	for i, pool := range pools {
 		n += len(pool)
+		if dropped[i] > 0 {
+			bound.tables++
+			bound.dropped += dropped[i]
+		}
 	}
 	all := make(map[string]*indexModel, n)
 	for _, pool := range pools {
@@ -151,7 +206,7 @@ func tableCandidates(tables []*tableModel) (map[string]*indexModel, []string) {
 			}
 		}
 	}
-	return all, sortedKeysOf(all)
+	return all, sortedKeysOf(all), bound
 }
 
 // releasePool drops the selection's candidates but the chosen ones, once
@@ -178,19 +233,22 @@ func (s *selection) addToPool(c *candidate) {
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	s.evaluations += ix.t.readers
 	s.m.priced()
-	return price(ix, &s.scratch)
+	c, n := price(ix, &s.scratch)
+	s.pricedPairs += n
+	return c
 }
 
-// price makes the candidate of ix, priced (newCandidate); scratch is a
-// buffer for it to use.
-func price(ix *indexModel, scratch *[]servedAccess) *candidate {
+// price makes the candidate of ix, priced (newCandidate), and says how
+// many accesses it priced it for; scratch is a buffer for it to use.
+func price(ix *indexModel, scratch *[]servedAccess) (*candidate, int) {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
 		c.servedBy, c.pricedServedBy = e, e
 	}
 	buf := (*scratch)[:0]
 	alone := []*indexModel{ix}
-	for _, a := range ix.t.servable(ix) {
+	servable := ix.t.servable(ix)
+	for _, a := range servable {
 		cost := a.choose(alone)
 		if cost.plan < a.seqCost()*(1-1e-9) {
 			buf = append(buf, servedAccess{a, cost})
@@ -201,7 +259,7 @@ func price(ix *indexModel, scratch *[]servedAccess) *candidate {
 	}
 	*scratch = buf
 	c.version = -1 // not evaluated yet
-	return c
+	return c, len(servable)
 }
 
 // inParallel calls f(i, scratch) for i in [0, n) on as many goroutines as

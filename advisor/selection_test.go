@@ -109,3 +109,30 @@ func TestRejectedListsEachIdeaOnce(t *testing.T) {
 		t.Fatalf("%d rejected, %d with variants counted: the workload should give variants", len(rejected), counted)
 	}
 }
+
+// TestPricingGrowsLinearly holds the work of pricing the candidates to the
+// shapes, not their square: a table's candidates grow with its accesses,
+// and each is priced against the accesses it may serve, so without
+// maxTableCandidates twice the shapes per table price about four times the
+// (candidate, access) pairs. With the bound in force on every table, twice
+// the shapes price at most a little over twice the pairs.
+func TestPricingGrowsLinearly(t *testing.T) {
+	const limit = 40
+	pairs := func(shapes int) int {
+		w, schema := syntheticWorkload(t, 2, shapes)
+		m := buildModel(w, schema)
+		m.maxTableCandidates = limit
+		s := newSelection(m, 0, 0)
+		if m.bound.tables != 2 {
+			t.Fatalf("%d shapes: the bound of %d candidates held on %d of 2 tables (%d dropped); the test needs it on both", shapes, limit, m.bound.tables, m.bound.dropped)
+		}
+		if len(s.pool) > 2*limit {
+			t.Fatalf("%d shapes: %d candidates priced over 2 tables, want at most %d", shapes, len(s.pool), 2*limit)
+		}
+		return s.pricedPairs
+	}
+	small, large := pairs(300), pairs(600)
+	if small == 0 || float64(large) > 2.4*float64(small) {
+		t.Errorf("pricing 300 shapes over 2 tables priced %d (candidate, access) pairs, 600 shapes %d (%.2f×): want about 2×, at most 2.4×", small, large, float64(large)/float64(small))
+	}
+}

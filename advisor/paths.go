@@ -455,8 +455,16 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 	if a.readless {
 		return pathCost{}
 	}
+	// The first path of the lowest plan cost, in the order: the
+	// sequential scan, the indexes, their probes. Kept as it goes, since
+	// pricing calls this for every candidate and access it may serve.
 	seq := a.seqCost()
-	paths := []pathCost{{seq, seq}}
+	best := pathCost{seq, seq}
+	take := func(p pathCost) {
+		if p.plan < best.plan {
+			best = p
+		}
+	}
 	for _, ix := range indexes {
 		c := a.indexCost(ix, "", 1)
 		if math.IsInf(c.plan, 1) {
@@ -465,7 +473,7 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		if a.outOfOrder > 0 && !ix.inHeapOrder() {
 			c.run += a.rowsOut() * a.outOfOrder
 		}
-		paths = append(paths, c)
+		take(c)
 	}
 	for _, j := range a.joins {
 		outer := a.outer[j]
@@ -487,13 +495,7 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 			if n := a.probeCopies[j]; n > 1 {
 				run *= n
 			}
-			paths = append(paths, pathCost{plan: planned.plan * outer / loops, run: run})
-		}
-	}
-	best := paths[0]
-	for _, p := range paths[1:] {
-		if p.plan < best.plan {
-			best = p
+			take(pathCost{plan: planned.plan * outer / loops, run: run})
 		}
 	}
 	if a.copies > 1 {
@@ -685,7 +687,9 @@ func deliversOrder(keys []indexKey, order []analyzer.SortKey) bool {
 // coveredBy reports whether ix holds every column the access reads, so an
 // index-only scan can answer it.
 func (a *accessModel) coveredBy(ix *indexModel) bool {
-	if a.needsAll || ix.method != "btree" {
+	// More columns read than ix stores: not covered, told without a
+	// lookup (pricing asks this of every candidate and access).
+	if a.needsAll || ix.method != "btree" || len(a.needed) > len(ix.stored) {
 		return false
 	}
 	for c := range a.needed {

@@ -43,6 +43,12 @@ type tableModel struct {
 	// (sharedSet): the pool has hundreds of thousands of candidates at
 	// scale, over a few columns each.
 	sets map[string]map[string]bool
+	// colBit numbers the columns the accesses read, as bits, when they
+	// are 64 at most (bits set): whether an index stores every column an
+	// access reads is then one mask operation (accessModel.coveredBy),
+	// which pricing asks of every candidate and access it may serve.
+	colBit map[string]uint64
+	bits   bool
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
@@ -114,6 +120,7 @@ func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
 // keys that could serve them (byLeadingKey), in the accesses' order.
 func (t *tableModel) indexAccesses() {
 	t.byLeadingKey, t.byFirstNeeded, t.readers = map[string][]*accessModel{}, map[string][]neededGroup{}, 0
+	t.numberColumns()
 	group := map[string]int{} // the columns read, joined → index in its byFirstNeeded list
 	for i, a := range t.accesses {
 		a.pos = i
@@ -141,6 +148,42 @@ func (t *tableModel) indexAccesses() {
 			}
 		}
 	}
+}
+
+// numberColumns gives each column the table's accesses read a bit
+// (colBit), and the accesses and existing indexes their masks, unless they
+// are more than 64 columns: then bits stays unset and coveredBy looks them
+// up. Candidates made later take their masks in finish.
+func (t *tableModel) numberColumns() {
+	t.colBit, t.bits = map[string]uint64{}, false
+	for _, a := range t.accesses {
+		for c := range a.needed {
+			if _, ok := t.colBit[c]; !ok {
+				if len(t.colBit) == 64 {
+					t.colBit = nil
+					return
+				}
+				t.colBit[c] = 1 << len(t.colBit)
+			}
+		}
+	}
+	t.bits = true
+	for _, a := range t.accesses {
+		a.neededBits = t.mask(a.needed)
+	}
+	for _, ix := range t.existing {
+		ix.storedBits, ix.hasBits = t.mask(ix.stored), true
+	}
+}
+
+// mask is the bits of the columns of set that have one (colBit); a column
+// no access reads has none, and matters to no coverage.
+func (t *tableModel) mask(set map[string]bool) uint64 {
+	var m uint64
+	for c := range set {
+		m |= t.colBit[c]
+	}
+	return m
 }
 
 // usableKeys lists, once each, the keys an index must lead with to give

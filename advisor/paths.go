@@ -40,6 +40,9 @@ type indexModel struct {
 	correlation float64
 	predSel     float64 // share of rows in a partial index
 	sizeBytes   float64 // size(), once worked out
+	// storedBits is stored as its table's colBit mask, when hasBits.
+	storedBits uint64
+	hasBits    bool
 	// votes is a candidate's pre-score (candidatesFor): the cost, over
 	// the workload, of the accesses that proposed it or the candidates
 	// merged into it. It ranks a table's candidates when they are more
@@ -82,6 +85,9 @@ func (ix *indexModel) finish() {
 		ix.predSel *= ix.t.selectivity(p)
 	}
 	ix.columns, ix.stored = ix.t.sharedSet(ix.columns), ix.t.sharedSet(ix.stored)
+	if ix.t.bits {
+		ix.storedBits, ix.hasBits = ix.t.mask(ix.stored), true
+	}
 	if len(ix.keys) > 0 && ix.keys[0].column != "" {
 		if c, ok := ix.t.correlation(ix.keys[0].column); ok {
 			ix.correlation = c
@@ -248,6 +254,9 @@ type accessModel struct {
 	// the keys an index must lead with to serve it (tableModel.indexAccesses).
 	pos    int
 	usable []string
+	// neededBits is needed as its table's colBit mask, when the table
+	// has bits.
+	neededBits uint64
 }
 
 // shapeBase is the estimated cost of the access's whole shape with the
@@ -691,6 +700,9 @@ func (a *accessModel) coveredBy(ix *indexModel) bool {
 	// lookup (pricing asks this of every candidate and access).
 	if a.needsAll || ix.method != "btree" || len(a.needed) > len(ix.stored) {
 		return false
+	}
+	if a.t.bits && ix.hasBits && ix.t == a.t {
+		return a.neededBits&^ix.storedBits == 0
 	}
 	for c := range a.needed {
 		if !ix.stored[c] {

@@ -287,6 +287,9 @@ func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
 // slows names the first query c would make slower by more than
 // maxSlowdown (empty if none).
 func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slows string) {
+	if without == nil {
+		return s.gainAlone(c)
+	}
 	// after holds the accesses whose path changes, in a fixed order so
 	// that sums come out the same every run.
 	var changed []*accessModel
@@ -327,17 +330,48 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 			slower[a.shape] -= d
 		}
 	}
+	return gain, s.slowest(slower)
+}
+
+// gainAlone is gainOf(c, nil): the accesses whose path c changes are
+// those it serves at a lower plan cost than they have now, taken in the
+// order of c.serves as gainOf takes them, with no map. The selection asks
+// it of each of a table's candidates whenever the table's configuration
+// changes.
+func (s *selection) gainAlone(c *candidate) (gain float64, slows string) {
+	var slower map[*analyzer.QueryShape]float64
+	for _, sa := range c.serves {
+		cur := s.cur[sa.a]
+		if sa.cost.plan >= cur.plan {
+			continue
+		}
+		d := cur.run - sa.cost.run
+		gain += sa.a.calls * d
+		if d < 0 {
+			if slower == nil {
+				slower = map[*analyzer.QueryShape]float64{}
+			}
+			slower[sa.a.shape] -= d
+		}
+	}
+	return gain, s.slowest(slower)
+}
+
+// slowest names the first, by fingerprint, of the queries that lose more
+// than maxSlowdown of their run cost (slower: the run cost each loses),
+// with the share; empty if none.
+func (s *selection) slowest(slower map[*analyzer.QueryShape]float64) string {
 	var worst []string
 	for shape, loss := range slower {
 		if cur := s.shapeRun(shape); loss > maxSlowdown*cur {
 			worst = append(worst, fmt.Sprintf("%s (%+.0f%%)", shape.Fingerprint, 100*loss/cur))
 		}
 	}
-	if len(worst) > 0 {
-		sort.Strings(worst)
-		slows = worst[0]
+	if len(worst) == 0 {
+		return ""
 	}
-	return gain, slows
+	sort.Strings(worst)
+	return worst[0]
 }
 
 // maxSlowdown is how much slower, by run cost, an index may make any one

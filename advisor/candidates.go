@@ -32,7 +32,9 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 	}
 	t := a.t
 	var mine []*indexModel // the pooled candidates this access proposed
-	addCandidate := func(pool map[string]*indexModel, ix *indexModel) *indexModel {
+	// propose pools ix (addCandidate) and remembers it among this
+	// access's proposals, which the deferred call gives its votes.
+	propose := func(ix *indexModel) *indexModel {
 		p := addCandidate(pool, ix)
 		if !slices.Contains(mine, p) {
 			mine = append(mine, p)
@@ -82,7 +84,7 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 		}
 		ix := &indexModel{t: t, method: "btree", keys: keys, opclass: opclass, predicate: partial}
 		ix.predText = predicateSQL(partial)
-		return addCandidate(pool, ix)
+		return propose(ix)
 	}
 
 	var bases [][]indexKey
@@ -143,7 +145,7 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 			// As wide as a merged covering index may be: a probe that
 			// must visit the heap for one column loses all it gains.
 			if inc := includeFor(a, keys, maxMergedInclude, maxMergedIncludeWidth); len(inc) > 0 {
-				addCandidate(pool, &indexModel{t: t, method: "btree", keys: keys, include: inc})
+				propose(&indexModel{t: t, method: "btree", keys: keys, include: inc})
 			}
 		}
 	}
@@ -153,7 +155,7 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 		for _, keys := range bases {
 			if inc := includeFor(a, keys, maxIncludeColumns, maxIncludeWidth); len(inc) > 0 {
 				ix := &indexModel{t: t, method: "btree", keys: keys, include: inc}
-				addCandidate(pool, ix)
+				propose(ix)
 			}
 		}
 	}
@@ -183,7 +185,7 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 			if p.p.Op == analyzer.OpJSONContain && onlyContainment(t, p.key) {
 				ix.opclass = "jsonb_path_ops"
 			}
-			addCandidate(pool, ix)
+			propose(ix)
 		}
 	}
 	// BRIN for range filters on a large, append-mostly table whose column
@@ -195,7 +197,7 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 				continue
 			}
 			if corr, ok := t.correlation(r.key); ok && corr*corr >= 0.81 {
-				addCandidate(pool, &indexModel{t: t, method: "brin", keys: []indexKey{keyOf(r)}})
+				propose(&indexModel{t: t, method: "brin", keys: []indexKey{keyOf(r)}})
 			}
 		}
 	}

@@ -294,16 +294,14 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 	// that sums come out the same every run.
 	var changed []*accessModel
 	after := map[*accessModel]pathCost{}
-	if without != nil {
-		// Only the accesses without may serve can lose a path when it
-		// goes; the others keep their cost and count for nothing.
-		rest := s.configWithout(without.t, without)
-		for _, a := range without.t.servable(without) {
-			after[a] = a.choose(rest)
-			changed = append(changed, a)
-		}
-		s.evaluations += without.t.readers
+	// Only the accesses without may serve can lose a path when it goes;
+	// the others keep their cost and count for nothing.
+	rest := s.configWithout(without.t, without)
+	for _, a := range without.t.servable(without) {
+		after[a] = a.choose(rest)
+		changed = append(changed, a)
 	}
+	s.evaluations += without.t.readers
 	for _, sa := range c.serves {
 		cur, ok := after[sa.a]
 		if !ok {
@@ -316,11 +314,9 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 			after[sa.a] = sa.cost
 		}
 	}
-	if without != nil {
-		// In the table's order, so that the sums come out the same
-		// whichever accesses were priced.
-		sort.Slice(changed, func(i, j int) bool { return changed[i].pos < changed[j].pos })
-	}
+	// In the table's order, so that the sums come out the same whichever
+	// accesses were priced.
+	sort.Slice(changed, func(i, j int) bool { return changed[i].pos < changed[j].pos })
 	// Per query: the run cost it loses, against what it costs now.
 	slower := map[*analyzer.QueryShape]float64{}
 	for _, a := range changed {

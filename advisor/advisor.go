@@ -607,6 +607,15 @@ const maxNarrowingJoins = 4
 // back. Each column has its own: lineitem probed by l_suppkey runs once per
 // supplier row, by l_orderkey once per order.
 func joinSizes(accs []*accessModel) {
+	// Most shapes join nothing: their accesses keep nil maps (read as
+	// empty), and none of the work below, which only concerns joins.
+	joined := false
+	for _, a := range accs {
+		joined = joined || len(a.acc.Joins) > 0
+	}
+	if !joined {
+		return
+	}
 	partnersOn := func(a *accessModel, j analyzer.Join) []*accessModel {
 		var out []*accessModel
 		for _, b := range accs {
@@ -715,6 +724,9 @@ func joinSizes(accs []*accessModel) {
 	// planner does not see it: orders read by o_orderdate made TPC-H Q3 and
 	// Q4 30% slower through their lineitem_pkey probes.
 	for _, a := range accs {
+		if len(a.acc.Joins) == 0 {
+			continue // nil maps, read as empty
+		}
 		a.probeInOrder = map[string]bool{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
@@ -746,6 +758,9 @@ func joinSizes(accs []*accessModel) {
 	// Probes driven by small tables, in a query with a large one.
 	large := func(b *accessModel) bool { return b.t.pages*pageSize >= minParallelTableScanSize }
 	for _, a := range accs {
+		if len(a.acc.Joins) == 0 {
+			continue
+		}
 		a.probeCopies = map[string]float64{}
 		for _, j := range a.acc.Joins {
 			small, other := len(partnersOn(a, j)) > 0, false
@@ -765,6 +780,9 @@ func joinSizes(accs []*accessModel) {
 	// Per join column: the rows that drive its probes, and the partner's
 	// own rows the planner amortizes them over.
 	for _, a := range accs {
+		if len(a.acc.Joins) == 0 {
+			continue
+		}
 		a.outer, a.loopBase, a.outerRun = map[string]float64{}, map[string]float64{}, map[string]float64{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {

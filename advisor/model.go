@@ -116,6 +116,27 @@ func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
 	return set
 }
 
+// sharedList is sharedSet of the set of list's columns (list is sorted
+// in place, and not kept): the map is made only when the table has no
+// equal set yet.
+func (t *tableModel) sharedList(list []string) map[string]bool {
+	slices.Sort(list)
+	list = slices.Compact(list)
+	key := strings.Join(list, ",")
+	if s, ok := t.sets[key]; ok {
+		return s
+	}
+	set := make(map[string]bool, len(list))
+	for _, c := range list {
+		set[c] = true
+	}
+	if t.sets == nil {
+		t.sets = map[string]map[string]bool{}
+	}
+	t.sets[key] = set
+	return set
+}
+
 // indexAccesses numbers the table's accesses and lists them by the index
 // keys that could serve them (byLeadingKey), in the accesses' order.
 func (t *tableModel) indexAccesses() {

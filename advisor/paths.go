@@ -62,29 +62,29 @@ func (ix *indexModel) inHeapOrder() bool { return math.Abs(ix.correlation) >= cl
 const clusteredCorrelation = 0.9
 
 func (ix *indexModel) finish() {
-	ix.columns, ix.stored = map[string]bool{}, map[string]bool{}
+	// The column sets are worked out as short lists, and made maps only
+	// when the table has no equal set yet (sharedList): most candidates
+	// hold the same few columns as others.
+	var buf [16]string
+	columns, stored := buf[:0:8], buf[8:8:16]
 	for _, k := range ix.keys {
 		if k.column != "" {
-			ix.columns[k.column] = true
-			ix.stored[k.column] = true
+			columns = append(columns, k.column)
+			stored = append(stored, k.column)
 		} else {
-			for _, c := range ix.t.columnsIn(k.key) {
-				ix.columns[c] = true
-			}
+			columns = append(columns, ix.t.columnsIn(k.key)...)
 		}
 	}
 	for _, c := range ix.include {
-		ix.columns[c] = true
-		ix.stored[c] = true
+		columns = append(columns, c)
+		stored = append(stored, c)
 	}
 	ix.predSel = 1
 	for _, p := range ix.predicate {
-		for _, c := range ix.t.columnsIn(p.Target.Key()) {
-			ix.columns[c] = true
-		}
+		columns = append(columns, ix.t.columnsIn(p.Target.Key())...)
 		ix.predSel *= ix.t.selectivity(p)
 	}
-	ix.columns, ix.stored = ix.t.sharedSet(ix.columns), ix.t.sharedSet(ix.stored)
+	ix.columns, ix.stored = ix.t.sharedList(columns), ix.t.sharedList(stored)
 	if ix.t.bits {
 		ix.storedBits, ix.hasBits = ix.t.mask(ix.stored), true
 	}

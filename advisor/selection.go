@@ -39,18 +39,34 @@ type selection struct {
 	// pricing actually priced (price), the work that grows with the
 	// shapes per table.
 	evaluations, pricedPairs int
-	// scratch is newCandidate's buffer.
-	scratch []servedAccess
+	// changed marks the tables whose configuration changed (refresh):
+	// the others' candidates keep the gain pricing found under the
+	// existing indexes (candidate.baseGain).
+	changed map[*tableModel]bool
+	// scratch is the buffer of newCandidate and servesOf.
+	scratch priceScratch
+}
+
+// priceScratch is the buffers one goroutine prices candidates with.
+type priceScratch struct {
+	serves []servedAccess
+	seen   map[string]bool
 }
 
 // candidate is a pooled index with what the selection knows about it.
 type candidate struct {
 	ix *indexModel
-	// serves lists the accesses whose plan it could change: those for which
-	// the planner would take it over a sequential scan, with the path it
-	// gives each; computed once, since an access's path through one index
-	// does not depend on the others.
-	serves []servedAccess
+	// served counts the accesses whose plan it could change (servesOf):
+	// those for which the planner would take it over a sequential scan;
+	// servedCalls counts the executions of their shapes, each shape once.
+	// baseGain and baseSlows are gainOf(c, nil) under the existing indexes
+	// alone, where every selection starts. The accesses and their paths
+	// are not kept (millions of pairs at scale): servesOf works them out
+	// again where they are needed, on a table whose configuration changed.
+	served      int
+	servedCalls float64
+	baseGain    float64
+	baseSlows   string
 	// replaced is the chosen index it widened, if any.
 	replaced *candidate
 	// last evaluation, for the rejected list.
@@ -79,7 +95,7 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
 		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
 		bySig: map[string]*candidate{}, byTable: map[*tableModel][]*candidate{},
-		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}}
+		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}, changed: map[*tableModel]bool{}}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
 		for _, a := range t.accesses {
@@ -104,8 +120,8 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 // selection of an Advise starts from the same pool, and the one before is
 // no longer used.
 func (c *candidate) reset() {
-	*c = candidate{ix: c.ix, serves: c.serves, servedBy: c.pricedServedBy, pricedServedBy: c.pricedServedBy,
-		options: c.options[:0], version: -1}
+	*c = candidate{ix: c.ix, served: c.served, servedCalls: c.servedCalls, baseGain: c.baseGain, baseSlows: c.baseSlows,
+		servedBy: c.pricedServedBy, pricedServedBy: c.pricedServedBy, options: c.options[:0], version: -1}
 }
 
 // pricedPool generates the candidates of every access and prices each
@@ -126,9 +142,9 @@ func (s *selection) pricedPool() []*candidate {
 	}
 	// Each candidate is priced on its own (price reads the model and
 	// writes only to its index): the cores share the pool.
-	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
+	inParallel(len(sigs), func(i int, scratch *priceScratch) {
 		var n int
-		out[i], n = price(pool[sigs[i]], scratch)
+		out[i], n = s.price(pool[sigs[i]], scratch)
 		pairs[i] = int32(n)
 		s.m.priced()
 	})
@@ -180,7 +196,7 @@ func boundCandidates(pool map[string]*indexModel, limit int) int {
 func tableCandidates(tables []*tableModel, limit int) (map[string]*indexModel, []string, tableBound) {
 	pools := make([]map[string]*indexModel, len(tables))
 	dropped := make([]int, len(tables))
-	inParallel(len(tables), func(i int, _ *[]servedAccess) {
+	inParallel(len(tables), func(i int, _ *priceScratch) {
 		pool := map[string]*indexModel{}
 		for _, a := range tables[i].accesses {
 			candidatesFor(a, pool)
@@ -212,7 +228,7 @@ func tableCandidates(tables []*tableModel, limit int) (map[string]*indexModel, [
 // releasePool drops the selection's candidates but the chosen ones, once
 // the search is over: only config, cur and chosen are read after it.
 func (s *selection) releasePool() {
-	s.pool, s.bySig, s.byTable, s.best, s.chosenOn, s.scratch = nil, nil, nil, nil, nil, nil
+	s.pool, s.bySig, s.byTable, s.best, s.chosenOn, s.scratch = nil, nil, nil, nil, nil, priceScratch{}
 }
 
 // addToPool appends c to the pool.
@@ -233,19 +249,44 @@ func (s *selection) addToPool(c *candidate) {
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	s.evaluations += ix.t.readers
 	s.m.priced()
-	c, n := price(ix, &s.scratch)
+	c, n := s.price(ix, &s.scratch)
 	s.pricedPairs += n
 	return c
 }
 
 // price makes the candidate of ix, priced (newCandidate), and says how
-// many accesses it priced it for; scratch is a buffer for it to use.
-func price(ix *indexModel, scratch *[]servedAccess) (*candidate, int) {
+// many accesses it priced it for; scratch holds buffers for it to use. It
+// only reads the selection, which it prices against: several run at once.
+func (s *selection) price(ix *indexModel, scratch *priceScratch) (*candidate, int) {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
 		c.servedBy, c.pricedServedBy = e, e
 	}
-	buf := (*scratch)[:0]
+	serves, n := servesOf(ix, scratch)
+	c.served = len(serves)
+	c.baseGain, c.baseSlows = s.gainAlone(serves)
+	if scratch.seen == nil {
+		scratch.seen = map[string]bool{}
+	}
+	clear(scratch.seen)
+	for _, sa := range serves {
+		if fp := sa.a.shape.Fingerprint; !scratch.seen[fp] {
+			scratch.seen[fp] = true
+			c.servedCalls += sa.a.calls
+		}
+	}
+	c.version = -1 // not evaluated yet
+	return c, n
+}
+
+// servesOf lists the accesses whose plan ix could change: those of its
+// table it may serve (tableModel.servable) for which the planner would take
+// it over a sequential scan, with the path it gives each, in the table's
+// order. An access's path through one index does not depend on the
+// others. The list is scratch's buffer, valid until its next use; n is how
+// many accesses were priced.
+func servesOf(ix *indexModel, scratch *priceScratch) (serves []servedAccess, n int) {
+	buf := scratch.serves[:0]
 	alone := []*indexModel{ix}
 	servable := ix.t.servable(ix)
 	for _, a := range servable {
@@ -254,24 +295,20 @@ func price(ix *indexModel, scratch *[]servedAccess) (*candidate, int) {
 			buf = append(buf, servedAccess{a, cost})
 		}
 	}
-	if len(buf) > 0 { // kept for the whole search: no spare room
-		c.serves = append(make([]servedAccess, 0, len(buf)), buf...)
-	}
-	*scratch = buf
-	c.version = -1 // not evaluated yet
-	return c, len(servable)
+	scratch.serves = buf
+	return buf, len(servable)
 }
 
 // inParallel calls f(i, scratch) for i in [0, n) on as many goroutines as
 // there are cores, each with a scratch buffer of its own.
-func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
+func inParallel(n int, f func(i int, scratch *priceScratch)) {
 	workers := min(runtime.GOMAXPROCS(0), n/64+1) // small pools: no goroutines
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var scratch []servedAccess
+			var scratch priceScratch
 			for i := w; i < n; i += workers {
 				f(i, &scratch)
 			}
@@ -288,7 +325,11 @@ func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
 // maxSlowdown (empty if none).
 func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slows string) {
 	if without == nil {
-		return s.gainAlone(c)
+		if !s.changed[c.ix.t] {
+			return c.baseGain, c.baseSlows
+		}
+		serves, _ := servesOf(c.ix, &s.scratch)
+		return s.gainAlone(serves)
 	}
 	// after holds the accesses whose path changes, in a fixed order so
 	// that sums come out the same every run.
@@ -302,7 +343,8 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 		changed = append(changed, a)
 	}
 	s.evaluations += without.t.readers
-	for _, sa := range c.serves {
+	serves, _ := servesOf(c.ix, &s.scratch)
+	for _, sa := range serves {
 		cur, ok := after[sa.a]
 		if !ok {
 			cur = s.cur[sa.a]
@@ -329,14 +371,14 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 	return gain, s.slowest(slower)
 }
 
-// gainAlone is gainOf(c, nil): the accesses whose path c changes are
-// those it serves at a lower plan cost than they have now, taken in the
-// order of c.serves as gainOf takes them, with no map. The selection asks
-// it of each of a table's candidates whenever the table's configuration
-// changes.
-func (s *selection) gainAlone(c *candidate) (gain float64, slows string) {
+// gainAlone is gainOf(c, nil) for the accesses c serves (servesOf): those
+// whose path c changes are those it serves at a lower plan cost than they
+// have now, taken in the order gainOf takes them, with no map. Pricing
+// asks it of every candidate, and the selection of a table's candidates
+// again whenever the table's configuration changed.
+func (s *selection) gainAlone(serves []servedAccess) (gain float64, slows string) {
 	var slower map[*analyzer.QueryShape]float64
-	for _, sa := range c.serves {
+	for _, sa := range serves {
 		cur := s.cur[sa.a]
 		if sa.cost.plan >= cur.plan {
 			continue
@@ -477,7 +519,7 @@ func (s *selection) bestOn(t *tableModel) *tableBest {
 	}
 	b := &tableBest{version: t.version}
 	for _, c := range s.byTable[t] {
-		if c.chosen || len(c.serves) == 0 {
+		if c.chosen || c.served == 0 {
 			continue
 		}
 		if c.version != t.version {
@@ -539,7 +581,7 @@ func (s *selection) runWithBudget() {
 			bestRate float64
 		)
 		for _, c := range s.pool {
-			if c.chosen || len(c.serves) == 0 {
+			if c.chosen || c.served == 0 {
 				continue
 			}
 			if c.version != c.ix.t.version {
@@ -596,6 +638,7 @@ func (s *selection) choose(c *candidate, o option) {
 // those may serve can change path; all count as evaluated.
 func (s *selection) refresh(t *tableModel, changed ...*indexModel) {
 	t.version++
+	s.changed[t] = true
 	s.evaluations += len(t.accesses)
 	for _, ix := range changed {
 		for _, a := range t.servable(ix) {
@@ -806,17 +849,7 @@ func (s *selection) recommendations() []Recommendation {
 }
 
 // calls counts the executions of the shapes the candidate could serve.
-func (c *candidate) calls() float64 {
-	calls := 0.0
-	seen := map[string]bool{}
-	for _, sa := range c.serves {
-		if !seen[sa.a.shape.Fingerprint] {
-			seen[sa.a.shape.Fingerprint] = true
-			calls += sa.a.calls
-		}
-	}
-	return calls
-}
+func (c *candidate) calls() float64 { return c.servedCalls }
 
 // createReason says what a chosen index does: the queries that gain from it
 // in the final set, with their calls, and the cost against the gain.
@@ -854,7 +887,7 @@ func (ix *indexModel) purpose(showValues bool) string {
 func (s *selection) rejected(max int) []Recommendation {
 	var list []*candidate
 	for _, c := range s.pool {
-		if c.chosen || len(c.serves) == 0 || c.gain <= 0 {
+		if c.chosen || c.served == 0 || c.gain <= 0 {
 			continue
 		}
 		list = append(list, c)
@@ -896,7 +929,8 @@ func (s *selection) rejected(max int) []Recommendation {
 			ContainsLiteral: c.ix.containsLiteral(),
 		}
 		fps := map[string]bool{}
-		for _, sa := range c.serves {
+		serves, _ := servesOf(c.ix, &s.scratch)
+		for _, sa := range serves {
 			if !fps[sa.a.shape.Fingerprint] {
 				fps[sa.a.shape.Fingerprint] = true
 				r.Queries = append(r.Queries, sa.a.shape.Fingerprint)

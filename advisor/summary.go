@@ -99,7 +99,7 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 	// Each shape is analysed on its own (parse, deparse, rewrite; the
 	// model is only read): the cores share them.
 	analyses := make([]*aggShape, len(selects))
-	inParallel(len(selects), func(i int, _ *[]servedAccess) { analyses[i] = analyzeAggregate(m, selects[i]) })
+	inParallel(len(selects), func(i int, _ *priceScratch) { analyses[i] = analyzeAggregate(m, selects[i]) })
 	for i, s := range selects {
 		as := analyses[i]
 		if as == nil {
@@ -133,7 +133,7 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 		ok  bool
 	}
 	outcomes := make([]outcome, len(order))
-	inParallel(len(order), func(i int, _ *[]servedAccess) {
+	inParallel(len(order), func(i int, _ *priceScratch) {
 		c := byFrom[order[i]]
 		c.merge()
 		outcomes[i].rec, outcomes[i].ok = c.recommend(m, cur, minBenefit)

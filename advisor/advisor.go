@@ -974,7 +974,7 @@ func served(c *indexModel, have []*indexModel) *indexModel {
 		}
 		ok := true
 		for _, inc := range c.include {
-			if !e.stored[inc] {
+			if !e.stores(inc) {
 				ok = false
 			}
 		}

@@ -415,7 +415,7 @@ func extendCovering(pool map[string]*indexModel) {
 				inc := append([]string(nil), long.include...)
 				width, grew := 0.0, false
 				for _, c := range short.include {
-					if !long.stored[c] { // long's own INCLUDE is stored too
+					if !long.stores(c) { // long's own INCLUDE is stored too
 						inc = append(inc, c)
 						grew = true
 					}

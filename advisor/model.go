@@ -116,25 +116,11 @@ func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
 	return set
 }
 
-// sharedList is sharedSet of the set of list's columns (list is sorted
-// in place, and not kept): the map is made only when the table has no
-// equal set yet.
-func (t *tableModel) sharedList(list []string) map[string]bool {
-	slices.Sort(list)
-	list = slices.Compact(list)
-	key := strings.Join(list, ",")
-	if s, ok := t.sets[key]; ok {
-		return s
-	}
-	set := make(map[string]bool, len(list))
-	for _, c := range list {
-		set[c] = true
-	}
-	if t.sets == nil {
-		t.sets = map[string]map[string]bool{}
-	}
-	t.sets[key] = set
-	return set
+// storedMask is the bits (colBit) of the columns ix stores.
+func (t *tableModel) storedMask(ix *indexModel) uint64 {
+	var m uint64
+	ix.forStored(func(c string) { m |= t.colBit[c] })
+	return m
 }
 
 // indexAccesses numbers the table's accesses and lists them by the index
@@ -193,7 +179,7 @@ func (t *tableModel) numberColumns() {
 		a.neededBits = t.mask(a.needed)
 	}
 	for _, ix := range t.existing {
-		ix.storedBits, ix.hasBits = t.mask(ix.stored), true
+		ix.storedBits, ix.hasBits = t.storedMask(ix), true
 	}
 }
 
@@ -261,7 +247,7 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 			// More columns read than ix stores: not covered, and
 			// cheaper to tell than coveredBy's lookups, which give
 			// the same answer for every access of the group.
-			if len(g.needed) > len(ix.stored) || !g.accesses[0].coveredBy(ix) {
+			if len(g.needed) > ix.nStored || !g.accesses[0].coveredBy(ix) {
 				continue
 			}
 			for _, a := range g.accesses {
@@ -272,9 +258,7 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 		}
 	}
 	addCovered("")
-	for c := range ix.stored {
-		addCovered(c)
-	}
+	ix.forStored(addCovered)
 	if len(covered) == 0 {
 		return led
 	}

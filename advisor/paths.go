@@ -3,6 +3,7 @@ package advisor
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -31,12 +32,13 @@ type indexModel struct {
 	opclass   string               // on the first key: text_pattern_ops, jsonb_path_ops
 	unique    bool
 	existing  *catalog.Index // nil for a candidate
-	// columns holds every column the index stores or reads (keys,
-	// expression arguments, INCLUDE, predicate): an UPDATE of any of them
-	// cannot be HOT, and an index-only scan can return them.
-	columns map[string]bool
-	// stored holds the columns an index-only scan can return.
-	stored      map[string]bool
+	// The columns an index-only scan can return are those of its plain
+	// keys and its INCLUDE list (stores): nStored counts them. An UPDATE
+	// of any of them, or of exprColumns (those the expressions of its keys
+	// and its predicate read), cannot be HOT (touches). No set is kept per
+	// index: the pool holds hundreds of thousands at scale.
+	nStored     int
+	exprColumns []string
 	correlation float64
 	predSel     float64 // share of rows in a partial index
 	sizeBytes   float64 // size(), once worked out
@@ -62,31 +64,21 @@ func (ix *indexModel) inHeapOrder() bool { return math.Abs(ix.correlation) >= cl
 const clusteredCorrelation = 0.9
 
 func (ix *indexModel) finish() {
-	// The column sets are worked out as short lists, and made maps only
-	// when the table has no equal set yet (sharedList): most candidates
-	// hold the same few columns as others.
-	var buf [16]string
-	columns, stored := buf[:0:8], buf[8:8:16]
+	ix.nStored = 0
+	ix.forStored(func(string) { ix.nStored++ })
+	ix.exprColumns = nil
 	for _, k := range ix.keys {
-		if k.column != "" {
-			columns = append(columns, k.column)
-			stored = append(stored, k.column)
-		} else {
-			columns = append(columns, ix.t.columnsIn(k.key)...)
+		if k.column == "" {
+			ix.exprColumns = appendNew(ix.exprColumns, ix.t.columnsIn(k.key))
 		}
-	}
-	for _, c := range ix.include {
-		columns = append(columns, c)
-		stored = append(stored, c)
 	}
 	ix.predSel = 1
 	for _, p := range ix.predicate {
-		columns = append(columns, ix.t.columnsIn(p.Target.Key())...)
+		ix.exprColumns = appendNew(ix.exprColumns, ix.t.columnsIn(p.Target.Key()))
 		ix.predSel *= ix.t.selectivity(p)
 	}
-	ix.columns, ix.stored = ix.t.sharedList(columns), ix.t.sharedList(stored)
 	if ix.t.bits {
-		ix.storedBits, ix.hasBits = ix.t.mask(ix.stored), true
+		ix.storedBits, ix.hasBits = ix.t.storedMask(ix), true
 	}
 	if len(ix.keys) > 0 && ix.keys[0].column != "" {
 		if c, ok := ix.t.correlation(ix.keys[0].column); ok {
@@ -95,6 +87,41 @@ func (ix *indexModel) finish() {
 			ix.correlation = 0.95 // only proposed on insertion-ordered columns
 		}
 	}
+}
+
+// stores reports whether an index-only scan of ix can return column c: a
+// plain key or an INCLUDE column.
+func (ix *indexModel) stores(c string) bool {
+	for _, k := range ix.keys {
+		if k.column == c && c != "" {
+			return true
+		}
+	}
+	return slices.Contains(ix.include, c)
+}
+
+// forStored calls f for each column stores reports, once each.
+func (ix *indexModel) forStored(f func(c string)) {
+	for i, k := range ix.keys {
+		if k.column == "" || slices.ContainsFunc(ix.keys[:i], func(o indexKey) bool { return o.column == k.column }) {
+			continue
+		}
+		f(k.column)
+	}
+	for i, c := range ix.include {
+		if slices.Contains(ix.include[:i], c) || slices.ContainsFunc(ix.keys, func(o indexKey) bool { return o.column == c }) {
+			continue
+		}
+		f(c)
+	}
+}
+
+// appendNew appends to list the columns of cols it lacks.
+func appendNew(list, cols []string) []string {
+	for _, c := range cols {
+		list = appendUnique(list, c)
+	}
+	return list
 }
 
 // keyWidth is the summed width of the keys and INCLUDE columns.
@@ -698,14 +725,14 @@ func deliversOrder(keys []indexKey, order []analyzer.SortKey) bool {
 func (a *accessModel) coveredBy(ix *indexModel) bool {
 	// More columns read than ix stores: not covered, told without a
 	// lookup (pricing asks this of every candidate and access).
-	if a.needsAll || ix.method != "btree" || len(a.needed) > len(ix.stored) {
+	if a.needsAll || ix.method != "btree" || len(a.needed) > ix.nStored {
 		return false
 	}
 	if a.t.bits && ix.hasBits && ix.t == a.t {
 		return a.neededBits&^ix.storedBits == 0
 	}
 	for c := range a.needed {
-		if !ix.stored[c] {
+		if !ix.stores(c) {
 			return false
 		}
 	}
@@ -743,7 +770,7 @@ type writeModel struct {
 // touches reports whether an UPDATE setting cols changes a column ix holds.
 func (ix *indexModel) touches(cols []string) bool {
 	for _, c := range cols {
-		if ix.columns[c] {
+		if ix.stores(c) || slices.Contains(ix.exprColumns, c) {
 			return true
 		}
 	}

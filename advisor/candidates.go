@@ -168,12 +168,12 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 		for _, keys := range bases {
 			switch rest := withoutKey(keys, p.key); {
 			case len(rest) > 0:
-				add(rest, "", []analyzer.Predicate{p.p})
+				add(rest, "", []analyzer.Predicate{*p.p})
 			case p.p.Op == analyzer.OpIsNotNull:
 				// deleted_at IS NOT NULL AND deleted_at < … ORDER BY
 				// deleted_at: the key stays, the index holds only the
 				// rows asked for.
-				add(keys, "", []analyzer.Predicate{p.p})
+				add(keys, "", []analyzer.Predicate{*p.p})
 			}
 		}
 	}

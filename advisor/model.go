@@ -49,6 +49,9 @@ type tableModel struct {
 	// which pricing asks of every candidate and access it may serve.
 	colBit map[string]uint64
 	bits   bool
+	// exprColumns lists, for its indexes that have expression keys or a
+	// predicate, the columns those read (indexModel.finish).
+	exprColumns map[*indexModel][]string
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
@@ -247,7 +250,7 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 			// More columns read than ix stores: not covered, and
 			// cheaper to tell than coveredBy's lookups, which give
 			// the same answer for every access of the group.
-			if len(g.needed) > ix.nStored || !g.accesses[0].coveredBy(ix) {
+			if len(g.needed) > int(ix.nStored) || !g.accesses[0].coveredBy(ix) {
 				continue
 			}
 			for _, a := range g.accesses {

@@ -30,21 +30,23 @@ type indexModel struct {
 	predicate []analyzer.Predicate // a partial index's conditions (ANDed)
 	predText  string               // its WHERE clause as SQL
 	opclass   string               // on the first key: text_pattern_ops, jsonb_path_ops
-	unique    bool
-	existing  *catalog.Index // nil for a candidate
+	existing  *catalog.Index       // nil for a candidate
 	// The columns an index-only scan can return are those of its plain
 	// keys and its INCLUDE list (stores): nStored counts them. An UPDATE
-	// of any of them, or of exprColumns (those the expressions of its keys
-	// and its predicate read), cannot be HOT (touches). No set is kept per
-	// index: the pool holds hundreds of thousands at scale.
-	nStored     int
-	exprColumns []string
-	correlation float64
-	predSel     float64 // share of rows in a partial index
-	sizeBytes   float64 // size(), once worked out
+	// of any of them, or of the columns the expressions of its keys and
+	// its predicate read (listed in its table's exprColumns when
+	// hasExprColumns), cannot be HOT (touches). No set is kept per index:
+	// the pool holds hundreds of thousands at scale, and the fields are
+	// packed for the same reason.
+	nStored        int32
+	unique         bool
+	hasBits        bool // storedBits is set
+	hasExprColumns bool
+	correlation    float64
+	predSel        float64 // share of rows in a partial index
+	sizeBytes      float64 // size(), once worked out
 	// storedBits is stored as its table's colBit mask, when hasBits.
 	storedBits uint64
-	hasBits    bool
 	// votes is a candidate's pre-score (candidatesFor): the cost, over
 	// the workload, of the accesses that proposed it or the candidates
 	// merged into it. It ranks a table's candidates when they are more
@@ -66,16 +68,27 @@ const clusteredCorrelation = 0.9
 func (ix *indexModel) finish() {
 	ix.nStored = 0
 	ix.forStored(func(string) { ix.nStored++ })
-	ix.exprColumns = nil
+	var exprColumns []string
 	for _, k := range ix.keys {
 		if k.column == "" {
-			ix.exprColumns = appendNew(ix.exprColumns, ix.t.columnsIn(k.key))
+			exprColumns = appendNew(exprColumns, ix.t.columnsIn(k.key))
 		}
 	}
 	ix.predSel = 1
 	for _, p := range ix.predicate {
-		ix.exprColumns = appendNew(ix.exprColumns, ix.t.columnsIn(p.Target.Key()))
+		exprColumns = appendNew(exprColumns, ix.t.columnsIn(p.Target.Key()))
 		ix.predSel *= ix.t.selectivity(p)
+	}
+	// Indexes are finished by the goroutine that makes their table's
+	// candidates, or by the selection: never two at once on one table.
+	ix.hasExprColumns = len(exprColumns) > 0
+	if ix.hasExprColumns {
+		if ix.t.exprColumns == nil {
+			ix.t.exprColumns = map[*indexModel][]string{}
+		}
+		ix.t.exprColumns[ix] = exprColumns
+	} else {
+		delete(ix.t.exprColumns, ix)
 	}
 	if ix.t.bits {
 		ix.storedBits, ix.hasBits = ix.t.storedMask(ix), true
@@ -209,7 +222,9 @@ var identRE = regexp.MustCompile(`[a-z_][a-z0-9_]*`)
 // predInfo is one predicate an index could use, with its selectivity.
 type predInfo struct {
 	key string
-	p   analyzer.Predicate
+	// p is the analyzer's predicate, not a copy: an access has a few, and
+	// a workload at scale hundreds of thousands of accesses.
+	p   *analyzer.Predicate
 	sel float64
 }
 
@@ -302,7 +317,8 @@ const defaultLimitParam = 50
 func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableModel) *accessModel {
 	m := &accessModel{shape: s, acc: a, t: t, calls: float64(s.Calls), allSel: 1, needed: map[string]bool{}}
 	m.readless = a.Write == analyzer.KindInsert || a.Write == analyzer.KindCopy
-	for _, p := range a.Predicates {
+	for i := range a.Predicates {
+		p := &a.Predicates[i]
 		m.quals++
 		for _, c := range columnsOfRef(p.Target) {
 			m.needed[c] = true
@@ -311,8 +327,8 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 			continue
 		}
 		key := refKey(p.Target)
-		m.preds = append(m.preds, predInfo{key: key, p: p, sel: t.selectivity(p)})
-		m.guessed = m.guessed || t.guessedSel(p)
+		m.preds = append(m.preds, predInfo{key: key, p: p, sel: t.selectivity(*p)})
+		m.guessed = m.guessed || t.guessedSel(*p)
 	}
 	pairRanges(m.preds)
 	for _, p := range m.preds {
@@ -725,7 +741,7 @@ func deliversOrder(keys []indexKey, order []analyzer.SortKey) bool {
 func (a *accessModel) coveredBy(ix *indexModel) bool {
 	// More columns read than ix stores: not covered, told without a
 	// lookup (pricing asks this of every candidate and access).
-	if a.needsAll || ix.method != "btree" || len(a.needed) > ix.nStored {
+	if a.needsAll || ix.method != "btree" || len(a.needed) > int(ix.nStored) {
 		return false
 	}
 	if a.t.bits && ix.hasBits && ix.t == a.t {
@@ -770,7 +786,7 @@ type writeModel struct {
 // touches reports whether an UPDATE setting cols changes a column ix holds.
 func (ix *indexModel) touches(cols []string) bool {
 	for _, c := range cols {
-		if ix.stores(c) || slices.Contains(ix.exprColumns, c) {
+		if ix.stores(c) || (ix.hasExprColumns && slices.Contains(ix.t.exprColumns[ix], c)) {
 			return true
 		}
 	}

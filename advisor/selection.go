@@ -63,7 +63,6 @@ type candidate struct {
 	// alone, where every selection starts. The accesses and their paths
 	// are not kept (millions of pairs at scale): servesOf works them out
 	// again where they are needed, on a table whose configuration changed.
-	served      int
 	servedCalls float64
 	baseGain    float64
 	baseSlows   string
@@ -74,16 +73,17 @@ type candidate struct {
 	servedBy    *indexModel // an index in force that already does its job
 	// pricedServedBy is servedBy as pricing found it (reset).
 	pricedServedBy *indexModel
-	over           string // why it lost, when it did
 	// slows names the query it would make slower, when it would (its
 	// last evaluation).
-	slows  string
-	chosen bool
+	slows string
 	// options are its ways in, priced at its table's configuration version.
 	options []option
-	version int
-	// pos is its place in the pool.
-	pos int
+	// The small fields last, packed: the pool holds hundreds of thousands
+	// of candidates at scale. served is described above; version is the
+	// table's configuration version options were priced at; pos is its
+	// place in the pool; overBudget says it lost to the storage budget.
+	served, version, pos int32
+	chosen, overBudget   bool
 }
 
 type servedAccess struct {
@@ -233,7 +233,7 @@ func (s *selection) releasePool() {
 
 // addToPool appends c to the pool.
 func (s *selection) addToPool(c *candidate) {
-	c.pos = len(s.pool)
+	c.pos = int32(len(s.pool))
 	s.pool = append(s.pool, c)
 	s.bySig[c.ix.signature()] = c
 	t := c.ix.t
@@ -263,7 +263,7 @@ func (s *selection) price(ix *indexModel, scratch *priceScratch) (*candidate, in
 		c.servedBy, c.pricedServedBy = e, e
 	}
 	serves, n := servesOf(ix, scratch)
-	c.served = len(serves)
+	c.served = int32(len(serves))
 	c.baseGain, c.baseSlows = s.gainAlone(serves)
 	if scratch.seen == nil {
 		scratch.seen = map[string]bool{}
@@ -443,7 +443,7 @@ type option struct {
 // on c's table's configuration, so it is redone only when that changed.
 func (s *selection) evaluate(c *candidate) {
 	t := c.ix.t
-	c.version = t.version
+	c.version = int32(t.version)
 	c.options = c.options[:0]
 	c.servedBy = served(c.ix, s.config[t])
 	if c.servedBy != nil {
@@ -522,7 +522,7 @@ func (s *selection) bestOn(t *tableModel) *tableBest {
 		if c.chosen || c.served == 0 {
 			continue
 		}
-		if c.version != t.version {
+		if int(c.version) != t.version {
 			s.evaluate(c)
 		}
 		for _, o := range c.options {
@@ -584,7 +584,7 @@ func (s *selection) runWithBudget() {
 			if c.chosen || c.served == 0 {
 				continue
 			}
-			if c.version != c.ix.t.version {
+			if int(c.version) != c.ix.t.version {
 				s.evaluate(c)
 			}
 			for _, o := range c.options {
@@ -593,7 +593,7 @@ func (s *selection) runWithBudget() {
 				}
 				if s.budget > 0 && s.spent+o.size > s.budget {
 					if o.repl == nil {
-						c.over = "budget"
+						c.overBudget = true
 					}
 					continue
 				}
@@ -909,8 +909,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		// Nor does a variant of a listed rejection (same leading keys,
 		// more or fewer columns) rejected for the same kind of reason: it
 		// is counted on that one.
-		reason := s.rejectReason(c)
-		kind, _, _ := strings.Cut(reason, ":")
+		kind := s.rejectKind(c)
 		variant := false
 		for i, l := range listed {
 			if lk, _, _ := strings.Cut(out[i].Reason, ":"); lk == kind && (supersedes(l.ix, c.ix) || supersedes(c.ix, l.ix)) {
@@ -922,6 +921,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		if variant || len(out) == max {
 			continue
 		}
+		reason := s.rejectReason(c)
 		name := c.ix.indexName()
 		r := Recommendation{
 			Kind: KindCreateIndex, Table: c.ix.t.name, Index: &IndexDetail{Name: name}, DDL: c.ix.createDDL(name),
@@ -945,6 +945,24 @@ func (s *selection) rejected(max int) []Recommendation {
 		out[i].Reason += fmt.Sprintf(" Also rejected, not listed: %d %s with the same leading keys.", n, plural(n, "variant", "variants"))
 	}
 	return out
+}
+
+// rejectKind is the kind of rejectReason(c), the text before its first
+// colon, which the rejected list compares for every candidate: the
+// reasons whose first colon follows a fixed text are not written.
+func (s *selection) rejectKind(c *candidate) string {
+	switch {
+	case c.servedBy != nil && c.servedBy.existing != nil:
+	case c.gain-c.write <= 0:
+		return "Write cost wins"
+	case c.slows != "":
+	case c.overBudget:
+		return "Over the storage budget"
+	case c.gain-c.write <= s.minBenefit:
+		return "Gain too small"
+	}
+	kind, _, _ := strings.Cut(s.rejectReason(c), ":")
+	return kind
 }
 
 func (s *selection) rejectReason(c *candidate) string {
@@ -977,7 +995,7 @@ func (s *selection) rejectReason(c *candidate) string {
 		return msg + "."
 	case c.slows != "":
 		return fmt.Sprintf("It would make query %s slower by its run cost; no index is recommended that makes a query more than %.0f%% slower.", c.slows, 100*maxSlowdown)
-	case c.over == "budget":
+	case c.overBudget:
 		return fmt.Sprintf("Over the storage budget: %s for a gain of %s.", bytesText(c.ix.size()), units(c.gain-c.write))
 	case c.gain-c.write <= s.minBenefit:
 		return fmt.Sprintf("Gain too small: %s net, below the minimum benefit of %s.", units(c.gain-c.write), units(s.minBenefit))

@@ -459,6 +459,14 @@ func (ix *indexModel) signature() string {
 	return ix.sig
 }
 
+// signatureOnce is signature(), not kept unless it was.
+func (ix *indexModel) signatureOnce() string {
+	if ix.sig != "" {
+		return ix.sig
+	}
+	return ix.buildSignature()
+}
+
 func (ix *indexModel) buildSignature() string { return ix.signatureWith(ix.include) }
 
 // signatureWith is the signature of ix with the INCLUDE list inc: that of

@@ -22,10 +22,11 @@ type selection struct {
 	// its per-execution costs.
 	cur map[*accessModel]pathCost
 	// pool holds the candidates, sorted by signature for determinism
-	// (those consolidate adds come last); bySig finds one by signature,
+	// (those consolidate adds come last; sorted counts the others), which
+	// bySig searches,
 	// byTable lists each table's in pool order.
 	pool    []*candidate
-	bySig   map[string]*candidate
+	sorted  int
 	byTable map[*tableModel][]*candidate
 	// best caches each table's best option (run), and chosenOn its
 	// chosen candidates, as of its configuration's version.
@@ -94,7 +95,7 @@ type servedAccess struct {
 func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
 		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
-		bySig: map[string]*candidate{}, byTable: map[*tableModel][]*candidate{},
+		byTable: map[*tableModel][]*candidate{},
 		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}, changed: map[*tableModel]bool{}}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
@@ -113,7 +114,26 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 		c.reset()
 		s.addToPool(c)
 	}
+	s.sorted = len(s.pool)
 	return s
+}
+
+// bySig finds the pooled candidate of signature sig, nil if none: a binary
+// search of the pool's sorted part, whose signatures are worked out again
+// for it (pricedPool does not keep them, at scale tens of megabytes), then
+// a look at the few consolidate added.
+func (s *selection) bySig(sig string) *candidate {
+	sorted := s.pool[:s.sorted]
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i].ix.signatureOnce() >= sig })
+	if i < len(sorted) && sorted[i].ix.signatureOnce() == sig {
+		return sorted[i]
+	}
+	for _, c := range s.pool[s.sorted:] {
+		if c.ix.signature() == sig {
+			return c
+		}
+	}
+	return nil
 }
 
 // reset takes a pooled candidate back to what pricing left it: each
@@ -150,6 +170,11 @@ func (s *selection) pricedPool() []*candidate {
 	})
 	for _, n := range pairs {
 		s.pricedPairs += int(n)
+	}
+	// The signatures sorted the pool, and are looked for in it (bySig)
+	// rarely enough to be worked out again: not kept.
+	for _, c := range out {
+		c.ix.sig = ""
 	}
 	return out
 }
@@ -228,14 +253,13 @@ func tableCandidates(tables []*tableModel, limit int) (map[string]*indexModel, [
 // releasePool drops the selection's candidates but the chosen ones, once
 // the search is over: only config, cur and chosen are read after it.
 func (s *selection) releasePool() {
-	s.pool, s.bySig, s.byTable, s.best, s.chosenOn, s.scratch = nil, nil, nil, nil, nil, priceScratch{}
+	s.pool, s.sorted, s.byTable, s.best, s.chosenOn, s.scratch = nil, 0, nil, nil, nil, priceScratch{}
 }
 
 // addToPool appends c to the pool.
 func (s *selection) addToPool(c *candidate) {
 	c.pos = int32(len(s.pool))
 	s.pool = append(s.pool, c)
-	s.bySig[c.ix.signature()] = c
 	t := c.ix.t
 	s.byTable[t] = append(s.byTable[t], c)
 	delete(s.best, t) // the table's best must consider c
@@ -700,7 +724,7 @@ func (s *selection) consolidate() {
 		inc := includeUnion(ixs)
 		merged := ixs[0].withInclude(inc)
 		merged.finish()
-		m := s.bySig[merged.signature()]
+		m := s.bySig(merged.signature())
 		if m == nil && mergeable(merged.t, inc) {
 			// The pool's merge of every candidate with these keys may
 			// have been too wide; the union of the chosen ones is not.

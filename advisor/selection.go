@@ -96,7 +96,7 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
 		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
 		byTable: map[*tableModel][]*candidate{},
-		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}, changed: map[*tableModel]bool{}}
+		best:    map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}, changed: map[*tableModel]bool{}}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
 		for _, a := range t.accesses {

@@ -588,6 +588,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 	for _, t := range m.tables {
 		t.indexAccesses()
 		for _, a := range t.accesses {
+			a.seq, a.seqKnown = a.scanCost(), true
 			a.base = a.cost(t.existing)
 		}
 	}

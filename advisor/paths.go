@@ -289,7 +289,11 @@ type accessModel struct {
 	// (clusteredOn) drives them (joinSizes).
 	probeInOrder map[string]bool
 	base         float64 // per-execution cost with the existing indexes
-	readless     bool    // an INSERT or COPY: nothing to find
+	// seq is seqCost(), when seqKnown: the inputs are fixed once the
+	// model is built.
+	seq      float64
+	seqKnown bool
+	readless bool // an INSERT or COPY: nothing to find
 	// siblings are the accesses of the same shape, this one included.
 	siblings []*accessModel
 	// pos is the access's place in its table's accesses; usable lists
@@ -430,8 +434,17 @@ func (a *accessModel) rowsOut() float64 {
 	return math.Max(1, a.t.rows*a.allSel)
 }
 
-// seqCost is a sequential scan plus the sort and grouping the query needs.
+// seqCost is a sequential scan plus the sort and grouping the query needs:
+// worked out once the model is built (seq), since pricing asks it of every
+// candidate and access.
 func (a *accessModel) seqCost() float64 {
+	if a.seqKnown {
+		return a.seq
+	}
+	return a.scanCost()
+}
+
+func (a *accessModel) scanCost() float64 {
 	c := seqScanCost(a.t, a.quals)
 	if len(a.order) > 0 {
 		c += sortCost(a.rowsOut(), a.limit)

@@ -438,8 +438,6 @@ func (r *run) selectIndexes() (recs, rejected []Recommendation) {
 		res.Assumptions = append(res.Assumptions, fmt.Sprintf("%d table(s) had more than %s index candidates: %s candidates with the fewest votes (the workload cost of the accesses that proposed them) were not priced, and the advice on those tables may leave out an index pricing them all would choose",
 			b.tables, groupThousands(int64(cmp.Or(m.maxTableCandidates, maxTableCandidates))), groupThousands(int64(b.dropped))))
 	}
-	// Pricing (above) used every core; the search that follows uses one.
-	r.aggregates = startAggregates(m, r.w)
 	settle(sel)
 	res.WhatIfEvaluations = sel.evaluations
 	res.WorkloadCostAfter = sel.workloadCost()

@@ -86,9 +86,6 @@ type run struct {
 	// with the chosen indexes, once the create_index pass has run.
 	sel   *selection
 	after map[*accessModel]float64
-	// aggregates waits for the summary pass's analyses (startAggregates),
-	// once started.
-	aggregates func() ([]*analyzer.QueryShape, []*aggShape)
 }
 
 // kinds is the list of recommendation kinds, in the order of a report's

@@ -83,46 +83,23 @@ type summaryCandidate struct {
 // summaryPass makes the summary_table recommendations, against the cost of
 // each access with the chosen indexes.
 var summaryPass = &pass{run: func(r *run) (recs, rejected []Recommendation) {
-	if r.aggregates == nil {
-		r.aggregates = startAggregates(r.m, r.w)
-	}
-	selects, analyses := r.aggregates()
-	return summaries(r.m, selects, analyses, r.after, r.minBenefit)
+	return summaries(r.m, r.w, r.after, r.minBenefit)
 }}
 
-// startAggregates starts the aggregate analysis of the workload's SELECT
-// shapes (analyzeAggregate), which depends on the model alone, and returns
-// a function that waits for it: the shapes and their analyses (nil: not an
-// aggregate). The index selection, whose search runs on one core, starts
-// it when pricing is done, so that the analyses (parses, deparses and
-// rewrites in cgo) use the other core meanwhile. They read the model's
-// tables and the catalog, which the selection does not change.
-func startAggregates(m *model, w *analyzer.Workload) func() ([]*analyzer.QueryShape, []*aggShape) {
+// summaries proposes summary tables for the model's hot aggregate shapes.
+func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, minBenefit float64) (recs, rejected []Recommendation) {
+	byFrom := map[string]*summaryCandidate{}
+	var order []string
 	var selects []*analyzer.QueryShape
 	for _, s := range w.Shapes {
 		if s.Kind == analyzer.KindSelect && s.Calls >= 1 {
 			selects = append(selects, s)
 		}
 	}
+	// Each shape is analysed on its own (parse, deparse, rewrite; the
+	// model is only read): the cores share them.
 	analyses := make([]*aggShape, len(selects))
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		// Each shape is analysed on its own (parse, deparse, rewrite; the
-		// model is only read): the cores share them.
-		inParallel(len(selects), func(i int, _ *priceScratch) { analyses[i] = analyzeAggregate(m, selects[i]) })
-	}()
-	return func() ([]*analyzer.QueryShape, []*aggShape) {
-		<-done
-		return selects, analyses
-	}
-}
-
-// summaries proposes summary tables for the model's hot aggregate shapes:
-// selects and their analyses (startAggregates).
-func summaries(m *model, selects []*analyzer.QueryShape, analyses []*aggShape, cur map[*accessModel]float64, minBenefit float64) (recs, rejected []Recommendation) {
-	byFrom := map[string]*summaryCandidate{}
-	var order []string
+	inParallel(len(selects), func(i int, _ *priceScratch) { analyses[i] = analyzeAggregate(m, selects[i]) })
 	for i, s := range selects {
 		as := analyses[i]
 		if as == nil {

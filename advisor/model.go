@@ -226,14 +226,34 @@ func (a *accessModel) mayUse(ix *indexModel) bool {
 // servable lists the accesses of t (INSERT and COPY left out) that ix may
 // give a path, in the table's order.
 func (t *tableModel) servable(ix *indexModel) []*accessModel {
+	return t.servableInto(ix, nil, nil)
+}
+
+// servableInto is servable, with buffers for the lists it makes (their
+// room reused, or nil): pricing asks it of every candidate. The list may
+// be one of the buffers, or the table's own (byLeadingKey), not to be
+// changed either way.
+func (t *tableModel) servableInto(ix *indexModel, outBuf, coveredBuf *[]*accessModel) []*accessModel {
+	take := func(buf *[]*accessModel) []*accessModel {
+		if buf == nil {
+			return nil
+		}
+		return (*buf)[:0]
+	}
+	keep := func(buf *[]*accessModel, list []*accessModel) []*accessModel {
+		if buf != nil {
+			*buf = list
+		}
+		return list
+	}
 	if len(ix.keys) == 0 {
-		var out []*accessModel
+		out := take(outBuf)
 		for _, a := range t.accesses {
 			if !a.readless {
 				out = append(out, a)
 			}
 		}
-		return out
+		return keep(outBuf, out)
 	}
 	led := t.byLeadingKey[ix.keys[0].key]
 	if ix.method != "btree" {
@@ -244,7 +264,7 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	// access is listed under one first column, so none comes twice; the
 	// lists are visited in any order, since the result is sorted.
 	lead := ix.keys[0].key
-	var covered []*accessModel
+	covered := take(coveredBuf)
 	addCovered := func(c string) {
 		for _, g := range t.byFirstNeeded[c] {
 			// More columns read than ix stores: not covered, and
@@ -262,12 +282,13 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	}
 	addCovered("")
 	ix.forStored(addCovered)
+	keep(coveredBuf, covered)
 	if len(covered) == 0 {
 		return led
 	}
-	out := append(append(make([]*accessModel, 0, len(led)+len(covered)), led...), covered...)
+	out := append(append(take(outBuf), led...), covered...)
 	slices.SortFunc(out, func(x, y *accessModel) int { return x.pos - y.pos })
-	return out
+	return keep(outBuf, out)
 }
 
 func (t *tableModel) column(name string) *catalog.Column {

@@ -50,8 +50,9 @@ type selection struct {
 
 // priceScratch is the buffers one goroutine prices candidates with.
 type priceScratch struct {
-	serves []servedAccess
-	seen   map[string]bool
+	serves            []servedAccess
+	seen              map[string]bool
+	servable, covered []*accessModel
 }
 
 // candidate is a pooled index with what the selection knows about it.
@@ -312,7 +313,7 @@ func (s *selection) price(ix *indexModel, scratch *priceScratch) (*candidate, in
 func servesOf(ix *indexModel, scratch *priceScratch) (serves []servedAccess, n int) {
 	buf := scratch.serves[:0]
 	alone := []*indexModel{ix}
-	servable := ix.t.servable(ix)
+	servable := ix.t.servableInto(ix, &scratch.servable, &scratch.covered)
 	for _, a := range servable {
 		cost := a.choose(alone)
 		if cost.plan < a.seqCost()*(1-1e-9) {

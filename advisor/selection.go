@@ -119,6 +119,16 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 	return s
 }
 
+// sigLess orders candidates of the pool by signature: by their places in
+// its sorted part, which follow their signatures, without working those
+// out again.
+func (s *selection) sigLess(x, y *candidate) bool {
+	if int(x.pos) < s.sorted && int(y.pos) < s.sorted {
+		return x.pos < y.pos
+	}
+	return x.ix.signatureOnce() < y.ix.signatureOnce()
+}
+
 // bySig finds the pooled candidate of signature sig, nil if none: a binary
 // search of the pool's sorted part, whose signatures are worked out again
 // for it (pricedPool does not keep them, at scale tens of megabytes), then
@@ -921,7 +931,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		if list[i].gain != list[j].gain {
 			return list[i].gain > list[j].gain
 		}
-		return list[i].ix.signature() < list[j].ix.signature()
+		return s.sigLess(list[i], list[j])
 	})
 	var out []Recommendation
 	var listed []*candidate

@@ -538,13 +538,14 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 	rowsOut := math.Max(1, t.rows*allSel)
 	switch ix.method {
 	case "btree", "":
-		sel, eqKeys, used := 1.0, 0, 0
+		sel, eqKeys, used, probeUsed := 1.0, 0, 0, false
 	keys:
 		for _, k := range ix.keys {
 			if probe != "" && k.key == probe {
 				sel *= probeSel
 				eqKeys++
 				used++
+				probeUsed = true
 				continue
 			}
 			for _, p := range a.preds {
@@ -592,10 +593,15 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			// Rows read in index order until limit rows pass the filters.
 			needed = limit * s / math.Max(allSel, 1e-12)
 		}
-		if probe != "" && a.acc.Semi && used == len(ix.keys) {
-			// An EXISTS probe stops at the first row that passes: with
-			// every condition in the index, that is the first it finds.
-			needed = 1
+		if probe != "" && a.acc.Semi && probeUsed {
+			// An EXISTS probe stops once a row passes. With the join
+			// condition in the index, the planner takes it to read
+			// 2/(m+1) of the m rows that pass among the probe's matches
+			// (final_cost_nestloop's inner_scan_frac), whatever else the
+			// index holds: a primary key (o_id, line_no) stops as early
+			// as an index on o_id alone.
+			matched := math.Max(1, sel*ix.predSel*t.rows)
+			needed = math.Max(1, matched*2/(rowsOut+1))
 		}
 		inOrder := probe != "" && a.probeInOrder[probe] && ix.keys[0].key == probe
 		c := indexScanCost(t, ix, s, needed, covered, a.quals, loops, inOrder)

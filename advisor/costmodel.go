@@ -244,7 +244,17 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 	minIO := randomPageCost + math.Max(0, math.Min(loops*math.Ceil(s*t.pages*frac), t.pages)-1)*seqPageCost
 	pc := ix.planCorrelation()
 	c2 := ix.correlation * ix.correlation
-	planHeapIO := maxIO + pc*pc*(minIO-maxIO)
+	// The planner counts the pages of repeated scans as cost_index does:
+	// the Mackert-Lohman estimate of distinct pages (pagesFetched), and
+	// random_page_cost for the correlated case's pages too, each loop's
+	// pages being elsewhere.
+	planIndexIO, planMaxIO, planMinIO := indexIO, maxIO, minIO
+	if loops > 1 {
+		planIndexIO = pagesFetched(loops*perScan, indexPages) * randomPageCost
+		planMaxIO = pagesFetched(loops*fetched, t.pages) * randomPageCost
+		planMinIO = pagesFetched(loops*math.Ceil(s*t.pages), t.pages) * randomPageCost
+	}
+	planHeapIO := planMaxIO + pc*pc*(planMinIO-planMaxIO)
 	heapIO := maxIO + c2*(minIO-maxIO)
 	// Run cost: each row fetched out of heap order is a buffer access of
 	// its own, however often its page was read before (randomFetchCost).
@@ -256,9 +266,18 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 	}
 	cpuAll := loops * (descent + cpu)
 	return pathCost{
-		plan: cpuAll + indexIO + planHeapIO,
+		plan: cpuAll + planIndexIO + planHeapIO,
 		run:  cpuAll + indexRunIO + math.Max(heapIO, fetches*randomFetchCost),
 	}
+}
+
+// pagesFetched is index_pages_fetched's estimate (Mackert and Lohman) of
+// the distinct pages that n page reads spread over a relation of pages
+// pages touch, when the data fits effective_cache_size (the default's
+// 4 GB holds the tables the model prices).
+func pagesFetched(n, pages float64) float64 {
+	pages = math.Max(pages, 1)
+	return math.Min(math.Ceil(2*pages*n/(2*pages+n)), pages)
 }
 
 // multiKeyCorrelation is what btcostestimate (selfuncs.c) multiplies the

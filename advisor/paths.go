@@ -593,18 +593,20 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			// Rows read in index order until limit rows pass the filters.
 			needed = limit * s / math.Max(allSel, 1e-12)
 		}
-		if probe != "" && a.acc.Semi && probeUsed {
-			// An EXISTS probe stops once a row passes. With the join
-			// condition in the index, the planner takes it to read
-			// 2/(m+1) of the m rows that pass among the probe's matches
-			// (final_cost_nestloop's inner_scan_frac), whatever else the
-			// index holds: a primary key (o_id, line_no) stops as early
-			// as an index on o_id alone.
-			matched := math.Max(1, sel*ix.predSel*t.rows)
-			needed = math.Max(1, matched*2/(rowsOut+1))
-		}
 		inOrder := probe != "" && a.probeInOrder[probe] && ix.keys[0].key == probe
 		c := indexScanCost(t, ix, s, needed, covered, a.quals, loops, inOrder)
+		if probe != "" && a.acc.Semi && probeUsed {
+			// An EXISTS probe stops once a row passes, through any index
+			// that holds the join condition: a primary key (o_id,
+			// line_no) stops as early as an index on o_id alone. The
+			// planner prices the whole inner scan, then charges 2/(m+1)
+			// of it for the m rows that pass among a probe's matches
+			// (final_cost_nestloop's inner_scan_frac); the run reads rows
+			// until the first that passes.
+			matched := math.Max(1, s*t.rows)
+			c.plan *= math.Min(1, 2/(rowsOut+1))
+			c.run = indexScanCost(t, ix, s, math.Max(1, matched/rowsOut), covered, a.quals, loops, inOrder).run
+		}
 		if !ordered && len(order) > 0 {
 			c = c.plus(sortCost(rowsOut, limit))
 		}

@@ -715,11 +715,14 @@ func joinSizes(accs []*accessModel) {
 	// planner does not see it: orders read by o_orderdate made TPC-H Q3 and
 	// Q4 30% slower through their lineitem_pkey probes.
 	for _, a := range accs {
-		a.probeInOrder = map[string]bool{}
+		a.probeInOrder, a.probeHot = map[string]bool{}, map[string]bool{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				if b.t.clusteredOn(j.OtherColumn) {
 					a.probeInOrder[j.Column] = true
+					if b.t == a.t && j.OtherColumn == j.Column {
+						a.probeHot[j.Column] = true
+					}
 				}
 			}
 			if c, ok := a.t.correlation(j.Column); !ok || math.Abs(c) < clusteredCorrelation {

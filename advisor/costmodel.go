@@ -265,9 +265,11 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 		fetches *= 1 - allVisibleFraction
 	}
 	cpuAll := loops * (descent + cpu)
+	heapRun := math.Max(heapIO, fetches*randomFetchCost)
 	return pathCost{
-		plan: cpuAll + planIndexIO + planHeapIO,
-		run:  cpuAll + indexRunIO + math.Max(heapIO, fetches*randomFetchCost),
+		plan:    cpuAll + planIndexIO + planHeapIO,
+		run:     cpuAll + indexRunIO + heapRun,
+		heapRun: heapRun,
 	}
 }
 
@@ -302,7 +304,7 @@ func (ix *indexModel) planCorrelation() float64 {
 }
 
 // plus adds a cost both sides pay alike.
-func (c pathCost) plus(x float64) pathCost { return pathCost{c.plan + x, c.run + x} }
+func (c pathCost) plus(x float64) pathCost { return pathCost{plan: c.plan + x, run: c.run + x} }
 
 // indexInsertCost is the cost one new row adds to one btree.
 func indexInsertCost(t *tableModel) float64 {

@@ -728,11 +728,14 @@ func joinSizes(accs []*accessModel) {
 		if len(a.acc.Joins) == 0 {
 			continue // nil maps, read as empty
 		}
-		a.probeInOrder = map[string]bool{}
+		a.probeInOrder, a.probeHot = map[string]bool{}, map[string]bool{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				if b.t.clusteredOn(j.OtherColumn) {
 					a.probeInOrder[j.Column] = true
+					if b.t == a.t && j.OtherColumn == j.Column {
+						a.probeHot[j.Column] = true
+					}
 				}
 			}
 			if c, ok := a.t.correlation(j.Column); !ok || math.Abs(c) < clusteredCorrelation {

@@ -295,7 +295,16 @@ func (w *walker) returning(list []*pg_query.Node, sc *scope) {
 // against a hashed subplan (NOT IN cannot become an anti-join, for its
 // NULL semantics), so no index on x or on t.y serves it as a probe.
 func (w *walker) subLink(s *pg_query.SubLink, sc *scope, negated bool) {
-	inner := w.selectStmt(s.GetSubselect().GetSelectStmt(), sc)
+	sel := s.GetSubselect().GetSelectStmt()
+	if s.GetSubLinkType() == pg_query.SubLinkType_EXISTS_SUBLINK && sel != nil && sel.GetOp() == pg_query.SetOperation_SETOP_NONE && len(sel.TargetList) > 0 {
+		// EXISTS never evaluates its target list (the planner drops it):
+		// EXISTS (SELECT * FROM lineitem WHERE …) reads out no column, and
+		// an index that holds the conditions' columns answers it alone.
+		targets := sel.TargetList
+		sel.TargetList = nil
+		defer func() { sel.TargetList = targets }()
+	}
+	inner := w.selectStmt(sel, sc)
 	if t := s.GetSubLinkType(); inner != nil && (t == pg_query.SubLinkType_EXISTS_SUBLINK || t == pg_query.SubLinkType_ANY_SUBLINK) {
 		// EXISTS and IN (subquery) are semi-joins: a probe of the inner
 		// table stops at its first match.

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strings"
@@ -19,6 +21,7 @@ import (
 	"github.com/pgadvise/pgadvise/catalog"
 	"github.com/pgadvise/pgadvise/internal/pgtest"
 	"github.com/pgadvise/pgadvise/pipeline"
+	pgreport "github.com/pgadvise/pgadvise/report"
 	"github.com/pgadvise/pgadvise/whatif"
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
@@ -44,6 +47,8 @@ type config struct {
 	// index for real (in a rolled-back transaction) for its true size,
 	// when the run loaded the data itself.
 	Reference, Build bool
+	// AdviceDir, if set, receives pgadvise's text report at each budget.
+	AdviceDir string
 	// Execute, if set, also runs the queries for real under the index sets
 	// of ExecuteBudgets (and no index), interleaved (execute.go). It builds
 	// indexes in the database and drops them afterwards.
@@ -360,6 +365,11 @@ func evaluateBudget(ctx context.Context, cfg config, schema *catalog.Schema,
 	if err != nil {
 		return nil, err
 	}
+	if cfg.AdviceDir != "" {
+		if err := writeAdvice(cfg.AdviceDir, share, out.Document); err != nil {
+			return nil, err
+		}
+	}
 	res, vrep := out.Advice, out.Verified
 	if vrep == nil {
 		return nil, fmt.Errorf("the planner check did not run: %s", out.Document.Advice.Verification.Note)
@@ -403,6 +413,33 @@ func evaluateBudget(ctx context.Context, cfg config, schema *catalog.Schema,
 	}
 	b.VerifyRel19, _, _ = measures(vq)
 	return b, nil
+}
+
+// writeAdvice writes the report of one budget to dir/advice-SHARE.txt
+// and, with every statement in full, dir/advice-SHARE.json.
+func writeAdvice(dir string, share float64, doc *pgreport.Document) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("-advice: %w", err)
+	}
+	for _, ext := range []string{"txt", "json"} {
+		path := filepath.Join(dir, fmt.Sprintf("advice-%g.%s", share, ext))
+		f, err := os.Create(path)
+		if err != nil {
+			return fmt.Errorf("-advice: %w", err)
+		}
+		if ext == "txt" {
+			err = pgreport.WriteText(f, doc, pgreport.TextOptions{TopQueries: 22})
+		} else {
+			err = pgreport.WriteJSON(f, doc)
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("write %s: %w", path, err)
+		}
+	}
+	return nil
 }
 
 // measureSet measures the index set b.Indexes: all of them at once as

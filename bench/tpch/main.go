@@ -46,12 +46,13 @@ func main() {
 	timeout := flag.Duration("timeout", 30*time.Second, "with -execute: each execution's statement_timeout; a query over it is not run again under that set")
 	compare := flag.String("compare", "", "with -execute: a file of named index sets (\"set NAME\", then one CREATE INDEX a line) to execute beside the budgets' sets, interleaved in the same run; -execute-budgets '' runs them alone")
 	plans := flag.String("plans", "", "with -execute: a directory for the EXPLAIN ANALYZE JSON of each query under each set (first measured round)")
+	adviceDir := flag.String("advice", "", "a directory for pgadvise's text report at each budget (recommendations and the candidates it rejected, with reasons)")
 	quiet := flag.Bool("q", false, "no progress on stderr")
 	verbose := flag.Bool("v", false, "time each statement of the load on stderr")
 	flag.Parse()
 
 	cfg := config{SF: *sf, DSN: *dsn, Load: *loadData, MinBenefit: *minBenefit, Variants: *variants, Log: os.Stderr, Verbose: *verbose,
-		Reference: *reference, Build: *build}
+		Reference: *reference, Build: *build, AdviceDir: *adviceDir}
 	if *quiet {
 		cfg.Log = nil
 	}

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -33,6 +35,26 @@ CREATE INDEX ON partsupp (ps_suppkey);
 	} {
 		if _, err := readSets(strings.NewReader(bad)); err == nil {
 			t.Errorf("readSets(%q): no error", bad)
+		}
+	}
+}
+
+// TestCheckedInSets: the index sets kept beside the README, to repeat its
+// runs with -compare, still read.
+func TestCheckedInSets(t *testing.T) {
+	files, err := filepath.Glob("sets-*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no sets-*.txt: %v", err)
+	}
+	for _, f := range files {
+		r, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sets, err := readSets(r)
+		r.Close()
+		if err != nil || len(sets) == 0 {
+			t.Errorf("%s: %d sets, %v", f, len(sets), err)
 		}
 	}
 }

@@ -1,8 +1,8 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: orders_tenant_id_status_created_at_incl_id_total_user_id_idx on public.orders
 -- Serves 7 queries (116 calls) by index-only scans (INCLUDE id, total, user_id): estimated read
--- cost −1.8M against +304 of index maintenance.
--- estimated benefit 1.8M, write cost 304 (planner cost units over the workload), size 90.2 MiB; serves 7 queries; confidence high
+-- cost −1.8M against +672 of index maintenance.
+-- estimated benefit 1.8M, write cost 672 (planner cost units over the workload), size 90.2 MiB; serves 7 queries; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this
 -- statement is alone in its block.

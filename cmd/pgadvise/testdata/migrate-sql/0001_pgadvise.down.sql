@@ -43,11 +43,11 @@ DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_category_name_where_
 -- 4. undo create_products_tenant_id_active_name_incl_id_price_sku_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.products_tenant_id_active_name_incl_id_price_sku_idx;
 
--- 3. undo create_orders_user_id_created_at_incl_id_status_tenant_id_total_idx
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_status_tenant_id_total_idx;
-
--- 2. undo create_users_tenant_id_email_where_deleted_at_idx
+-- 3. undo create_users_tenant_id_email_where_deleted_at_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.users_tenant_id_email_where_deleted_at_idx;
+
+-- 2. undo create_orders_user_id_created_at_incl_id_idx
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_idx;
 
 -- 1. undo create_orders_tenant_id_status_created_at_incl_id_total_user_id_idx
 DROP INDEX CONCURRENTLY IF EXISTS public.orders_tenant_id_status_created_at_incl_id_total_user_id_idx;

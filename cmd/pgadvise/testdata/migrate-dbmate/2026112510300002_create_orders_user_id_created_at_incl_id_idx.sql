@@ -1,0 +1,15 @@
+-- migrate:up transaction:false
+-- pgadvise create_index: orders_user_id_created_at_incl_id_idx on public.orders
+-- Serves 3 queries (45 calls) by index-only scans (INCLUDE id): estimated read cost −1.1M
+-- against +304 of index maintenance.
+-- estimated benefit 1.1M, write cost 304 (planner cost units over the workload), size 38.5 MiB; serves 3 queries; confidence high
+-- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
+-- block as one Exec, where several statements would share an implicit transaction: this
+-- statement is alone in its block.
+-- If the build fails, it leaves an INVALID index behind: drop it before retrying
+-- (IF NOT EXISTS would keep the invalid one).
+
+CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_user_id_created_at_incl_id_idx ON public.orders (user_id, created_at) INCLUDE (id);
+
+-- migrate:down transaction:false
+DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_idx;

@@ -1,4 +1,0 @@
--- Undo of V3__create_orders_user_id_created_at_incl_id_status_tenant_id_total_idx.sql.
--- CONCURRENTLY cannot run inside a transaction block: U3__create_orders_user_id_created_at_incl_id_status_tenant_id_total_idx.sql.conf sets executeInTransaction=false.
-
-DROP INDEX CONCURRENTLY IF EXISTS public.orders_user_id_created_at_incl_id_status_tenant_id_total_idx;

@@ -71,7 +71,10 @@ type AggregateQuery struct {
 	Aggregates []AggregateCall
 
 	version int32
-	stmt    *pg_query.SelectStmt
+	// stmt is the SELECT's parse tree, marshaled: a workload keeps every
+	// aggregate query, and the tree as Go structs is several times its
+	// encoding (Rewrite decodes a copy of its own).
+	stmt []byte
 }
 
 // Expr is an expression of an aggregate query, as SQL over the base tables.
@@ -151,7 +154,7 @@ func aggregateQuery(tree *pg_query.ParseResult) *AggregateQuery {
 	if !hasAgg {
 		return nil
 	}
-	q := &AggregateQuery{version: tree.GetVersion(), stmt: sel}
+	q := &AggregateQuery{version: tree.GetVersion()}
 	switch {
 	case sel.GetWithClause() != nil:
 		q.Blocked = "a WITH query"
@@ -189,7 +192,12 @@ func aggregateQuery(tree *pg_query.ParseResult) *AggregateQuery {
 	if q.Blocked != "" {
 		return &AggregateQuery{Blocked: q.Blocked}
 	}
-	q.describe()
+	q.describe(sel)
+	stmt, err := proto.Marshal(sel)
+	if err != nil {
+		return &AggregateQuery{Blocked: "a parse tree pgadvise cannot keep"}
+	}
+	q.stmt = stmt
 	return q
 }
 
@@ -211,8 +219,7 @@ func plainFrom(n *pg_query.Node, tables *int) bool {
 }
 
 // describe fills in the FROM clause, the keys, filters and aggregates.
-func (q *AggregateQuery) describe() {
-	sel := q.stmt
+func (q *AggregateQuery) describe(sel *pg_query.SelectStmt) {
 	var structural, filters []*pg_query.Node
 	for _, c := range conjuncts(sel.GetWhereClause()) {
 		if isJoinCondition(c) {
@@ -283,7 +290,8 @@ func callOf(version int32, f *pg_query.FuncCall) (AggregateCall, error) {
 
 // exprOf describes an expression of a parse tree of the given version.
 func exprOf(version int32, n *pg_query.Node) Expr {
-	e := Expr{node: n, version: version}
+	// A copy: the expression outlives the parse tree (AggregateQuery.stmt).
+	e := Expr{node: proto.Clone(n).(*pg_query.Node), version: version}
 	sql, err := deparseQualified(version, n)
 	if err != nil {
 		return e
@@ -323,7 +331,10 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 	if q.stmt == nil {
 		return "", fmt.Errorf("query cannot be summarized: %s", q.Blocked)
 	}
-	sel := proto.Clone(q.stmt).(*pg_query.SelectStmt)
+	sel := &pg_query.SelectStmt{}
+	if err := proto.Unmarshal(q.stmt, sel); err != nil {
+		return "", fmt.Errorf("query cannot be summarized: %w", err)
+	}
 	outputs := map[string]bool{}
 	for _, t := range sel.GetTargetList() {
 		if n := t.GetResTarget().GetName(); n != "" {

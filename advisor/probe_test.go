@@ -16,29 +16,12 @@ import (
 // no cheaper; the planner still prefers it, for it takes the two-key
 // primary key to be only 0.75 as correlated (planCorrelation).
 func TestExistsProbeStopsThroughAnyKey(t *testing.T) {
-	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.orders (id bigint NOT NULL, ordered_on date NOT NULL, priority text NOT NULL);
-ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);
-CREATE TABLE public.order_lines (order_id bigint NOT NULL, line_no integer NOT NULL, quantity numeric NOT NULL, commit_date date NOT NULL, receipt_date date NOT NULL);
-ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	applyStats(t, schema, []string{
+	lines := orderLinesModel(t, `CREATE TABLE public.orders (id bigint NOT NULL, ordered_on date NOT NULL, priority text NOT NULL);
+ALTER TABLE ONLY public.orders ADD CONSTRAINT orders_pkey PRIMARY KEY (id);`, []string{
 		"table public.orders rows=1500000 pages=26000",
 		"column public.orders.id n_distinct=-1 correlation=1",
 		"column public.orders.ordered_on n_distinct=2400 correlation=0.01",
-		"table public.order_lines rows=6000000 pages=110000",
-		"column public.order_lines.order_id n_distinct=1500000 correlation=1",
-	})
-	an := analyzer.New(schema)
-	addWorkloadLine(t, an, "calls=20 | SELECT o.priority, count(*) FROM orders o WHERE o.ordered_on >= $1 AND o.ordered_on < $2 AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.commit_date < l.receipt_date) GROUP BY o.priority")
-	m := buildModel(an.Result(), schema)
-	var lines *tableModel
-	for _, tm := range m.sortedTables() {
-		if strings.HasSuffix(tm.name.String(), "order_lines") {
-			lines = tm
-		}
-	}
+	}, "calls=20 | SELECT o.priority, count(*) FROM orders o WHERE o.ordered_on >= $1 AND o.ordered_on < $2 AND EXISTS (SELECT 1 FROM order_lines l WHERE l.order_id = o.id AND l.commit_date < l.receipt_date) GROUP BY o.priority")
 	if lines == nil || len(lines.accesses) != 1 || len(lines.existing) != 1 {
 		t.Fatalf("want one access of order_lines and its primary key, got %+v", lines)
 	}
@@ -70,29 +53,12 @@ ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY 
 // no heap read there and reads a larger index: the planner takes it, and
 // the run gets slower (measured 1.09–1.23 times over six runs).
 func TestHotProbeGainsNothingFromCovering(t *testing.T) {
-	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.suppliers (id integer NOT NULL, nation text NOT NULL);
-ALTER TABLE ONLY public.suppliers ADD CONSTRAINT suppliers_pkey PRIMARY KEY (id);
-CREATE TABLE public.order_lines (order_id bigint NOT NULL, line_no integer NOT NULL, supplier_id integer NOT NULL, price numeric NOT NULL, commit_date date NOT NULL, receipt_date date NOT NULL);
-ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	applyStats(t, schema, []string{
+	lines := orderLinesModel(t, `CREATE TABLE public.suppliers (id integer NOT NULL, nation text NOT NULL);
+ALTER TABLE ONLY public.suppliers ADD CONSTRAINT suppliers_pkey PRIMARY KEY (id);`, []string{
 		"table public.suppliers rows=10000 pages=200",
 		"column public.suppliers.nation n_distinct=25",
-		"table public.order_lines rows=6000000 pages=110000",
-		"column public.order_lines.order_id n_distinct=1500000 correlation=1",
 		"column public.order_lines.supplier_id n_distinct=10000 correlation=0",
-	})
-	an := analyzer.New(schema)
-	addWorkloadLine(t, an, "calls=20 | SELECT count(*) FROM suppliers s JOIN order_lines l1 ON l1.supplier_id = s.id WHERE s.nation = $1 AND l1.receipt_date > l1.commit_date AND EXISTS (SELECT * FROM order_lines l2 WHERE l2.order_id = l1.order_id AND l2.supplier_id <> l1.supplier_id)")
-	m := buildModel(an.Result(), schema)
-	var lines *tableModel
-	for _, tm := range m.sortedTables() {
-		if strings.HasSuffix(tm.name.String(), "order_lines") {
-			lines = tm
-		}
-	}
+	}, "calls=20 | SELECT count(*) FROM suppliers s JOIN order_lines l1 ON l1.supplier_id = s.id WHERE s.nation = $1 AND l1.receipt_date > l1.commit_date AND EXISTS (SELECT * FROM order_lines l2 WHERE l2.order_id = l1.order_id AND l2.supplier_id <> l1.supplier_id)")
 	var probe *accessModel
 	for _, a := range lines.accesses {
 		if a.acc.Semi {
@@ -110,4 +76,31 @@ ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY 
 	if viaBoth.plan >= viaKey.plan || viaBoth.run <= viaKey.run {
 		t.Errorf("probes: plan %.0f run %.0f through the key, plan %.0f run %.0f with the covering index; want the planner to take it and the run to get slower", viaKey.plan, viaKey.run, viaBoth.plan, viaBoth.run)
 	}
+}
+
+// orderLinesModel builds the model of a workload over order_lines (6 M
+// lines of 1.5 M orders, in order_id order, primary key (order_id,
+// line_no)) and the tables of ddl, and returns order_lines' table.
+func orderLinesModel(t *testing.T, ddl string, stats []string, workload string) *tableModel {
+	t.Helper()
+	schema, _, err := catalog.ParseDDL(ddl + `
+CREATE TABLE public.order_lines (order_id bigint NOT NULL, line_no integer NOT NULL, supplier_id integer NOT NULL, quantity numeric NOT NULL, price numeric NOT NULL, commit_date date NOT NULL, receipt_date date NOT NULL);
+ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applyStats(t, schema, append([]string{
+		"table public.order_lines rows=6000000 pages=110000",
+		"column public.order_lines.order_id n_distinct=1500000 correlation=1",
+	}, stats...))
+	an := analyzer.New(schema)
+	addWorkloadLine(t, an, workload)
+	m := buildModel(an.Result(), schema)
+	for _, tm := range m.sortedTables() {
+		if strings.HasSuffix(tm.name.String(), ".order_lines") {
+			return tm
+		}
+	}
+	t.Fatal("no model of order_lines")
+	return nil
 }

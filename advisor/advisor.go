@@ -728,13 +728,12 @@ func joinSizes(accs []*accessModel) {
 		if len(a.acc.Joins) == 0 {
 			continue // nil maps, read as empty
 		}
-		a.probeInOrder, a.probeHot = map[string]bool{}, map[string]bool{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				if b.t.clusteredOn(j.OtherColumn) {
-					a.probeInOrder[j.Column] = true
+					setTrue(&a.probeInOrder, j.Column)
 					if b.t == a.t && j.OtherColumn == j.Column {
-						a.probeHot[j.Column] = true
+						setTrue(&a.probeHot, j.Column)
 					}
 				}
 			}
@@ -765,7 +764,6 @@ func joinSizes(accs []*accessModel) {
 		if len(a.acc.Joins) == 0 {
 			continue
 		}
-		a.probeCopies = map[string]float64{}
 		for _, j := range a.acc.Joins {
 			small, other := len(partnersOn(a, j)) > 0, false
 			for _, b := range partnersOn(a, j) {
@@ -777,6 +775,9 @@ func joinSizes(accs []*accessModel) {
 				}
 			}
 			if small && other {
+				if a.probeCopies == nil {
+					a.probeCopies = map[string]float64{}
+				}
 				a.probeCopies[j.Column] = parallelProcesses
 			}
 		}
@@ -787,7 +788,6 @@ func joinSizes(accs []*accessModel) {
 		if len(a.acc.Joins) == 0 {
 			continue
 		}
-		a.outer, a.loopBase, a.outerRun = map[string]float64{}, map[string]float64{}, map[string]float64{}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				rows := eff[b]
@@ -795,19 +795,33 @@ func joinSizes(accs []*accessModel) {
 					rows = b.rowsOut()
 				}
 				rows = math.Min(rows, b.t.rows*narrowed(b, []*accessModel{a}, maxNarrowingJoins))
-				if o := a.outer[j.Column]; o == 0 || rows < o {
-					a.outer[j.Column] = math.Max(1, rows)
-					a.outerRun[j.Column] = math.Max(1, rows)
+				if a.outer == nil {
+					a.outer = map[string]outerSide{}
+				}
+				o := a.outer[j.Column]
+				if o.rows == 0 || rows < o.rows {
+					o.rows = math.Max(1, rows)
+					o.run = math.Max(1, rows)
 					if b.guessed {
-						a.outerRun[j.Column] = math.Min(math.Max(rows*guessFactor, 1), math.Max(b.t.rows, 1))
+						o.run = math.Min(math.Max(rows*guessFactor, 1), math.Max(b.t.rows, 1))
 					}
 				}
-				if l := a.loopBase[j.Column]; l == 0 || b.rowsOut() < l {
-					a.loopBase[j.Column] = math.Max(1, b.rowsOut())
+				if o.loopBase == 0 || b.rowsOut() < o.loopBase {
+					o.loopBase = math.Max(1, b.rowsOut())
 				}
+				a.outer[j.Column] = o
 			}
 		}
 	}
+}
+
+// setTrue sets (*m)[k], making the map if there is none: most accesses
+// keep nil maps, read as empty.
+func setTrue(m *map[string]bool, k string) {
+	if *m == nil {
+		*m = map[string]bool{}
+	}
+	(*m)[k] = true
 }
 
 func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {

@@ -219,6 +219,21 @@ func (t *tableModel) columnsIn(expr string) []string {
 
 var identRE = regexp.MustCompile(`[a-z_][a-z0-9_]*`)
 
+// outerSide is the other side of one join column of an access.
+type outerSide struct {
+	// rows is the estimated rows of the other side: how many probes a
+	// nested loop runs.
+	rows float64
+	// loopBase is the count PostgreSQL spreads a nested-loop probe's page
+	// reads over (get_loop_count): the partner's rows after its own
+	// filters, not narrowed by its other joins as rows.
+	loopBase float64
+	// run is the outer rows the run cost of probes is priced at: rows, or
+	// more where the partner's rows rest on a selectivity the statistics
+	// cannot give (guessFactor).
+	run float64
+}
+
 // predInfo is one predicate an index could use, with its selectivity.
 type predInfo struct {
 	key string
@@ -265,17 +280,9 @@ type accessModel struct {
 	// replaced).
 	probeCopies map[string]float64
 	joins       []string
-	// outer holds, per join column, the estimated rows of the other side
-	// of that join: how many probes a nested loop runs.
-	outer map[string]float64
-	// loopBase holds, per join column, the count PostgreSQL spreads a
-	// nested-loop probe's page reads over (get_loop_count): the partner's
-	// rows after its own filters, not narrowed by its other joins as outer.
-	loopBase map[string]float64
-	// outerRun holds, per join column, the outer rows the run cost of
-	// probes is priced at: outer, or more where the partner's rows rest on
-	// a selectivity the statistics cannot give (guessFactor).
-	outerRun map[string]float64
+	// outer holds, per join column, the other side of that join (nil
+	// when the access has no partner).
+	outer map[string]outerSide
 	// guessed is set when a condition of the access has a selectivity
 	// PostgreSQL guesses even with statistics (LIKE '%green%', a range on
 	// an expression): its row estimate may be off by an order of magnitude.
@@ -551,7 +558,8 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		take(c)
 	}
 	for _, j := range a.joins {
-		outer := a.outer[j]
+		side := a.outer[j]
+		outer := side.rows
 		if outer == 0 || a.groupedSemi {
 			continue
 		}
@@ -560,13 +568,13 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		// row estimate, so its nested loop is as cheap as that, and it is
 		// the planner's choice an index must win. What the probes cost
 		// when they run is amortized over the probes that run: outer.
-		loops := math.Max(outer, a.loopBase[j])
+		loops := math.Max(outer, side.loopBase)
 		for _, ix := range indexes {
 			planned := a.indexCost(ix, j, loops)
 			if math.IsInf(planned.plan, 1) {
 				continue
 			}
-			run := a.indexCost(ix, j, math.Max(outer, a.outerRun[j])).run
+			run := a.indexCost(ix, j, math.Max(outer, side.run)).run
 			if n := a.probeCopies[j]; n > 1 {
 				run *= n
 			}

@@ -720,7 +720,9 @@ func joinSizes(accs []*accessModel) {
 			for _, b := range partnersOn(a, j) {
 				if b.t.clusteredOn(j.OtherColumn) {
 					a.probeInOrder[j.Column] = true
-					if b.t == a.t && j.OtherColumn == j.Column {
+					// Its own rows, read in heap order: the probe's rows are
+					// on the page just read when a value's rows fit on one.
+					if b.t == a.t && j.OtherColumn == j.Column && a.t.distinct(j.Column) >= a.t.pages {
 						a.probeHot[j.Column] = true
 					}
 				}

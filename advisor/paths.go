@@ -460,9 +460,10 @@ func deliversGroup(keys []indexKey, group []string) bool {
 // heap rows in an order unrelated to the heap's.
 type pathCost struct {
 	plan, run float64
-	// heapRun is the part of run spent reading heap pages (indexScanCost
-	// sets it; plus drops it).
-	heapRun float64
+	// heapIO is the part of run spent reading heap pages, apart from the
+	// buffer accesses of rows fetched out of order (indexScanCost sets it;
+	// plus drops it).
+	heapIO float64
 }
 
 // choose is the path the planner takes for the access with the given
@@ -616,14 +617,14 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			matched := math.Max(1, s*t.rows)
 			c.plan *= math.Min(1, 2/(rowsOut+1))
 			early := indexScanCost(t, ix, s, math.Max(1, matched/rowsOut), covered, a.quals, loops, inOrder)
-			c.run, c.heapRun = early.run, early.heapRun
+			c.run, c.heapIO = early.run, early.heapIO
 		}
-		if probe != "" && a.probeHot[probe] && ix.inHeapOrder() {
+		if probe != "" && a.probeHot[probe] && ix.keys[0].key == probe && ix.inHeapOrder() {
 			// The heap pages are in shared buffers: an index-only probe
 			// through a larger index saves nothing there and reads more
 			// index pages (Q21's l2 probe through (l_orderkey) INCLUDE
 			// (…) ran 1.09–1.23 times its time through lineitem_pkey).
-			c.run -= c.heapRun
+			c.run -= c.heapIO
 		}
 		if !ordered && len(order) > 0 {
 			c = c.plus(sortCost(rowsOut, limit))

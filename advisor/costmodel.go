@@ -266,9 +266,10 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 	}
 	cpuAll := loops * (descent + cpu)
 	return pathCost{
-		plan:   cpuAll + planIndexIO + planHeapIO,
-		run:    cpuAll + indexRunIO + math.Max(heapIO, fetches*randomFetchCost),
-		heapIO: heapIO,
+		plan:    cpuAll + planIndexIO + planHeapIO,
+		run:     cpuAll + indexRunIO + math.Max(heapIO, fetches*randomFetchCost),
+		heapIO:  heapIO,
+		descent: loops * descent,
 	}
 }
 

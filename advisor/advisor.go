@@ -732,7 +732,9 @@ func joinSizes(accs []*accessModel) {
 			for _, b := range partnersOn(a, j) {
 				if b.t.clusteredOn(j.OtherColumn) {
 					setTrue(&a.probeInOrder, j.Column)
-					if b.t == a.t && j.OtherColumn == j.Column {
+					// Its own rows, read in heap order: the probe's rows are
+					// on the page just read when a value's rows fit on one.
+					if b.t == a.t && j.OtherColumn == j.Column && a.t.distinct(j.Column) >= a.t.pages {
 						setTrue(&a.probeHot, j.Column)
 					}
 				}

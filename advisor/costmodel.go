@@ -265,11 +265,11 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 		fetches *= 1 - allVisibleFraction
 	}
 	cpuAll := loops * (descent + cpu)
-	heapRun := math.Max(heapIO, fetches*randomFetchCost)
 	return pathCost{
 		plan:    cpuAll + planIndexIO + planHeapIO,
-		run:     cpuAll + indexRunIO + heapRun,
-		heapRun: heapRun,
+		run:     cpuAll + indexRunIO + math.Max(heapIO, fetches*randomFetchCost),
+		heapIO:  heapIO,
+		descent: loops * descent,
 	}
 }
 
@@ -297,7 +297,10 @@ const multiKeyCorrelation = 0.75
 // against 7.05 with a (l_orderkey) INCLUDE (…) index 2.2 times the size of
 // the key, measured 1.05–1.11 times slower).
 func (ix *indexModel) planCorrelation() float64 {
-	if ix.method == "btree" && len(ix.keys) > 1 {
+	switch {
+	case ix.method != "btree" && ix.method != "":
+		return 0 // genericcostestimate's, for hash indexes
+	case len(ix.keys) > 1:
 		return ix.correlation * multiKeyCorrelation
 	}
 	return ix.correlation

@@ -350,6 +350,13 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 	for _, p := range m.preds {
 		m.allSel *= p.sel
 	}
+	// Two columns compared (l_commitdate < l_receiptdate): no index finds
+	// the rows, but the planner keeps a third of them, which sets a join's
+	// row counts and an EXISTS probe's matches.
+	for i := 0; i < a.Inequalities; i++ {
+		m.allSel *= defaultIneqSel
+		m.quals++
+	}
 	for _, c := range a.Projected {
 		if c == "*" {
 			m.needsAll = true
@@ -523,9 +530,13 @@ func deliversGroup(keys []indexKey, group []string) bool {
 // heap rows in an order unrelated to the heap's.
 type pathCost struct {
 	plan, run float64
-	// heapRun is the part of run spent reading heap pages (indexScanCost
-	// sets it; plus drops it).
-	heapRun float64
+	// heapIO is the part of run spent reading heap pages, apart from the
+	// buffer accesses of rows fetched out of order (indexScanCost sets it;
+	// plus drops it).
+	heapIO float64
+	// descent is the part of plan spent descending the index, the
+	// startup cost a nested loop pays in full on every rescan.
+	descent float64
 }
 
 // choose is the path the planner takes for the access with the given
@@ -674,20 +685,20 @@ func (a *accessModel) indexCost(ix *indexModel, probe string, loops float64) pat
 			// that holds the join condition: a primary key (o_id,
 			// line_no) stops as early as an index on o_id alone. The
 			// planner prices the whole inner scan, then charges 2/(m+1)
-			// of it for the m rows that pass among a probe's matches
-			// (final_cost_nestloop's inner_scan_frac); the run reads rows
-			// until the first that passes.
+			// of its run cost for the m rows that pass among a probe's
+			// matches (final_cost_nestloop's inner_scan_frac), the descent
+			// in full; the run reads rows until the first that passes.
 			matched := math.Max(1, s*t.rows)
-			c.plan *= math.Min(1, 2/(rowsOut+1))
+			c.plan = c.descent + (c.plan-c.descent)*math.Min(1, 2/(rowsOut+1))
 			early := indexScanCost(t, ix, s, math.Max(1, matched/rowsOut), covered, a.quals, loops, inOrder)
-			c.run, c.heapRun = early.run, early.heapRun
+			c.run, c.heapIO = early.run, early.heapIO
 		}
-		if probe != "" && a.probeHot[probe] && ix.inHeapOrder() {
+		if probe != "" && a.probeHot[probe] && ix.keys[0].key == probe && ix.inHeapOrder() {
 			// The heap pages are in shared buffers: an index-only probe
 			// through a larger index saves nothing there and reads more
 			// index pages (Q21's l2 probe through (l_orderkey) INCLUDE
 			// (…) ran 1.09–1.23 times its time through lineitem_pkey).
-			c.run -= c.heapRun
+			c.run -= c.heapIO
 		}
 		if !ordered && len(order) > 0 {
 			c = c.plus(sortCost(rowsOut, limit))

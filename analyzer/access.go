@@ -143,6 +143,11 @@ type TableAccess struct {
 	// (l_commitdate < l_receiptdate, or a join other than by equality): no
 	// index finds rows by them, but every row read must carry them.
 	Compared []string `json:"compared,omitempty"`
+	// Inequalities counts the conditions ANDed in the WHERE that compare
+	// two columns of this table by <, <=, > or >= (l_commitdate <
+	// l_receiptdate): the planner keeps a third of the rows for each
+	// (DEFAULT_INEQ_SEL).
+	Inequalities int `json:"inequalities,omitempty"`
 	// SetColumns are the columns an UPDATE (or INSERT ... ON CONFLICT DO UPDATE) sets.
 	SetColumns []string `json:"set_columns,omitempty"`
 	// InsertColumns are the columns an INSERT or COPY names (empty: all).

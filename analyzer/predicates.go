@@ -142,6 +142,12 @@ func (w *walker) comparison(name string, lhs, rhs *pg_query.Node, sc *scope, ctx
 		// row read must carry both columns.
 		w.addCompared(lrel, lref)
 		w.addCompared(rrel, rref)
+		switch name {
+		case "<", "<=", ">", ">=":
+			if lrel == rrel && lrel != nil && lrel.access != nil && !ctx.inOr && !ctx.negated {
+				lrel.access.Inequalities++
+			}
+		}
 	case lok && isValue(rhs):
 		w.addPredicate(lrel, w.predicate(lref, name, rhs, ctx))
 	case rok && isValue(lhs):

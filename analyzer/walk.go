@@ -296,13 +296,16 @@ func (w *walker) returning(list []*pg_query.Node, sc *scope) {
 // NULL semantics), so no index on x or on t.y serves it as a probe.
 func (w *walker) subLink(s *pg_query.SubLink, sc *scope, negated bool) {
 	sel := s.GetSubselect().GetSelectStmt()
-	if s.GetSubLinkType() == pg_query.SubLinkType_EXISTS_SUBLINK && sel != nil && sel.GetOp() == pg_query.SetOperation_SETOP_NONE && len(sel.TargetList) > 0 {
-		// EXISTS never evaluates its target list (the planner drops it):
-		// EXISTS (SELECT * FROM lineitem WHERE …) reads out no column, and
-		// an index that holds the conditions' columns answers it alone.
-		targets := sel.TargetList
-		sel.TargetList = nil
-		defer func() { sel.TargetList = targets }()
+	if s.GetSubLinkType() == pg_query.SubLinkType_EXISTS_SUBLINK && simpleExists(sel) {
+		// The planner drops what an EXISTS need not evaluate
+		// (simplify_EXISTS_query): EXISTS (SELECT * FROM lineitem WHERE …)
+		// reads out no column, and an index that holds the conditions'
+		// columns answers it alone. The parse tree is restored after.
+		targets, orderBy, distinct, group, limit := sel.TargetList, sel.SortClause, sel.DistinctClause, sel.GroupClause, sel.LimitCount
+		sel.TargetList, sel.SortClause, sel.DistinctClause, sel.GroupClause, sel.LimitCount = nil, nil, nil, nil, nil
+		defer func() {
+			sel.TargetList, sel.SortClause, sel.DistinctClause, sel.GroupClause, sel.LimitCount = targets, orderBy, distinct, group, limit
+		}()
 	}
 	inner := w.selectStmt(sel, sc)
 	if t := s.GetSubLinkType(); inner != nil && (t == pg_query.SubLinkType_EXISTS_SUBLINK || t == pg_query.SubLinkType_ANY_SUBLINK) {
@@ -327,6 +330,33 @@ func (w *walker) subLink(s *pg_query.SubLink, sc *scope, negated bool) {
 		// Every row read carries x, to test it against the subplan.
 		outer.access.Compared = appendUnique(outer.access.Compared, ref.Column)
 	}
+}
+
+// simpleExists reports whether the planner simplifies an EXISTS over sel
+// (simplify_EXISTS_query): a plain SELECT with no HAVING, window, OFFSET or
+// LIMIT other than a positive constant, and no function in its target list
+// (an aggregate, a window or a set-returning function keeps it a subplan;
+// without the catalog any function may be one).
+func simpleExists(sel *pg_query.SelectStmt) bool {
+	if sel == nil || sel.GetOp() != pg_query.SetOperation_SETOP_NONE || sel.HavingClause != nil ||
+		len(sel.WindowClause) > 0 || sel.LimitOffset != nil || len(sel.GetValuesLists()) > 0 {
+		return false
+	}
+	if lc := sel.LimitCount; lc != nil {
+		if c := lc.GetAConst(); c == nil || c.GetIval() == nil || c.GetIval().GetIval() <= 0 {
+			return false
+		}
+	}
+	funcs := false
+	for _, t := range sel.TargetList {
+		visit(t, func(x *pg_query.Node) bool {
+			if x.GetFuncCall() != nil {
+				funcs = true
+			}
+			return !funcs
+		})
+	}
+	return !funcs
 }
 
 // subqueries walks every subquery inside an expression (but not into the

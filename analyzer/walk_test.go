@@ -159,6 +159,9 @@ func formatAccess(a *TableAccess) string {
 	if len(a.Compared) > 0 {
 		parts = append(parts, "compared["+strings.Join(a.Compared, ",")+"]")
 	}
+	if a.Inequalities > 0 {
+		parts = append(parts, fmt.Sprintf("inequalities=%d", a.Inequalities))
+	}
 	if len(a.SetColumns) > 0 {
 		parts = append(parts, "set["+strings.Join(a.SetColumns, ",")+"]")
 	}

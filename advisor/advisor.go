@@ -588,6 +588,7 @@ func buildModel(w *analyzer.Workload, schema *catalog.Schema) *model {
 	for _, t := range m.tables {
 		t.indexAccesses()
 		for _, a := range t.accesses {
+			a.seq, a.seqKnown = a.scanCost(), true
 			a.base = a.cost(t.existing)
 		}
 	}
@@ -607,6 +608,15 @@ const maxNarrowingJoins = 4
 // back. Each column has its own: lineitem probed by l_suppkey runs once per
 // supplier row, by l_orderkey once per order.
 func joinSizes(accs []*accessModel) {
+	// Most shapes join nothing: their accesses keep nil maps (read as
+	// empty), and none of the work below, which only concerns joins.
+	joined := false
+	for _, a := range accs {
+		joined = joined || len(a.acc.Joins) > 0
+	}
+	if !joined {
+		return
+	}
 	partnersOn := func(a *accessModel, j analyzer.Join) []*accessModel {
 		var out []*accessModel
 		for _, b := range accs {
@@ -715,15 +725,17 @@ func joinSizes(accs []*accessModel) {
 	// planner does not see it: orders read by o_orderdate made TPC-H Q3 and
 	// Q4 30% slower through their lineitem_pkey probes.
 	for _, a := range accs {
-		a.probeInOrder, a.probeHot = map[string]bool{}, map[string]bool{}
+		if len(a.acc.Joins) == 0 {
+			continue // nil maps, read as empty
+		}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				if b.t.clusteredOn(j.OtherColumn) {
-					a.probeInOrder[j.Column] = true
+					setTrue(&a.probeInOrder, j.Column)
 					// Its own rows, read in heap order: the probe's rows are
 					// on the page just read when a value's rows fit on one.
 					if b.t == a.t && j.OtherColumn == j.Column && a.t.distinct(j.Column) >= a.t.pages {
-						a.probeHot[j.Column] = true
+						setTrue(&a.probeHot, j.Column)
 					}
 				}
 			}
@@ -751,7 +763,9 @@ func joinSizes(accs []*accessModel) {
 	// Probes driven by small tables, in a query with a large one.
 	large := func(b *accessModel) bool { return b.t.pages*pageSize >= minParallelTableScanSize }
 	for _, a := range accs {
-		a.probeCopies = map[string]float64{}
+		if len(a.acc.Joins) == 0 {
+			continue
+		}
 		for _, j := range a.acc.Joins {
 			small, other := len(partnersOn(a, j)) > 0, false
 			for _, b := range partnersOn(a, j) {
@@ -763,6 +777,9 @@ func joinSizes(accs []*accessModel) {
 				}
 			}
 			if small && other {
+				if a.probeCopies == nil {
+					a.probeCopies = map[string]float64{}
+				}
 				a.probeCopies[j.Column] = parallelProcesses
 			}
 		}
@@ -770,7 +787,9 @@ func joinSizes(accs []*accessModel) {
 	// Per join column: the rows that drive its probes, and the partner's
 	// own rows the planner amortizes them over.
 	for _, a := range accs {
-		a.outer, a.loopBase, a.outerRun = map[string]float64{}, map[string]float64{}, map[string]float64{}
+		if len(a.acc.Joins) == 0 {
+			continue
+		}
 		for _, j := range a.acc.Joins {
 			for _, b := range partnersOn(a, j) {
 				rows := eff[b]
@@ -778,19 +797,33 @@ func joinSizes(accs []*accessModel) {
 					rows = b.rowsOut()
 				}
 				rows = math.Min(rows, b.t.rows*narrowed(b, []*accessModel{a}, maxNarrowingJoins))
-				if o := a.outer[j.Column]; o == 0 || rows < o {
-					a.outer[j.Column] = math.Max(1, rows)
-					a.outerRun[j.Column] = math.Max(1, rows)
+				if a.outer == nil {
+					a.outer = map[string]outerSide{}
+				}
+				o := a.outer[j.Column]
+				if o.rows == 0 || rows < o.rows {
+					o.rows = math.Max(1, rows)
+					o.run = math.Max(1, rows)
 					if b.guessed {
-						a.outerRun[j.Column] = math.Min(math.Max(rows*guessFactor, 1), math.Max(b.t.rows, 1))
+						o.run = math.Min(math.Max(rows*guessFactor, 1), math.Max(b.t.rows, 1))
 					}
 				}
-				if l := a.loopBase[j.Column]; l == 0 || b.rowsOut() < l {
-					a.loopBase[j.Column] = math.Max(1, b.rowsOut())
+				if o.loopBase == 0 || b.rowsOut() < o.loopBase {
+					o.loopBase = math.Max(1, b.rowsOut())
 				}
+				a.outer[j.Column] = o
 			}
 		}
 	}
+}
+
+// setTrue sets (*m)[k], making the map if there is none: most accesses
+// keep nil maps, read as empty.
+func setTrue(m *map[string]bool, k string) {
+	if *m == nil {
+		*m = map[string]bool{}
+	}
+	(*m)[k] = true
 }
 
 func newWriteModel(s *analyzer.QueryShape, a *accessModel) *writeModel {
@@ -961,7 +994,7 @@ func served(c *indexModel, have []*indexModel) *indexModel {
 		}
 		ok := true
 		for _, inc := range c.include {
-			if !e.stored[inc] {
+			if !e.stores(inc) {
 				ok = false
 			}
 		}

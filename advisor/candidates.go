@@ -168,12 +168,12 @@ func candidatesFor(a *accessModel, pool map[string]*indexModel) {
 		for _, keys := range bases {
 			switch rest := withoutKey(keys, p.key); {
 			case len(rest) > 0:
-				add(rest, "", []analyzer.Predicate{p.p})
+				add(rest, "", []analyzer.Predicate{*p.p})
 			case p.p.Op == analyzer.OpIsNotNull:
 				// deleted_at IS NOT NULL AND deleted_at < … ORDER BY
 				// deleted_at: the key stays, the index holds only the
 				// rows asked for.
-				add(keys, "", []analyzer.Predicate{p.p})
+				add(keys, "", []analyzer.Predicate{*p.p})
 			}
 		}
 	}
@@ -252,7 +252,7 @@ func mergeCovering(pool map[string]*indexModel) {
 		}
 		inc := includeUnion(g)
 		if mergeable(g[0].t, inc) {
-			vote(addCandidate(pool, g[0].withInclude(inc)), g...)
+			addMerged(pool, g[0], inc, g...)
 			continue
 		}
 		// Too wide for one index: from each member, the widest merge that
@@ -268,14 +268,14 @@ func mergeCovering(pool map[string]*indexModel) {
 				if j == i {
 					continue
 				}
-				next := includeUnion([]*indexModel{seed.withInclude(merged), other})
+				next := unionSorted(merged, other.include)
 				if len(next) > len(merged) && mergeable(seed.t, next) {
 					merged, grew = next, true
 					in = append(in, other)
 				}
 			}
 			if grew {
-				vote(addCandidate(pool, seed.withInclude(merged)), in...)
+				addMerged(pool, seed, merged, in...)
 			}
 			// And each pair: the widest merge depends on the order the
 			// others come in, and may leave out the one partner that
@@ -286,12 +286,23 @@ func mergeCovering(pool map[string]*indexModel) {
 			}
 			for _, other := range g[i+1:] {
 				if pair := includeUnion([]*indexModel{seed, other}); mergeable(seed.t, pair) {
-					vote(addCandidate(pool, seed.withInclude(pair)), seed, other)
+					addMerged(pool, seed, pair, seed, other)
 				}
 			}
 		}
 	}
 	extendCovering(pool)
+}
+
+// addMerged pools ix with the INCLUDE list inc (addCandidate of
+// ix.withInclude(inc)), making the index only when the pool has none equal,
+// and gives it the votes of from (vote).
+func addMerged(pool map[string]*indexModel, ix *indexModel, inc []string, from ...*indexModel) {
+	merged := pool[ix.signatureWith(inc)]
+	if merged == nil {
+		merged = addCandidate(pool, ix.withInclude(inc))
+	}
+	vote(merged, from...)
 }
 
 // vote gives a merged candidate the votes of the candidates it merges,
@@ -343,6 +354,21 @@ func includeUnion(list []*indexModel) []string {
 	return inc
 }
 
+// unionSorted lists, sorted, the columns of a and b: includeUnion of
+// indexes that INCLUDE them.
+func unionSorted(a, b []string) []string {
+	out := make([]string, 0, len(a)+len(b))
+	for _, list := range [2][]string{a, b} {
+		for _, c := range list {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // withInclude is a candidate with ix's keys, method and predicate and the
 // INCLUDE list inc.
 func (ix *indexModel) withInclude(inc []string) *indexModel {
@@ -389,7 +415,7 @@ func extendCovering(pool map[string]*indexModel) {
 				inc := append([]string(nil), long.include...)
 				width, grew := 0.0, false
 				for _, c := range short.include {
-					if !long.stored[c] { // long's own INCLUDE is stored too
+					if !long.stores(c) { // long's own INCLUDE is stored too
 						inc = append(inc, c)
 						grew = true
 					}
@@ -401,18 +427,14 @@ func extendCovering(pool map[string]*indexModel) {
 					continue
 				}
 				sort.Strings(inc)
-				vote(addCandidate(pool, long.withInclude(inc)), long, short)
+				addMerged(pool, long, inc, long, short)
 			}
 		}
 	}
 }
 
 // withoutInclude is the signature of the index without its INCLUDE list.
-func (ix *indexModel) withoutInclude() string {
-	c := *ix
-	c.include, c.sig = nil, ""
-	return c.signature()
-}
+func (ix *indexModel) withoutInclude() string { return ix.signatureWith(nil) }
 
 // addCandidate puts ix in the pool unless an equal one is there, and
 // returns the pooled one.
@@ -437,7 +459,19 @@ func (ix *indexModel) signature() string {
 	return ix.sig
 }
 
-func (ix *indexModel) buildSignature() string {
+// signatureOnce is signature(), not kept unless it was.
+func (ix *indexModel) signatureOnce() string {
+	if ix.sig != "" {
+		return ix.sig
+	}
+	return ix.buildSignature()
+}
+
+func (ix *indexModel) buildSignature() string { return ix.signatureWith(ix.include) }
+
+// signatureWith is the signature of ix with the INCLUDE list inc: that of
+// ix.withInclude(inc), without making it.
+func (ix *indexModel) signatureWith(include []string) string {
 	var b strings.Builder
 	b.WriteString(ix.t.name.String())
 	b.WriteString("|")
@@ -450,8 +484,15 @@ func (ix *indexModel) buildSignature() string {
 		}
 	}
 	b.WriteString("|" + ix.opclass)
-	b.WriteString("|" + strings.Join(ix.include, ","))
-	b.WriteString("|" + ix.predicateKey())
+	b.WriteString("|")
+	for i, c := range include {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(c)
+	}
+	b.WriteString("|")
+	b.WriteString(ix.predicateKey())
 	return b.String()
 }
 

@@ -320,7 +320,7 @@ func supersedes(n, e *indexModel) bool {
 		return false
 	}
 	for _, c := range e.include {
-		if !n.stored[c] {
+		if !n.stores(c) {
 			return false
 		}
 	}

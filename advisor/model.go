@@ -49,6 +49,9 @@ type tableModel struct {
 	// which pricing asks of every candidate and access it may serve.
 	colBit map[string]uint64
 	bits   bool
+	// exprColumns lists, for its indexes that have expression keys or a
+	// predicate, the columns those read (indexModel.finish).
+	exprColumns map[*indexModel][]string
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
@@ -116,6 +119,13 @@ func (t *tableModel) sharedSet(set map[string]bool) map[string]bool {
 	return set
 }
 
+// storedMask is the bits (colBit) of the columns ix stores.
+func (t *tableModel) storedMask(ix *indexModel) uint64 {
+	var m uint64
+	ix.forStored(func(c string) { m |= t.colBit[c] })
+	return m
+}
+
 // indexAccesses numbers the table's accesses and lists them by the index
 // keys that could serve them (byLeadingKey), in the accesses' order.
 func (t *tableModel) indexAccesses() {
@@ -172,7 +182,7 @@ func (t *tableModel) numberColumns() {
 		a.neededBits = t.mask(a.needed)
 	}
 	for _, ix := range t.existing {
-		ix.storedBits, ix.hasBits = t.mask(ix.stored), true
+		ix.storedBits, ix.hasBits = t.storedMask(ix), true
 	}
 }
 
@@ -216,14 +226,34 @@ func (a *accessModel) mayUse(ix *indexModel) bool {
 // servable lists the accesses of t (INSERT and COPY left out) that ix may
 // give a path, in the table's order.
 func (t *tableModel) servable(ix *indexModel) []*accessModel {
+	return t.servableInto(ix, nil, nil)
+}
+
+// servableInto is servable, with buffers for the lists it makes (their
+// room reused, or nil): pricing asks it of every candidate. The list may
+// be one of the buffers, or the table's own (byLeadingKey), not to be
+// changed either way.
+func (t *tableModel) servableInto(ix *indexModel, outBuf, coveredBuf *[]*accessModel) []*accessModel {
+	take := func(buf *[]*accessModel) []*accessModel {
+		if buf == nil {
+			return nil
+		}
+		return (*buf)[:0]
+	}
+	keep := func(buf *[]*accessModel, list []*accessModel) []*accessModel {
+		if buf != nil {
+			*buf = list
+		}
+		return list
+	}
 	if len(ix.keys) == 0 {
-		var out []*accessModel
+		out := take(outBuf)
 		for _, a := range t.accesses {
 			if !a.readless {
 				out = append(out, a)
 			}
 		}
-		return out
+		return keep(outBuf, out)
 	}
 	led := t.byLeadingKey[ix.keys[0].key]
 	if ix.method != "btree" {
@@ -234,13 +264,13 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 	// access is listed under one first column, so none comes twice; the
 	// lists are visited in any order, since the result is sorted.
 	lead := ix.keys[0].key
-	var covered []*accessModel
+	covered := take(coveredBuf)
 	addCovered := func(c string) {
 		for _, g := range t.byFirstNeeded[c] {
 			// More columns read than ix stores: not covered, and
 			// cheaper to tell than coveredBy's lookups, which give
 			// the same answer for every access of the group.
-			if len(g.needed) > len(ix.stored) || !g.accesses[0].coveredBy(ix) {
+			if len(g.needed) > int(ix.nStored) || !g.accesses[0].coveredBy(ix) {
 				continue
 			}
 			for _, a := range g.accesses {
@@ -251,15 +281,14 @@ func (t *tableModel) servable(ix *indexModel) []*accessModel {
 		}
 	}
 	addCovered("")
-	for c := range ix.stored {
-		addCovered(c)
-	}
+	ix.forStored(addCovered)
+	keep(coveredBuf, covered)
 	if len(covered) == 0 {
 		return led
 	}
-	out := append(append(make([]*accessModel, 0, len(led)+len(covered)), led...), covered...)
+	out := append(append(take(outBuf), led...), covered...)
 	slices.SortFunc(out, func(x, y *accessModel) int { return x.pos - y.pos })
-	return out
+	return keep(outBuf, out)
 }
 
 func (t *tableModel) column(name string) *catalog.Column {

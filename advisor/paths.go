@@ -3,6 +3,7 @@ package advisor
 import (
 	"math"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,20 +30,23 @@ type indexModel struct {
 	predicate []analyzer.Predicate // a partial index's conditions (ANDed)
 	predText  string               // its WHERE clause as SQL
 	opclass   string               // on the first key: text_pattern_ops, jsonb_path_ops
-	unique    bool
-	existing  *catalog.Index // nil for a candidate
-	// columns holds every column the index stores or reads (keys,
-	// expression arguments, INCLUDE, predicate): an UPDATE of any of them
-	// cannot be HOT, and an index-only scan can return them.
-	columns map[string]bool
-	// stored holds the columns an index-only scan can return.
-	stored      map[string]bool
-	correlation float64
-	predSel     float64 // share of rows in a partial index
-	sizeBytes   float64 // size(), once worked out
+	existing  *catalog.Index       // nil for a candidate
+	// The columns an index-only scan can return are those of its plain
+	// keys and its INCLUDE list (stores): nStored counts them. An UPDATE
+	// of any of them, or of the columns the expressions of its keys and
+	// its predicate read (listed in its table's exprColumns when
+	// hasExprColumns), cannot be HOT (touches). No set is kept per index:
+	// the pool holds hundreds of thousands at scale, and the fields are
+	// packed for the same reason.
+	nStored        int32
+	unique         bool
+	hasBits        bool // storedBits is set
+	hasExprColumns bool
+	correlation    float64
+	predSel        float64 // share of rows in a partial index
+	sizeBytes      float64 // size(), once worked out
 	// storedBits is stored as its table's colBit mask, when hasBits.
 	storedBits uint64
-	hasBits    bool
 	// votes is a candidate's pre-score (candidatesFor): the cost, over
 	// the workload, of the accesses that proposed it or the candidates
 	// merged into it. It ranks a table's candidates when they are more
@@ -62,31 +66,32 @@ func (ix *indexModel) inHeapOrder() bool { return math.Abs(ix.correlation) >= cl
 const clusteredCorrelation = 0.9
 
 func (ix *indexModel) finish() {
-	ix.columns, ix.stored = map[string]bool{}, map[string]bool{}
+	ix.nStored = 0
+	ix.forStored(func(string) { ix.nStored++ })
+	var exprColumns []string
 	for _, k := range ix.keys {
-		if k.column != "" {
-			ix.columns[k.column] = true
-			ix.stored[k.column] = true
-		} else {
-			for _, c := range ix.t.columnsIn(k.key) {
-				ix.columns[c] = true
-			}
+		if k.column == "" {
+			exprColumns = appendNew(exprColumns, ix.t.columnsIn(k.key))
 		}
-	}
-	for _, c := range ix.include {
-		ix.columns[c] = true
-		ix.stored[c] = true
 	}
 	ix.predSel = 1
 	for _, p := range ix.predicate {
-		for _, c := range ix.t.columnsIn(p.Target.Key()) {
-			ix.columns[c] = true
-		}
+		exprColumns = appendNew(exprColumns, ix.t.columnsIn(p.Target.Key()))
 		ix.predSel *= ix.t.selectivity(p)
 	}
-	ix.columns, ix.stored = ix.t.sharedSet(ix.columns), ix.t.sharedSet(ix.stored)
+	// Indexes are finished by the goroutine that makes their table's
+	// candidates, or by the selection: never two at once on one table.
+	ix.hasExprColumns = len(exprColumns) > 0
+	if ix.hasExprColumns {
+		if ix.t.exprColumns == nil {
+			ix.t.exprColumns = map[*indexModel][]string{}
+		}
+		ix.t.exprColumns[ix] = exprColumns
+	} else {
+		delete(ix.t.exprColumns, ix)
+	}
 	if ix.t.bits {
-		ix.storedBits, ix.hasBits = ix.t.mask(ix.stored), true
+		ix.storedBits, ix.hasBits = ix.t.storedMask(ix), true
 	}
 	if len(ix.keys) > 0 && ix.keys[0].column != "" {
 		if c, ok := ix.t.correlation(ix.keys[0].column); ok {
@@ -95,6 +100,41 @@ func (ix *indexModel) finish() {
 			ix.correlation = 0.95 // only proposed on insertion-ordered columns
 		}
 	}
+}
+
+// stores reports whether an index-only scan of ix can return column c: a
+// plain key or an INCLUDE column.
+func (ix *indexModel) stores(c string) bool {
+	for _, k := range ix.keys {
+		if k.column == c && c != "" {
+			return true
+		}
+	}
+	return slices.Contains(ix.include, c)
+}
+
+// forStored calls f for each column stores reports, once each.
+func (ix *indexModel) forStored(f func(c string)) {
+	for i, k := range ix.keys {
+		if k.column == "" || slices.ContainsFunc(ix.keys[:i], func(o indexKey) bool { return o.column == k.column }) {
+			continue
+		}
+		f(k.column)
+	}
+	for i, c := range ix.include {
+		if slices.Contains(ix.include[:i], c) || slices.ContainsFunc(ix.keys, func(o indexKey) bool { return o.column == c }) {
+			continue
+		}
+		f(c)
+	}
+}
+
+// appendNew appends to list the columns of cols it lacks.
+func appendNew(list, cols []string) []string {
+	for _, c := range cols {
+		list = appendUnique(list, c)
+	}
+	return list
 }
 
 // keyWidth is the summed width of the keys and INCLUDE columns.
@@ -179,10 +219,27 @@ func (t *tableModel) columnsIn(expr string) []string {
 
 var identRE = regexp.MustCompile(`[a-z_][a-z0-9_]*`)
 
+// outerSide is the other side of one join column of an access.
+type outerSide struct {
+	// rows is the estimated rows of the other side: how many probes a
+	// nested loop runs.
+	rows float64
+	// loopBase is the count PostgreSQL spreads a nested-loop probe's page
+	// reads over (get_loop_count): the partner's rows after its own
+	// filters, not narrowed by its other joins as rows.
+	loopBase float64
+	// run is the outer rows the run cost of probes is priced at: rows, or
+	// more where the partner's rows rest on a selectivity the statistics
+	// cannot give (guessFactor).
+	run float64
+}
+
 // predInfo is one predicate an index could use, with its selectivity.
 type predInfo struct {
 	key string
-	p   analyzer.Predicate
+	// p is the analyzer's predicate, not a copy: an access has a few, and
+	// a workload at scale hundreds of thousands of accesses.
+	p   *analyzer.Predicate
 	sel float64
 }
 
@@ -223,17 +280,9 @@ type accessModel struct {
 	// replaced).
 	probeCopies map[string]float64
 	joins       []string
-	// outer holds, per join column, the estimated rows of the other side
-	// of that join: how many probes a nested loop runs.
-	outer map[string]float64
-	// loopBase holds, per join column, the count PostgreSQL spreads a
-	// nested-loop probe's page reads over (get_loop_count): the partner's
-	// rows after its own filters, not narrowed by its other joins as outer.
-	loopBase map[string]float64
-	// outerRun holds, per join column, the outer rows the run cost of
-	// probes is priced at: outer, or more where the partner's rows rest on
-	// a selectivity the statistics cannot give (guessFactor).
-	outerRun map[string]float64
+	// outer holds, per join column, the other side of that join (nil
+	// when the access has no partner).
+	outer map[string]outerSide
 	// guessed is set when a condition of the access has a selectivity
 	// PostgreSQL guesses even with statistics (LIKE '%green%', a range on
 	// an expression): its row estimate may be off by an order of magnitude.
@@ -252,7 +301,11 @@ type accessModel struct {
 	// pages just read by that scan, in shared buffers.
 	probeHot map[string]bool
 	base     float64 // per-execution cost with the existing indexes
-	readless bool    // an INSERT or COPY: nothing to find
+	// seq is seqCost(), when seqKnown: the inputs are fixed once the
+	// model is built.
+	seq      float64
+	seqKnown bool
+	readless bool // an INSERT or COPY: nothing to find
 	// siblings are the accesses of the same shape, this one included.
 	siblings []*accessModel
 	// pos is the access's place in its table's accesses; usable lists
@@ -280,7 +333,8 @@ const defaultLimitParam = 50
 func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableModel) *accessModel {
 	m := &accessModel{shape: s, acc: a, t: t, calls: float64(s.Calls), allSel: 1, needed: map[string]bool{}}
 	m.readless = a.Write == analyzer.KindInsert || a.Write == analyzer.KindCopy
-	for _, p := range a.Predicates {
+	for i := range a.Predicates {
+		p := &a.Predicates[i]
 		m.quals++
 		for _, c := range columnsOfRef(p.Target) {
 			m.needed[c] = true
@@ -289,8 +343,8 @@ func newAccessModel(s *analyzer.QueryShape, a *analyzer.TableAccess, t *tableMod
 			continue
 		}
 		key := refKey(p.Target)
-		m.preds = append(m.preds, predInfo{key: key, p: p, sel: t.selectivity(p)})
-		m.guessed = m.guessed || t.guessedSel(p)
+		m.preds = append(m.preds, predInfo{key: key, p: p, sel: t.selectivity(*p)})
+		m.guessed = m.guessed || t.guessedSel(*p)
 	}
 	pairRanges(m.preds)
 	for _, p := range m.preds {
@@ -399,8 +453,17 @@ func (a *accessModel) rowsOut() float64 {
 	return math.Max(1, a.t.rows*a.allSel)
 }
 
-// seqCost is a sequential scan plus the sort and grouping the query needs.
+// seqCost is a sequential scan plus the sort and grouping the query needs:
+// worked out once the model is built (seq), since pricing asks it of every
+// candidate and access.
 func (a *accessModel) seqCost() float64 {
+	if a.seqKnown {
+		return a.seq
+	}
+	return a.scanCost()
+}
+
+func (a *accessModel) scanCost() float64 {
 	c := seqScanCost(a.t, a.quals)
 	if len(a.order) > 0 {
 		c += sortCost(a.rowsOut(), a.limit)
@@ -506,7 +569,8 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		take(c)
 	}
 	for _, j := range a.joins {
-		outer := a.outer[j]
+		side := a.outer[j]
+		outer := side.rows
 		if outer == 0 || a.groupedSemi {
 			continue
 		}
@@ -515,13 +579,13 @@ func (a *accessModel) choose(indexes []*indexModel) pathCost {
 		// row estimate, so its nested loop is as cheap as that, and it is
 		// the planner's choice an index must win. What the probes cost
 		// when they run is amortized over the probes that run: outer.
-		loops := math.Max(outer, a.loopBase[j])
+		loops := math.Max(outer, side.loopBase)
 		for _, ix := range indexes {
 			planned := a.indexCost(ix, j, loops)
 			if math.IsInf(planned.plan, 1) {
 				continue
 			}
-			run := a.indexCost(ix, j, math.Max(outer, a.outerRun[j])).run
+			run := a.indexCost(ix, j, math.Max(outer, side.run)).run
 			if n := a.probeCopies[j]; n > 1 {
 				run *= n
 			}
@@ -735,14 +799,14 @@ func deliversOrder(keys []indexKey, order []analyzer.SortKey) bool {
 func (a *accessModel) coveredBy(ix *indexModel) bool {
 	// More columns read than ix stores: not covered, told without a
 	// lookup (pricing asks this of every candidate and access).
-	if a.needsAll || ix.method != "btree" || len(a.needed) > len(ix.stored) {
+	if a.needsAll || ix.method != "btree" || len(a.needed) > int(ix.nStored) {
 		return false
 	}
 	if a.t.bits && ix.hasBits && ix.t == a.t {
 		return a.neededBits&^ix.storedBits == 0
 	}
 	for c := range a.needed {
-		if !ix.stored[c] {
+		if !ix.stores(c) {
 			return false
 		}
 	}
@@ -780,7 +844,7 @@ type writeModel struct {
 // touches reports whether an UPDATE setting cols changes a column ix holds.
 func (ix *indexModel) touches(cols []string) bool {
 	for _, c := range cols {
-		if ix.columns[c] {
+		if ix.stores(c) || (ix.hasExprColumns && slices.Contains(ix.t.exprColumns[ix], c)) {
 			return true
 		}
 	}

@@ -143,7 +143,7 @@ func (s *selection) withdraw(c *candidate) {
 // in the place of the chosen c.
 func (s *selection) replace(c *candidate, ix *indexModel) {
 	t := ix.t
-	nc := s.bySig[ix.signature()]
+	nc := s.bySig(ix.signature())
 	if nc == nil {
 		nc = &candidate{ix: ix}
 	}

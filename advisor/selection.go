@@ -22,10 +22,11 @@ type selection struct {
 	// its per-execution costs.
 	cur map[*accessModel]pathCost
 	// pool holds the candidates, sorted by signature for determinism
-	// (those consolidate adds come last); bySig finds one by signature,
+	// (those consolidate adds come last; sorted counts the others), which
+	// bySig searches,
 	// byTable lists each table's in pool order.
 	pool    []*candidate
-	bySig   map[string]*candidate
+	sorted  int
 	byTable map[*tableModel][]*candidate
 	// best caches each table's best option (run), and chosenOn its
 	// chosen candidates, as of its configuration's version.
@@ -39,18 +40,34 @@ type selection struct {
 	// pricing actually priced (price), the work that grows with the
 	// shapes per table.
 	evaluations, pricedPairs int
-	// scratch is newCandidate's buffer.
-	scratch []servedAccess
+	// changed marks the tables whose configuration changed (refresh):
+	// the others' candidates keep the gain pricing found under the
+	// existing indexes (candidate.baseGain).
+	changed map[*tableModel]bool
+	// scratch is the buffer of newCandidate and servesOf.
+	scratch priceScratch
+}
+
+// priceScratch is the buffers one goroutine prices candidates with.
+type priceScratch struct {
+	serves            []servedAccess
+	seen              map[string]bool
+	servable, covered []*accessModel
 }
 
 // candidate is a pooled index with what the selection knows about it.
 type candidate struct {
 	ix *indexModel
-	// serves lists the accesses whose plan it could change: those for which
-	// the planner would take it over a sequential scan, with the path it
-	// gives each; computed once, since an access's path through one index
-	// does not depend on the others.
-	serves []servedAccess
+	// served counts the accesses whose plan it could change (servesOf):
+	// those for which the planner would take it over a sequential scan;
+	// servedCalls counts the executions of their shapes, each shape once.
+	// baseGain and baseSlows are gainOf(c, nil) under the existing indexes
+	// alone, where every selection starts. The accesses and their paths
+	// are not kept (millions of pairs at scale): servesOf works them out
+	// again where they are needed, on a table whose configuration changed.
+	servedCalls float64
+	baseGain    float64
+	baseSlows   string
 	// replaced is the chosen index it widened, if any.
 	replaced *candidate
 	// last evaluation, for the rejected list.
@@ -58,16 +75,17 @@ type candidate struct {
 	servedBy    *indexModel // an index in force that already does its job
 	// pricedServedBy is servedBy as pricing found it (reset).
 	pricedServedBy *indexModel
-	over           string // why it lost, when it did
 	// slows names the query it would make slower, when it would (its
 	// last evaluation).
-	slows  string
-	chosen bool
+	slows string
 	// options are its ways in, priced at its table's configuration version.
 	options []option
-	version int
-	// pos is its place in the pool.
-	pos int
+	// The small fields last, packed: the pool holds hundreds of thousands
+	// of candidates at scale. served is described above; version is the
+	// table's configuration version options were priced at; pos is its
+	// place in the pool; overBudget says it lost to the storage budget.
+	served, version, pos int32
+	chosen, overBudget   bool
 }
 
 type servedAccess struct {
@@ -78,8 +96,8 @@ type servedAccess struct {
 func newSelection(m *model, budget, minBenefit float64) *selection {
 	s := &selection{m: m, budget: budget, minBenefit: minBenefit,
 		config: map[*tableModel][]*indexModel{}, cur: map[*accessModel]pathCost{},
-		bySig: map[string]*candidate{}, byTable: map[*tableModel][]*candidate{},
-		best: map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}}
+		byTable: map[*tableModel][]*candidate{},
+		best:    map[*tableModel]*tableBest{}, chosenOn: map[*tableModel]*tableChosen{}, changed: map[*tableModel]bool{}}
 	for _, t := range m.sortedTables() {
 		s.config[t] = append([]*indexModel{}, t.existing...)
 		for _, a := range t.accesses {
@@ -97,15 +115,44 @@ func newSelection(m *model, budget, minBenefit float64) *selection {
 		c.reset()
 		s.addToPool(c)
 	}
+	s.sorted = len(s.pool)
 	return s
+}
+
+// sigLess orders candidates of the pool by signature: by their places in
+// its sorted part, which follow their signatures, without working those
+// out again.
+func (s *selection) sigLess(x, y *candidate) bool {
+	if int(x.pos) < s.sorted && int(y.pos) < s.sorted {
+		return x.pos < y.pos
+	}
+	return x.ix.signatureOnce() < y.ix.signatureOnce()
+}
+
+// bySig finds the pooled candidate of signature sig, nil if none: a binary
+// search of the pool's sorted part, whose signatures are worked out again
+// for it (pricedPool does not keep them, at scale tens of megabytes), then
+// a look at the few consolidate added.
+func (s *selection) bySig(sig string) *candidate {
+	sorted := s.pool[:s.sorted]
+	i := sort.Search(len(sorted), func(i int) bool { return sorted[i].ix.signatureOnce() >= sig })
+	if i < len(sorted) && sorted[i].ix.signatureOnce() == sig {
+		return sorted[i]
+	}
+	for _, c := range s.pool[s.sorted:] {
+		if c.ix.signature() == sig {
+			return c
+		}
+	}
+	return nil
 }
 
 // reset takes a pooled candidate back to what pricing left it: each
 // selection of an Advise starts from the same pool, and the one before is
 // no longer used.
 func (c *candidate) reset() {
-	*c = candidate{ix: c.ix, serves: c.serves, servedBy: c.pricedServedBy, pricedServedBy: c.pricedServedBy,
-		options: c.options[:0], version: -1}
+	*c = candidate{ix: c.ix, served: c.served, servedCalls: c.servedCalls, baseGain: c.baseGain, baseSlows: c.baseSlows,
+		servedBy: c.pricedServedBy, pricedServedBy: c.pricedServedBy, options: c.options[:0], version: -1}
 }
 
 // pricedPool generates the candidates of every access and prices each
@@ -126,14 +173,19 @@ func (s *selection) pricedPool() []*candidate {
 	}
 	// Each candidate is priced on its own (price reads the model and
 	// writes only to its index): the cores share the pool.
-	inParallel(len(sigs), func(i int, scratch *[]servedAccess) {
+	inParallel(len(sigs), func(i int, scratch *priceScratch) {
 		var n int
-		out[i], n = price(pool[sigs[i]], scratch)
+		out[i], n = s.price(pool[sigs[i]], scratch)
 		pairs[i] = int32(n)
 		s.m.priced()
 	})
 	for _, n := range pairs {
 		s.pricedPairs += int(n)
+	}
+	// The signatures sorted the pool, and are looked for in it (bySig)
+	// rarely enough to be worked out again: not kept.
+	for _, c := range out {
+		c.ix.sig = ""
 	}
 	return out
 }
@@ -180,7 +232,7 @@ func boundCandidates(pool map[string]*indexModel, limit int) int {
 func tableCandidates(tables []*tableModel, limit int) (map[string]*indexModel, []string, tableBound) {
 	pools := make([]map[string]*indexModel, len(tables))
 	dropped := make([]int, len(tables))
-	inParallel(len(tables), func(i int, _ *[]servedAccess) {
+	inParallel(len(tables), func(i int, _ *priceScratch) {
 		pool := map[string]*indexModel{}
 		for _, a := range tables[i].accesses {
 			candidatesFor(a, pool)
@@ -212,14 +264,13 @@ func tableCandidates(tables []*tableModel, limit int) (map[string]*indexModel, [
 // releasePool drops the selection's candidates but the chosen ones, once
 // the search is over: only config, cur and chosen are read after it.
 func (s *selection) releasePool() {
-	s.pool, s.bySig, s.byTable, s.best, s.chosenOn, s.scratch = nil, nil, nil, nil, nil, nil
+	s.pool, s.sorted, s.byTable, s.best, s.chosenOn, s.scratch = nil, 0, nil, nil, nil, priceScratch{}
 }
 
 // addToPool appends c to the pool.
 func (s *selection) addToPool(c *candidate) {
-	c.pos = len(s.pool)
+	c.pos = int32(len(s.pool))
 	s.pool = append(s.pool, c)
-	s.bySig[c.ix.signature()] = c
 	t := c.ix.t
 	s.byTable[t] = append(s.byTable[t], c)
 	delete(s.best, t) // the table's best must consider c
@@ -233,45 +284,66 @@ func (s *selection) addToPool(c *candidate) {
 func (s *selection) newCandidate(ix *indexModel) *candidate {
 	s.evaluations += ix.t.readers
 	s.m.priced()
-	c, n := price(ix, &s.scratch)
+	c, n := s.price(ix, &s.scratch)
 	s.pricedPairs += n
 	return c
 }
 
 // price makes the candidate of ix, priced (newCandidate), and says how
-// many accesses it priced it for; scratch is a buffer for it to use.
-func price(ix *indexModel, scratch *[]servedAccess) (*candidate, int) {
+// many accesses it priced it for; scratch holds buffers for it to use. It
+// only reads the selection, which it prices against: several run at once.
+func (s *selection) price(ix *indexModel, scratch *priceScratch) (*candidate, int) {
 	c := &candidate{ix: ix}
 	if e := served(ix, ix.t.existing); e != nil {
 		c.servedBy, c.pricedServedBy = e, e
 	}
-	buf := (*scratch)[:0]
+	serves, n := servesOf(ix, scratch)
+	c.served = int32(len(serves))
+	c.baseGain, c.baseSlows = s.gainAlone(serves)
+	if scratch.seen == nil {
+		scratch.seen = map[string]bool{}
+	}
+	clear(scratch.seen)
+	for _, sa := range serves {
+		if fp := sa.a.shape.Fingerprint; !scratch.seen[fp] {
+			scratch.seen[fp] = true
+			c.servedCalls += sa.a.calls
+		}
+	}
+	c.version = -1 // not evaluated yet
+	return c, n
+}
+
+// servesOf lists the accesses whose plan ix could change: those of its
+// table it may serve (tableModel.servable) for which the planner would take
+// it over a sequential scan, with the path it gives each, in the table's
+// order. An access's path through one index does not depend on the
+// others. The list is scratch's buffer, valid until its next use; n is how
+// many accesses were priced.
+func servesOf(ix *indexModel, scratch *priceScratch) (serves []servedAccess, n int) {
+	buf := scratch.serves[:0]
 	alone := []*indexModel{ix}
-	servable := ix.t.servable(ix)
+	servable := ix.t.servableInto(ix, &scratch.servable, &scratch.covered)
 	for _, a := range servable {
 		cost := a.choose(alone)
 		if cost.plan < a.seqCost()*(1-1e-9) {
 			buf = append(buf, servedAccess{a, cost})
 		}
 	}
-	if len(buf) > 0 { // kept for the whole search: no spare room
-		c.serves = append(make([]servedAccess, 0, len(buf)), buf...)
-	}
-	*scratch = buf
-	c.version = -1 // not evaluated yet
-	return c, len(servable)
+	scratch.serves = buf
+	return buf, len(servable)
 }
 
 // inParallel calls f(i, scratch) for i in [0, n) on as many goroutines as
 // there are cores, each with a scratch buffer of its own.
-func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
+func inParallel(n int, f func(i int, scratch *priceScratch)) {
 	workers := min(runtime.GOMAXPROCS(0), n/64+1) // small pools: no goroutines
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var scratch []servedAccess
+			var scratch priceScratch
 			for i := w; i < n; i += workers {
 				f(i, &scratch)
 			}
@@ -288,7 +360,11 @@ func inParallel(n int, f func(i int, scratch *[]servedAccess)) {
 // maxSlowdown (empty if none).
 func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slows string) {
 	if without == nil {
-		return s.gainAlone(c)
+		if !s.changed[c.ix.t] {
+			return c.baseGain, c.baseSlows
+		}
+		serves, _ := servesOf(c.ix, &s.scratch)
+		return s.gainAlone(serves)
 	}
 	// after holds the accesses whose path changes, in a fixed order so
 	// that sums come out the same every run.
@@ -302,7 +378,8 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 		changed = append(changed, a)
 	}
 	s.evaluations += without.t.readers
-	for _, sa := range c.serves {
+	serves, _ := servesOf(c.ix, &s.scratch)
+	for _, sa := range serves {
 		cur, ok := after[sa.a]
 		if !ok {
 			cur = s.cur[sa.a]
@@ -329,14 +406,14 @@ func (s *selection) gainOf(c *candidate, without *indexModel) (gain float64, slo
 	return gain, s.slowest(slower)
 }
 
-// gainAlone is gainOf(c, nil): the accesses whose path c changes are
-// those it serves at a lower plan cost than they have now, taken in the
-// order of c.serves as gainOf takes them, with no map. The selection asks
-// it of each of a table's candidates whenever the table's configuration
-// changes.
-func (s *selection) gainAlone(c *candidate) (gain float64, slows string) {
+// gainAlone is gainOf(c, nil) for the accesses c serves (servesOf): those
+// whose path c changes are those it serves at a lower plan cost than they
+// have now, taken in the order gainOf takes them, with no map. Pricing
+// asks it of every candidate, and the selection of a table's candidates
+// again whenever the table's configuration changed.
+func (s *selection) gainAlone(serves []servedAccess) (gain float64, slows string) {
 	var slower map[*analyzer.QueryShape]float64
-	for _, sa := range c.serves {
+	for _, sa := range serves {
 		cur := s.cur[sa.a]
 		if sa.cost.plan >= cur.plan {
 			continue
@@ -401,7 +478,7 @@ type option struct {
 // on c's table's configuration, so it is redone only when that changed.
 func (s *selection) evaluate(c *candidate) {
 	t := c.ix.t
-	c.version = t.version
+	c.version = int32(t.version)
 	c.options = c.options[:0]
 	c.servedBy = served(c.ix, s.config[t])
 	if c.servedBy != nil {
@@ -477,10 +554,10 @@ func (s *selection) bestOn(t *tableModel) *tableBest {
 	}
 	b := &tableBest{version: t.version}
 	for _, c := range s.byTable[t] {
-		if c.chosen || len(c.serves) == 0 {
+		if c.chosen || c.served == 0 {
 			continue
 		}
-		if c.version != t.version {
+		if int(c.version) != t.version {
 			s.evaluate(c)
 		}
 		for _, o := range c.options {
@@ -539,10 +616,10 @@ func (s *selection) runWithBudget() {
 			bestRate float64
 		)
 		for _, c := range s.pool {
-			if c.chosen || len(c.serves) == 0 {
+			if c.chosen || c.served == 0 {
 				continue
 			}
-			if c.version != c.ix.t.version {
+			if int(c.version) != c.ix.t.version {
 				s.evaluate(c)
 			}
 			for _, o := range c.options {
@@ -551,7 +628,7 @@ func (s *selection) runWithBudget() {
 				}
 				if s.budget > 0 && s.spent+o.size > s.budget {
 					if o.repl == nil {
-						c.over = "budget"
+						c.overBudget = true
 					}
 					continue
 				}
@@ -596,6 +673,7 @@ func (s *selection) choose(c *candidate, o option) {
 // those may serve can change path; all count as evaluated.
 func (s *selection) refresh(t *tableModel, changed ...*indexModel) {
 	t.version++
+	s.changed[t] = true
 	s.evaluations += len(t.accesses)
 	for _, ix := range changed {
 		for _, a := range t.servable(ix) {
@@ -657,7 +735,7 @@ func (s *selection) consolidate() {
 		inc := includeUnion(ixs)
 		merged := ixs[0].withInclude(inc)
 		merged.finish()
-		m := s.bySig[merged.signature()]
+		m := s.bySig(merged.signature())
 		if m == nil && mergeable(merged.t, inc) {
 			// The pool's merge of every candidate with these keys may
 			// have been too wide; the union of the chosen ones is not.
@@ -806,17 +884,7 @@ func (s *selection) recommendations() []Recommendation {
 }
 
 // calls counts the executions of the shapes the candidate could serve.
-func (c *candidate) calls() float64 {
-	calls := 0.0
-	seen := map[string]bool{}
-	for _, sa := range c.serves {
-		if !seen[sa.a.shape.Fingerprint] {
-			seen[sa.a.shape.Fingerprint] = true
-			calls += sa.a.calls
-		}
-	}
-	return calls
-}
+func (c *candidate) calls() float64 { return c.servedCalls }
 
 // createReason says what a chosen index does: the queries that gain from it
 // in the final set, with their calls, and the cost against the gain.
@@ -854,7 +922,7 @@ func (ix *indexModel) purpose(showValues bool) string {
 func (s *selection) rejected(max int) []Recommendation {
 	var list []*candidate
 	for _, c := range s.pool {
-		if c.chosen || len(c.serves) == 0 || c.gain <= 0 {
+		if c.chosen || c.served == 0 || c.gain <= 0 {
 			continue
 		}
 		list = append(list, c)
@@ -863,7 +931,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		if list[i].gain != list[j].gain {
 			return list[i].gain > list[j].gain
 		}
-		return list[i].ix.signature() < list[j].ix.signature()
+		return s.sigLess(list[i], list[j])
 	})
 	var out []Recommendation
 	var listed []*candidate
@@ -876,8 +944,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		// Nor does a variant of a listed rejection (same leading keys,
 		// more or fewer columns) rejected for the same kind of reason: it
 		// is counted on that one.
-		reason := s.rejectReason(c)
-		kind, _, _ := strings.Cut(reason, ":")
+		kind := s.rejectKind(c)
 		variant := false
 		for i, l := range listed {
 			if lk, _, _ := strings.Cut(out[i].Reason, ":"); lk == kind && (supersedes(l.ix, c.ix) || supersedes(c.ix, l.ix)) {
@@ -889,6 +956,7 @@ func (s *selection) rejected(max int) []Recommendation {
 		if variant || len(out) == max {
 			continue
 		}
+		reason := s.rejectReason(c)
 		name := c.ix.indexName()
 		r := Recommendation{
 			Kind: KindCreateIndex, Table: c.ix.t.name, Index: &IndexDetail{Name: name}, DDL: c.ix.createDDL(name),
@@ -896,7 +964,8 @@ func (s *selection) rejected(max int) []Recommendation {
 			ContainsLiteral: c.ix.containsLiteral(),
 		}
 		fps := map[string]bool{}
-		for _, sa := range c.serves {
+		serves, _ := servesOf(c.ix, &s.scratch)
+		for _, sa := range serves {
 			if !fps[sa.a.shape.Fingerprint] {
 				fps[sa.a.shape.Fingerprint] = true
 				r.Queries = append(r.Queries, sa.a.shape.Fingerprint)
@@ -911,6 +980,24 @@ func (s *selection) rejected(max int) []Recommendation {
 		out[i].Reason += fmt.Sprintf(" Also rejected, not listed: %d %s with the same leading keys.", n, plural(n, "variant", "variants"))
 	}
 	return out
+}
+
+// rejectKind is the kind of rejectReason(c), the text before its first
+// colon, which the rejected list compares for every candidate: the
+// reasons whose first colon follows a fixed text are not written.
+func (s *selection) rejectKind(c *candidate) string {
+	switch {
+	case c.servedBy != nil && c.servedBy.existing != nil:
+	case c.gain-c.write <= 0:
+		return "Write cost wins"
+	case c.slows != "":
+	case c.overBudget:
+		return "Over the storage budget"
+	case c.gain-c.write <= s.minBenefit:
+		return "Gain too small"
+	}
+	kind, _, _ := strings.Cut(s.rejectReason(c), ":")
+	return kind
 }
 
 func (s *selection) rejectReason(c *candidate) string {
@@ -943,7 +1030,7 @@ func (s *selection) rejectReason(c *candidate) string {
 		return msg + "."
 	case c.slows != "":
 		return fmt.Sprintf("It would make query %s slower by its run cost; no index is recommended that makes a query more than %.0f%% slower.", c.slows, 100*maxSlowdown)
-	case c.over == "budget":
+	case c.overBudget:
 		return fmt.Sprintf("Over the storage budget: %s for a gain of %s.", bytesText(c.ix.size()), units(c.gain-c.write))
 	case c.gain-c.write <= s.minBenefit:
 		return fmt.Sprintf("Gain too small: %s net, below the minimum benefit of %s.", units(c.gain-c.write), units(s.minBenefit))

@@ -39,6 +39,19 @@ type aggShape struct {
 	meas   []measure
 	// why is set when the shape cannot be served, saying why.
 	why string
+	// unnamed is the shape rewritten against a summary of its own grain
+	// (analyzeAggregate), and lookups the summary columns that rewrite
+	// asked for: a candidate that answers them alike rewrites it the same
+	// but for the summary's name (render).
+	unnamed analyzer.UnnamedRewrite
+	lookups []columnLookup
+}
+
+// columnLookup is one question a rewrite asked of its summary's columns
+// (analyzer.SummaryColumns.Column), with the answer.
+type columnLookup struct {
+	sql, name    string
+	column, have bool
 }
 
 // grainKey is a grouping key of the summary.
@@ -86,7 +99,7 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 	// Each shape is analysed on its own (parse, deparse, rewrite; the
 	// model is only read): the cores share them.
 	analyses := make([]*aggShape, len(selects))
-	inParallel(len(selects), func(i int, _ *[]servedAccess) { analyses[i] = analyzeAggregate(m, selects[i]) })
+	inParallel(len(selects), func(i int, _ *priceScratch) { analyses[i] = analyzeAggregate(m, selects[i]) })
 	for i, s := range selects {
 		as := analyses[i]
 		if as == nil {
@@ -120,7 +133,7 @@ func summaries(m *model, w *analyzer.Workload, cur map[*accessModel]float64, min
 		ok  bool
 	}
 	outcomes := make([]outcome, len(order))
-	inParallel(len(order), func(i int, _ *[]servedAccess) {
+	inParallel(len(order), func(i int, _ *priceScratch) {
 		c := byFrom[order[i]]
 		c.merge()
 		outcomes[i].rec, outcomes[i].ok = c.recommend(m, cur, minBenefit)
@@ -159,8 +172,21 @@ func analyzeAggregate(m *model, s *analyzer.QueryShape) *aggShape {
 		// that rewrites alone rewrites in any merged candidate.
 		alone := &summaryCandidate{from: as.from, tables: as.tables, shapes: []*aggShape{as}, deparsed: &m.deparsed}
 		alone.merge()
-		if _, err := alone.rewrite(as, catalog.QualifiedName{Name: "summary"}); err != nil {
+		column := alone.columns()
+		var lookups []columnLookup
+		rw, err := as.query.RewriteUnnamed(analyzer.SummaryColumns{
+			Column: func(sql string, isColumn bool) (string, bool) {
+				name, ok := column(sql, isColumn)
+				lookups = append(lookups, columnLookup{sql: sql, name: name, column: isColumn, have: ok})
+				return name, ok
+			},
+			Aggregate: reaggregate,
+			Deparsed:  alone.deparsed,
+		})
+		if err != nil {
 			as.why = err.Error()
+		} else {
+			as.unnamed, as.lookups = rw, lookups
 		}
 	}
 	return as
@@ -503,8 +529,19 @@ func (c *summaryCandidate) render(rec *Recommendation, name, strategy, every str
 			break
 		}
 	}
+	column := c.columns()
 	for _, s := range c.shapes {
-		rw, err := c.rewrite(s, q)
+		// The rewrite analyzeAggregate made, when this summary's columns
+		// answer its questions alike: the rewrite is deterministic given
+		// those answers, so it would come out the same.
+		rw, ok := "", s.sameLookups(column)
+		if ok {
+			rw, ok = s.unnamed.Named(q)
+		}
+		var err error
+		if !ok {
+			rw, err = c.rewrite(s, q)
+		}
 		raw := rw
 		if err == nil {
 			// The sample's filter values become $n again, as in the
@@ -555,6 +592,17 @@ func grainNames(c *summaryCandidate) []string {
 // grain expressions become its columns, aggregates re-aggregate its
 // measures. The result still holds the sample's values.
 func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string, error) {
+	return s.query.Rewrite(q, analyzer.SummaryColumns{
+		Column:    c.columns(),
+		Aggregate: reaggregate,
+		Deparsed:  c.deparsed,
+	})
+}
+
+// columns is the candidate's answer to a rewrite's questions
+// (analyzer.SummaryColumns.Column): the summary column that holds an
+// expression of the base tables.
+func (c *summaryCandidate) columns() func(sql string, column bool) (string, bool) {
 	byKey := map[string]string{}
 	bucketOf := map[string]grainKey{}
 	for _, g := range c.grain {
@@ -563,21 +611,28 @@ func (c *summaryCandidate) rewrite(s *aggShape, q catalog.QualifiedName) (string
 			bucketOf[normalizeExpr(g.col)] = g
 		}
 	}
-	return s.query.Rewrite(q, analyzer.SummaryColumns{
-		Column: func(sql string, column bool) (string, bool) {
-			key := normalizeExpr(sql)
-			if name, ok := byKey[key]; ok {
-				return name, true
-			}
-			if g, ok := bucketOf[key]; ok && column {
-				// A bucketed timestamp: filters compare the bucket.
-				return g.name, true
-			}
-			return "", false
-		},
-		Aggregate: reaggregate,
-		Deparsed:  c.deparsed,
-	})
+	return func(sql string, column bool) (string, bool) {
+		key := normalizeExpr(sql)
+		if name, ok := byKey[key]; ok {
+			return name, true
+		}
+		if g, ok := bucketOf[key]; ok && column {
+			// A bucketed timestamp: filters compare the bucket.
+			return g.name, true
+		}
+		return "", false
+	}
+}
+
+// sameLookups reports whether column answers the questions of the
+// shape's first rewrite (analyzeAggregate) as that rewrite's summary did.
+func (s *aggShape) sameLookups(column func(sql string, column bool) (string, bool)) bool {
+	for _, l := range s.lookups {
+		if name, ok := column(l.sql, l.column); name != l.name || ok != l.have {
+			return false
+		}
+	}
+	return true
 }
 
 // reaggregate returns the SQL over the summary's measures that computes an

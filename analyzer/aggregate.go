@@ -71,7 +71,10 @@ type AggregateQuery struct {
 	Aggregates []AggregateCall
 
 	version int32
-	stmt    *pg_query.SelectStmt
+	// stmt is the SELECT's parse tree, marshaled: a workload keeps every
+	// aggregate query, and the tree as Go structs is several times its
+	// encoding (Rewrite decodes a copy of its own).
+	stmt []byte
 }
 
 // Expr is an expression of an aggregate query, as SQL over the base tables.
@@ -151,7 +154,7 @@ func aggregateQuery(tree *pg_query.ParseResult) *AggregateQuery {
 	if !hasAgg {
 		return nil
 	}
-	q := &AggregateQuery{version: tree.GetVersion(), stmt: sel}
+	q := &AggregateQuery{version: tree.GetVersion()}
 	switch {
 	case sel.GetWithClause() != nil:
 		q.Blocked = "a WITH query"
@@ -189,7 +192,12 @@ func aggregateQuery(tree *pg_query.ParseResult) *AggregateQuery {
 	if q.Blocked != "" {
 		return &AggregateQuery{Blocked: q.Blocked}
 	}
-	q.describe()
+	q.describe(sel)
+	stmt, err := proto.Marshal(sel)
+	if err != nil {
+		return &AggregateQuery{Blocked: "a parse tree pgadvise cannot keep"}
+	}
+	q.stmt = stmt
 	return q
 }
 
@@ -211,8 +219,7 @@ func plainFrom(n *pg_query.Node, tables *int) bool {
 }
 
 // describe fills in the FROM clause, the keys, filters and aggregates.
-func (q *AggregateQuery) describe() {
-	sel := q.stmt
+func (q *AggregateQuery) describe(sel *pg_query.SelectStmt) {
 	var structural, filters []*pg_query.Node
 	for _, c := range conjuncts(sel.GetWhereClause()) {
 		if isJoinCondition(c) {
@@ -283,7 +290,8 @@ func callOf(version int32, f *pg_query.FuncCall) (AggregateCall, error) {
 
 // exprOf describes an expression of a parse tree of the given version.
 func exprOf(version int32, n *pg_query.Node) Expr {
-	e := Expr{node: n, version: version}
+	// A copy: the expression outlives the parse tree (AggregateQuery.stmt).
+	e := Expr{node: proto.Clone(n).(*pg_query.Node), version: version}
 	sql, err := deparseQualified(version, n)
 	if err != nil {
 		return e
@@ -323,7 +331,10 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 	if q.stmt == nil {
 		return "", fmt.Errorf("query cannot be summarized: %s", q.Blocked)
 	}
-	sel := proto.Clone(q.stmt).(*pg_query.SelectStmt)
+	sel := &pg_query.SelectStmt{}
+	if err := proto.Unmarshal(q.stmt, sel); err != nil {
+		return "", fmt.Errorf("query cannot be summarized: %w", err)
+	}
 	outputs := map[string]bool{}
 	for _, t := range sel.GetTargetList() {
 		if n := t.GetResTarget().GetName(); n != "" {
@@ -342,7 +353,7 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 			}
 			if f := x.GetFuncCall(); f != nil && decomposable(f) != "" {
 				var repl *pg_query.Node
-				repl, err = q.reaggregate(f, cols.Aggregate)
+				repl, err = q.reaggregate(f, cols.Aggregate, cols.Deparsed)
 				if err == nil {
 					x.Node = repl.Node
 				}
@@ -389,12 +400,12 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 			return "", err
 		}
 	}
-	sel.FromClause = []*pg_query.Node{{Node: &pg_query.Node_RangeVar{RangeVar: &pg_query.RangeVar{Schemaname: table.Schema, Relname: table.Name, Inh: true, Relpersistence: "p"}}}}
+	sel.FromClause = []*pg_query.Node{rangeVar(table)}
 	return deparseStmt(q.version, sel)
 }
 
 // reaggregate turns an aggregate over base rows into one over the summary.
-func (q *AggregateQuery) reaggregate(f *pg_query.FuncCall, over func(AggregateCall) (string, error)) (*pg_query.Node, error) {
+func (q *AggregateQuery) reaggregate(f *pg_query.FuncCall, over func(AggregateCall) (string, error), cache *DeparseCache) (*pg_query.Node, error) {
 	call, err := callOf(q.version, f)
 	if err != nil {
 		return nil, err
@@ -403,11 +414,56 @@ func (q *AggregateQuery) reaggregate(f *pg_query.FuncCall, over func(AggregateCa
 	if err != nil {
 		return nil, err
 	}
-	tree, err := pg_query.Parse("SELECT " + expr)
+	return cache.parseExpr(expr)
+}
+
+// summaryPlaceholder names the summary table of a RewriteUnnamed, until
+// Named gives it its name.
+const summaryPlaceholder = "pgadvise_summary_table_placeholder"
+
+// UnnamedRewrite is an aggregate query rewritten to read a summary table
+// whose name is given later (Named): the rewrites of one query against
+// summaries that hold what it reads under the same column names differ in
+// that name alone, and the rewrite itself (a deparse per expression) is
+// the costly part.
+type UnnamedRewrite struct {
+	version int32
+	sql     string
+}
+
+// RewriteUnnamed is Rewrite, with the table's name left to Named.
+func (q *AggregateQuery) RewriteUnnamed(cols SummaryColumns) (UnnamedRewrite, error) {
+	sql, err := q.Rewrite(catalog.QualifiedName{Name: summaryPlaceholder}, cols)
 	if err != nil {
-		return nil, err
+		return UnnamedRewrite{}, err
 	}
-	return tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList()[0].GetResTarget().GetVal(), nil
+	return UnnamedRewrite{version: q.version, sql: sql}, nil
+}
+
+// Named returns the rewrite reading table: what Rewrite(table, cols)
+// returns for the same answers of cols. It returns false when it cannot
+// tell: the query's own text holds the placeholder, or the name does not
+// deparse (then call Rewrite).
+func (r UnnamedRewrite) Named(table catalog.QualifiedName) (string, bool) {
+	from := " FROM " + summaryPlaceholder
+	if r.sql == "" || strings.Count(r.sql, summaryPlaceholder) != 1 || !strings.Contains(r.sql, from) {
+		return "", false
+	}
+	// The name as the deparser writes it (quoted where it must be).
+	named, err := deparseStmt(r.version, &pg_query.SelectStmt{FromClause: []*pg_query.Node{rangeVar(table)}})
+	if err != nil {
+		return "", false
+	}
+	_, name, ok := strings.Cut(named, " FROM ")
+	if !ok || name == "" {
+		return "", false
+	}
+	return strings.Replace(r.sql, from, " FROM "+name, 1), true
+}
+
+// rangeVar is a FROM item reading table.
+func rangeVar(table catalog.QualifiedName) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_RangeVar{RangeVar: &pg_query.RangeVar{Schemaname: table.Schema, Relname: table.Name, Inh: true, Relpersistence: "p"}}}
 }
 
 // Normalize returns a query's text with its constants replaced by $n, as

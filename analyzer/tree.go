@@ -173,7 +173,35 @@ func visitValue(m protoreflect.Message, fn func(*pg_query.Node) bool, node func(
 // over, operator names, and constants, which each query's second rewrite
 // meets again. Their SQL depends on their content alone. It is safe for
 // concurrent use; the zero value is ready, and a nil one keeps nothing.
-type DeparseCache struct{ m sync.Map }
+type DeparseCache struct {
+	m sync.Map
+	// parsed keeps the expression trees of the re-aggregations
+	// (AggregateQuery.reaggregate), by their SQL: a handful of texts
+	// (sum("count_all")::bigint), each parsed once instead of once per
+	// rewrite.
+	parsed sync.Map
+}
+
+// parseExpr returns the tree of the expression sql (SELECT sql's first
+// output), through the cache: a copy of its own, which the caller may
+// put in a tree it changes.
+func (c *DeparseCache) parseExpr(sql string) (*pg_query.Node, error) {
+	if c != nil {
+		if n, ok := c.parsed.Load(sql); ok {
+			return proto.Clone(n.(*pg_query.Node)).(*pg_query.Node), nil
+		}
+	}
+	tree, err := pg_query.Parse("SELECT " + sql)
+	if err != nil {
+		return nil, err
+	}
+	n := tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList()[0].GetResTarget().GetVal()
+	if c == nil {
+		return n, nil
+	}
+	c.parsed.Store(sql, n)
+	return proto.Clone(n).(*pg_query.Node), nil
+}
 
 // deparse is deparseQualified(version, n), through the cache for a leaf.
 func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) {

@@ -261,3 +261,21 @@ func describe(t *testing.T, r *Result) string {
 	write("rejected: ", r.Rejected)
 	return b.String()
 }
+
+// workloadModel builds the model of a workload (lines as addWorkloadLine
+// reads them) over the tables of ddl with the given statistics lines (as a
+// case file's stats block).
+func workloadModel(t *testing.T, ddl string, stats []string, workload ...string) (*model, *analyzer.Workload) {
+	t.Helper()
+	schema, _, err := catalog.ParseDDL(ddl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applyStats(t, schema, stats)
+	an := analyzer.New(schema)
+	for _, line := range workload {
+		addWorkloadLine(t, an, line)
+	}
+	w := an.Result()
+	return buildModel(w, schema), w
+}

@@ -3,9 +3,6 @@ package advisor
 import (
 	"strings"
 	"testing"
-
-	"github.com/pgadvise/pgadvise/analyzer"
-	"github.com/pgadvise/pgadvise/catalog"
 )
 
 // TestExistsProbeStopsThroughAnyKey: an EXISTS probe by order_id stops at
@@ -84,19 +81,12 @@ ALTER TABLE ONLY public.suppliers ADD CONSTRAINT suppliers_pkey PRIMARY KEY (id)
 // line_no)) and the tables of ddl, and returns order_lines' table.
 func orderLinesModel(t *testing.T, ddl string, stats []string, workload string) *tableModel {
 	t.Helper()
-	schema, _, err := catalog.ParseDDL(ddl + `
+	m, _ := workloadModel(t, ddl+`
 CREATE TABLE public.order_lines (order_id bigint NOT NULL, line_no integer NOT NULL, supplier_id integer NOT NULL, quantity numeric NOT NULL, price numeric NOT NULL, commit_date date NOT NULL, receipt_date date NOT NULL);
-ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	applyStats(t, schema, append([]string{
+ALTER TABLE ONLY public.order_lines ADD CONSTRAINT order_lines_pkey PRIMARY KEY (order_id, line_no);`, append([]string{
 		"table public.order_lines rows=6000000 pages=110000",
 		"column public.order_lines.order_id n_distinct=1500000 correlation=1",
-	}, stats...))
-	an := analyzer.New(schema)
-	addWorkloadLine(t, an, workload)
-	m := buildModel(an.Result(), schema)
+	}, stats...), workload)
 	for _, tm := range m.sortedTables() {
 		if strings.HasSuffix(tm.name.String(), ".order_lines") {
 			return tm

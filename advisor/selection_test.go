@@ -76,18 +76,9 @@ func findCandidate(s *selection, name string) *candidate {
 // leading keys and the same kind of reason, one is listed and the others
 // are counted on it.
 func TestRejectedListsEachIdeaOnce(t *testing.T) {
-	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.orders (id bigint NOT NULL, tenant_id integer NOT NULL, status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamp with time zone NOT NULL);`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	an := analyzer.New(schema)
-	for _, line := range []string{
+	m, _ := workloadModel(t, `CREATE TABLE public.orders (id bigint NOT NULL, tenant_id integer NOT NULL, status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamp with time zone NOT NULL);`, nil,
 		"calls=5 | SELECT id, total, status FROM orders WHERE tenant_id = $1 AND created_at > $2 ORDER BY created_at LIMIT 20",
-		"calls=5 | SELECT id, total FROM orders WHERE tenant_id = $1 AND status = $2",
-	} {
-		addWorkloadLine(t, an, line)
-	}
-	m := buildModel(an.Result(), schema)
+		"calls=5 | SELECT id, total FROM orders WHERE tenant_id = $1 AND status = $2")
 	s := newSelection(m, 0, 1e15) // nothing is worth it
 	s.run()
 	rejected := s.rejected(100)

@@ -3,7 +3,6 @@ package advisor
 import (
 	"testing"
 
-	"github.com/pgadvise/pgadvise/analyzer"
 	"github.com/pgadvise/pgadvise/catalog"
 )
 
@@ -13,20 +12,10 @@ import (
 // or not (here a key renamed by the merge: two shapes call different keys
 // "d"), and the test sees both.
 func TestSummaryRewriteReuse(t *testing.T) {
-	schema, _, err := catalog.ParseDDL(`CREATE TABLE public.orders (id bigint NOT NULL, tenant_id bigint NOT NULL, status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamp with time zone NOT NULL);`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	an := analyzer.New(schema)
-	for _, line := range []string{
+	m, w := workloadModel(t, `CREATE TABLE public.orders (id bigint NOT NULL, tenant_id bigint NOT NULL, status text NOT NULL, total numeric(12,2) NOT NULL, created_at timestamp with time zone NOT NULL);`, nil,
 		"calls=500 | SELECT date_trunc('day', created_at) AS d, count(*) FROM orders WHERE tenant_id = $1 GROUP BY 1",
 		"calls=500 | SELECT status AS d, sum(total) FROM orders WHERE tenant_id = $1 GROUP BY 1",
-		"calls=500 | SELECT tenant_id, avg(total) FROM orders WHERE created_at >= $1 GROUP BY tenant_id",
-	} {
-		addWorkloadLine(t, an, line)
-	}
-	w := an.Result()
-	m := buildModel(w, schema)
+		"calls=500 | SELECT tenant_id, avg(total) FROM orders WHERE created_at >= $1 GROUP BY tenant_id")
 	c := &summaryCandidate{deparsed: &m.deparsed}
 	for _, s := range w.Shapes {
 		as := analyzeAggregate(m, s)

@@ -279,6 +279,9 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 // 4 GB holds the tables the model prices).
 func pagesFetched(n, pages float64) float64 {
 	pages = math.Max(pages, 1)
+	if math.IsInf(n, 1) {
+		return pages
+	}
 	return math.Min(math.Ceil(2*pages*n/(2*pages+n)), pages)
 }
 

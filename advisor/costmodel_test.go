@@ -152,6 +152,11 @@ func TestCostFormulas(t *testing.T) {
 	if !(ordered.run < random.run && ordered.plan == random.plan) {
 		t.Errorf("1000 probes: in order run %.0f plan %.0f, in no order run %.0f plan %.0f", ordered.run, ordered.plan, random.run, random.plan)
 	}
+	// Mackert and Lohman: repeated reads touch no more pages than there
+	// are, however many (also infinitely many).
+	if p := pagesFetched(math.Inf(1), 100); p != 100 || pagesFetched(100, 100) >= 100 || pagesFetched(1, 100) != 1 {
+		t.Errorf("pagesFetched: ∞ reads of 100 pages %.0f, 100 reads %.0f, 1 read %.0f", p, pagesFetched(100, 100), pagesFetched(1, 100))
+	}
 	// The planner takes a btree of two key columns to be 0.75 as correlated
 	// as its leading column (btcostestimate). Probing 10,000 times for 4
 	// rows each, in heap order, it prefers a one-key index that INCLUDEs

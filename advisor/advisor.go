@@ -433,12 +433,11 @@ var indexPass = &pass{run: (*run).selectIndexes}
 func (r *run) selectIndexes() (recs, rejected []Recommendation) {
 	m, opt, res := r.m, r.opt, r.res
 	minBenefit := r.minBenefit
-	sel := newSelection(m, r.budget, minBenefit)
+	sel := settleBudget(m, r.budget, minBenefit)
 	if b := m.bound; b.tables > 0 {
 		res.Assumptions = append(res.Assumptions, fmt.Sprintf("%d table(s) had more than %s index candidates: %s candidates with the fewest votes (the workload cost of the accesses that proposed them) were not priced, and the advice on those tables may leave out an index pricing them all would choose",
 			b.tables, groupThousands(int64(cmp.Or(m.maxTableCandidates, maxTableCandidates))), groupThousands(int64(b.dropped))))
 	}
-	settle(sel)
 	res.WhatIfEvaluations = sel.evaluations
 	res.WorkloadCostAfter = sel.workloadCost()
 	// A minimum that is a share of the workload's cost falls as the advice
@@ -452,8 +451,7 @@ func (r *run) selectIndexes() (recs, rejected []Recommendation) {
 			break
 		}
 		minBenefit = next
-		sel = newSelection(m, r.budget, minBenefit)
-		settle(sel)
+		sel = settleBudget(m, r.budget, minBenefit)
 		res.WhatIfEvaluations += sel.evaluations
 		res.WorkloadCostAfter = sel.workloadCost()
 	}

@@ -143,6 +143,9 @@ func (s *selection) withdraw(c *candidate) {
 // in the place of the chosen c.
 func (s *selection) replace(c *candidate, ix *indexModel) {
 	t := ix.t
+	if s.bannedIndex(ix) {
+		return
+	}
 	nc := s.bySig(ix.signature())
 	if nc == nil {
 		nc = &candidate{ix: ix}

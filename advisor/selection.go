@@ -46,6 +46,10 @@ type selection struct {
 	changed map[*tableModel]bool
 	// scratch is the buffer of newCandidate and servesOf.
 	scratch priceScratch
+	// banned holds the pooled indexes this selection may not choose, and
+	// bannedKeys their key groups (settleBudget's exchanges); nil: none.
+	banned     map[*indexModel]bool
+	bannedKeys map[string]bool
 }
 
 // priceScratch is the buffers one goroutine prices candidates with.
@@ -83,9 +87,10 @@ type candidate struct {
 	// The small fields last, packed: the pool holds hundreds of thousands
 	// of candidates at scale. served is described above; version is the
 	// table's configuration version options were priced at; pos is its
-	// place in the pool; overBudget says it lost to the storage budget.
-	served, version, pos int32
-	chosen, overBudget   bool
+	// place in the pool; overBudget says it lost to the storage budget,
+	// exchanged that it lost it to an exchange (settleBudget).
+	served, version, pos          int32
+	chosen, overBudget, exchanged bool
 }
 
 type servedAccess struct {
@@ -616,7 +621,7 @@ func (s *selection) runWithBudget() {
 			bestRate float64
 		)
 		for _, c := range s.pool {
-			if c.chosen || c.served == 0 {
+			if c.chosen || c.served == 0 || s.banned[c.ix] {
 				continue
 			}
 			if int(c.version) != c.ix.t.version {
@@ -742,7 +747,7 @@ func (s *selection) consolidate() {
 			m = s.newCandidate(merged)
 			s.addToPool(m)
 		}
-		if m == nil || m.chosen {
+		if m == nil || m.chosen || s.bannedIndex(m.ix) {
 			continue
 		}
 		t := m.ix.t
@@ -1030,6 +1035,8 @@ func (s *selection) rejectReason(c *candidate) string {
 		return msg + "."
 	case c.slows != "":
 		return fmt.Sprintf("It would make query %s slower by its run cost; no index is recommended that makes a query more than %.0f%% slower.", c.slows, 100*maxSlowdown)
+	case c.exchanged:
+		return fmt.Sprintf("Over the storage budget: %s for a gain of %s; the chosen indexes gain more in the room it would take.", bytesText(c.ix.size()), units(c.gain-c.write))
 	case c.overBudget:
 		return fmt.Sprintf("Over the storage budget: %s for a gain of %s.", bytesText(c.ix.size()), units(c.gain-c.write))
 	case c.gain-c.write <= s.minBenefit:

@@ -42,7 +42,7 @@ func main() {
 	build := flag.Bool("build", true, "build every measured index for real (in a transaction rolled back) for its true size; only when this run loaded the data")
 	execute := flag.Bool("execute", false, "also build the index sets of -execute-budgets for real and run every query under each of them and under none, interleaved (EXPLAIN ANALYZE, TIMING OFF); the indexes are dropped afterwards")
 	executeBudgets := flag.String("execute-budgets", "0.5,1.0", "with -execute: the budgets whose index sets are executed (each must be in -budgets)")
-	rounds := flag.Int("rounds", 3, "with -execute: measured rounds per query and set, after one warm-up round; medians are reported")
+	rounds := flag.Int("rounds", 5, "with -execute: measured rounds per query and set, after one warm-up round; medians are reported, and a slowdown is a regression when every round ran slower than every baseline round")
 	timeout := flag.Duration("timeout", 30*time.Second, "with -execute: each execution's statement_timeout; a query over it is not run again under that set")
 	compare := flag.String("compare", "", "with -execute: a file of named index sets (\"set NAME\", then one CREATE INDEX a line) to execute beside the budgets' sets, interleaved in the same run; -execute-budgets '' runs them alone")
 	plans := flag.String("plans", "", "with -execute: a directory for the EXPLAIN ANALYZE JSON of each query under each set (first measured round)")

@@ -223,14 +223,20 @@ func indexScanCost(t *tableModel, ix *indexModel, s, needed float64, indexOnly b
 	descent := math.Ceil(math.Log2(math.Max(2, t.rows))) * cpuOperatorCost
 	perScan := math.Max(1, math.Ceil(s*indexPages*frac))
 	indexIO := math.Min(loops*perScan, indexPages) * randomPageCost
-	// Run cost: a scan's leaf pages after its first follow one another on
-	// disk, as CREATE INDEX lays them out, and read ahead like a
-	// sequential scan's: TPC-H Q18's full index-only scans of (l_orderkey)
-	// INCLUDE (…) ran as fast over 284 MiB as over 180 MiB, where
-	// random_page_cost a page would have charged the wider 55% more.
-	// The plan cost keeps random_page_cost: this predicts the run, not
-	// the planner's choice.
-	indexRunIO := math.Min(loops*(randomPageCost+(perScan-1)*seqPageCost), indexIO)
+	// Run cost: one scan pays random_page_cost for each index page, as
+	// the plan cost does. An index's width weighs on a long scan more than
+	// seq_page_cost a page says: TPC-H Q18's full index-only scans ran
+	// 0.70 and 0.69 of their baseline over (l_orderkey) INCLUDE
+	// (l_quantity), 180 MiB, against 0.75–0.83 over the 271–336 MiB
+	// covering indexes that served more queries (bench/tpch/README.md,
+	// 2026-12-06); the run that had found 284 and 180 MiB alike was within
+	// the noise of later ones. Repeated scans (the inner side of a nested
+	// loop) read a few leaves each, the first at random_page_cost and the
+	// next ones in order.
+	indexRunIO := indexIO
+	if loops > 1 {
+		indexRunIO = math.Min(loops*(randomPageCost+(perScan-1)*seqPageCost), indexIO)
+	}
 	if inOrder {
 		indexRunIO = math.Min(indexRunIO, randomPageCost+(math.Min(loops*perScan, indexPages)-1)*seqPageCost)
 	}

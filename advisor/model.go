@@ -340,6 +340,39 @@ func (t *tableModel) keyWidth(key string) float64 {
 	return 16 // an expression: lower(email), date_trunc(...)
 }
 
+// keyLayout is the width and the alignment in bytes of key's values in an
+// index tuple: the type's typalign, except that a variable-length value
+// under 127 bytes is stored with a one-byte header and no alignment. The
+// statistics' avg_width is truncated to whole bytes, which for short
+// values (TPC-H's numerics: 4.8 bytes reported as 4) loses a tenth of
+// their width: half a byte is added back. An expression is taken as
+// unaligned.
+func (t *tableModel) keyLayout(key string) (width, align float64) {
+	width = t.keyWidth(key)
+	c := t.column(key)
+	if c == nil {
+		return width, 1
+	}
+	typ := c.Type
+	switch {
+	case typ == "smallint":
+		return width, 2
+	case typ == "integer", typ == "date", typ == "real", typ == "oid":
+		return width, 4
+	case typ == "bigint", typ == "double precision", strings.HasPrefix(typ, "timestamp"), strings.HasPrefix(typ, "time"), typ == "money", typ == "interval":
+		return width, 8
+	case typ == "boolean", typ == "\"char\"", typ == "uuid":
+		return width, 1
+	}
+	if c.Stats != nil && c.Stats.AvgWidth > 0 {
+		width += 0.5
+	}
+	if width < 127 {
+		return width, 1 // a short varlena
+	}
+	return width, 4
+}
+
 // columnWidth estimates a column's stored width from statistics or its type.
 func columnWidth(c *catalog.Column) float64 {
 	if c.Stats != nil && c.Stats.AvgWidth > 0 {

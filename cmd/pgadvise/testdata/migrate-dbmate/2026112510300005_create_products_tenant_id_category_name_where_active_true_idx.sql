@@ -1,8 +1,8 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: products_tenant_id_category_name_where_active_true_idx on public.products
 -- Serves 2 queries (37 calls) with a partial index on the rows it always asks for (active =
--- true): estimated read cost −301k against +73 of index maintenance.
--- estimated benefit 301k, write cost 73 (planner cost units over the workload), size 36.3 MiB; serves 2 queries; confidence high
+-- true): estimated read cost −305k against +73 of index maintenance.
+-- estimated benefit 305k, write cost 73 (planner cost units over the workload), size 36.3 MiB; serves 2 queries; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this
 -- statement is alone in its block.

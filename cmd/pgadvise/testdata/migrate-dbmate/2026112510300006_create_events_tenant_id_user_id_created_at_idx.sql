@@ -1,7 +1,7 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: events_tenant_id_user_id_created_at_idx on public.events
--- Serves 1 query (15 calls): estimated read cost −302k against +13k of index maintenance.
--- estimated benefit 302k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
+-- Serves 1 query (15 calls): estimated read cost −303k against +13k of index maintenance.
+-- estimated benefit 303k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this
 -- statement is alone in its block.

@@ -1,7 +1,7 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: payments_order_id_idx on public.payments
--- Serves 1 query (20 calls): estimated read cost −176k against +146 of index maintenance.
--- estimated benefit 176k, write cost 146 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
+-- Serves 1 query (20 calls): estimated read cost −175k against +146 of index maintenance.
+-- estimated benefit 175k, write cost 146 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this
 -- statement is alone in its block.

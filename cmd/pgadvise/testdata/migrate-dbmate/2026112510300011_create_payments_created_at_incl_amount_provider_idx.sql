@@ -1,8 +1,8 @@
 -- migrate:up transaction:false
 -- pgadvise create_index: payments_created_at_incl_amount_provider_idx on public.payments
 -- Serves 1 query (2 calls) by index-only scans (INCLUDE amount, provider): estimated read cost
--- −54k against +388 of index maintenance.
--- estimated benefit 54k, write cost 388 (planner cost units over the workload), size 64.3 MiB; serves 1 query; confidence high
+-- −53k against +388 of index maintenance.
+-- estimated benefit 53k, write cost 388 (planner cost units over the workload), size 64.3 MiB; serves 1 query; confidence high
 -- transaction:false: CONCURRENTLY cannot run inside a transaction block. dbmate sends a
 -- block as one Exec, where several statements would share an implicit transaction: this
 -- statement is alone in its block.

@@ -1,7 +1,7 @@
 -- pgadvise create_index: products_tenant_id_active_name_incl_id_price_sku_idx on public.products
 -- Serves 2 queries (29 calls) by index-only scans (INCLUDE id, price, sku): estimated read cost
--- −360k against +267 of index maintenance.
--- estimated benefit 360k, write cost 267 (planner cost units over the workload), size 99.3 MiB; serves 2 queries; confidence high
+-- −359k against +267 of index maintenance.
+-- estimated benefit 359k, write cost 267 (planner cost units over the workload), size 107.5 MiB; serves 2 queries; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V4__create_products_tenant_id_active_name_incl_id_price_sku_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying

@@ -1,6 +1,6 @@
 -- pgadvise create_index: events_tenant_id_user_id_created_at_idx on public.events
--- Serves 1 query (15 calls): estimated read cost −302k against +13k of index maintenance.
--- estimated benefit 302k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
+-- Serves 1 query (15 calls): estimated read cost −303k against +13k of index maintenance.
+-- estimated benefit 303k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
 -- CONCURRENTLY cannot run inside a transaction block: the sibling V6__create_events_tenant_id_user_id_created_at_idx.sql.conf
 -- sets executeInTransaction=false, so Flyway runs these statements outside one.
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying

@@ -33,8 +33,8 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_tenant_id_email_where_deleted_at_i
 -- 4.
 -- pgadvise create_index: products_tenant_id_active_name_incl_id_price_sku_idx on public.products
 -- Serves 2 queries (29 calls) by index-only scans (INCLUDE id, price, sku): estimated read cost
--- −360k against +267 of index maintenance.
--- estimated benefit 360k, write cost 267 (planner cost units over the workload), size 99.3 MiB; serves 2 queries; confidence high
+-- −359k against +267 of index maintenance.
+-- estimated benefit 359k, write cost 267 (planner cost units over the workload), size 107.5 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_price_sku_idx ON public.products (tenant_id, active, name) INCLUDE (id, price, sku);
@@ -42,24 +42,24 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_active_name_incl_id_p
 -- 5.
 -- pgadvise create_index: products_tenant_id_category_name_where_active_true_idx on public.products
 -- Serves 2 queries (37 calls) with a partial index on the rows it always asks for (active =
--- true): estimated read cost −301k against +73 of index maintenance.
--- estimated benefit 301k, write cost 73 (planner cost units over the workload), size 36.3 MiB; serves 2 queries; confidence high
+-- true): estimated read cost −305k against +73 of index maintenance.
+-- estimated benefit 305k, write cost 73 (planner cost units over the workload), size 36.3 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS products_tenant_id_category_name_where_active_true_idx ON public.products (tenant_id, category, name) WHERE active = true;
 
 -- 6.
 -- pgadvise create_index: events_tenant_id_user_id_created_at_idx on public.events
--- Serves 1 query (15 calls): estimated read cost −302k against +13k of index maintenance.
--- estimated benefit 302k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
+-- Serves 1 query (15 calls): estimated read cost −303k against +13k of index maintenance.
+-- estimated benefit 303k, write cost 13k (planner cost units over the workload), size 38.5 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS events_tenant_id_user_id_created_at_idx ON public.events (tenant_id, user_id, created_at);
 
 -- 7.
 -- pgadvise create_index: payments_order_id_idx on public.payments
--- Serves 1 query (20 calls): estimated read cost −176k against +146 of index maintenance.
--- estimated benefit 176k, write cost 146 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
+-- Serves 1 query (20 calls): estimated read cost −175k against +146 of index maintenance.
+-- estimated benefit 175k, write cost 146 (planner cost units over the workload), size 21.4 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_order_id_idx ON public.payments (order_id);
@@ -75,8 +75,8 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_created_at_where_status_02f85936_
 
 -- 9.
 -- pgadvise create_index: users_lower_email_idx on public.users
--- Serves 1 query (9 calls): estimated read cost −87k against +69 of index maintenance.
--- estimated benefit 87k, write cost 69 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
+-- Serves 1 query (9 calls): estimated read cost −86k against +69 of index maintenance.
+-- estimated benefit 86k, write cost 69 (planner cost units over the workload), size 29.9 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS users_lower_email_idx ON public.users ((lower(email)));
@@ -93,16 +93,16 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS users_deleted_at_where_deleted_at_not_nu
 -- 11.
 -- pgadvise create_index: payments_created_at_incl_amount_provider_idx on public.payments
 -- Serves 1 query (2 calls) by index-only scans (INCLUDE amount, provider): estimated read cost
--- −54k against +388 of index maintenance.
--- estimated benefit 54k, write cost 388 (planner cost units over the workload), size 64.3 MiB; serves 1 query; confidence high
+-- −53k against +388 of index maintenance.
+-- estimated benefit 53k, write cost 388 (planner cost units over the workload), size 64.3 MiB; serves 1 query; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS payments_created_at_incl_amount_provider_idx ON public.payments (created_at) INCLUDE (amount, provider);
 
 -- 12.
 -- pgadvise create_index: orders_tenant_id_created_at_idx on public.orders
--- Serves 2 queries (15 calls): estimated read cost −31k against +304 of index maintenance.
--- estimated benefit 31k, write cost 304 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
+-- Serves 2 queries (15 calls): estimated read cost −33k against +304 of index maintenance.
+-- estimated benefit 33k, write cost 304 (planner cost units over the workload), size 29.9 MiB; serves 2 queries; confidence high
 -- If the build fails, it leaves an INVALID index behind: drop it before retrying
 -- (IF NOT EXISTS would keep the invalid one).
 CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_tenant_id_created_at_idx ON public.orders (tenant_id, created_at);

@@ -271,12 +271,43 @@ func leafKey(version int32, n *pg_query.Node) (string, bool) {
 // deparseQualified renders one expression of a parse tree of the given version
 // as SQL, keeping its column qualifiers.
 func deparseQualified(version int32, n *pg_query.Node) (string, error) {
-	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{
-		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
-	}}}}}
+	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: selectOf(n)}}}
 	s, err := pg_query.Deparse(tree)
 	if err != nil {
 		return "", fmt.Errorf("deparse expression: %w", err)
 	}
 	return strings.TrimPrefix(s, "SELECT "), nil
+}
+
+// selectOf is the statement SELECT n.
+func selectOf(n *pg_query.Node) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_SelectStmt{
+		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
+	}}
+}
+
+// deparseAll is deparseQualified of each of nodes, in one call of the
+// deparser instead of one each (a call costs more than rendering a small
+// expression): the statements SELECT n, which the deparser joins with
+// "; ", split again. It returns false when the deparser fails on one of
+// them, or a text holds "; SELECT " (a string constant may), so that the
+// parts are not certain: then deparse them one by one.
+func deparseAll(version int32, nodes []*pg_query.Node) ([]string, bool) {
+	if len(nodes) == 0 {
+		return nil, true
+	}
+	stmts := make([]*pg_query.RawStmt, len(nodes))
+	for i, n := range nodes {
+		stmts[i] = &pg_query.RawStmt{Stmt: selectOf(n)}
+	}
+	s, err := pg_query.Deparse(&pg_query.ParseResult{Version: version, Stmts: stmts})
+	if err != nil {
+		return nil, false
+	}
+	const sep = "; SELECT "
+	s, ok := strings.CutPrefix(s, "SELECT ")
+	if !ok || strings.Count(s, sep) != len(nodes)-1 {
+		return nil, false
+	}
+	return strings.Split(s, sep), true
 }

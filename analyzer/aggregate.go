@@ -112,11 +112,18 @@ type FilterColumn struct {
 
 // Bucket returns the column truncated to unit: date_trunc(unit, column).
 func (f FilterColumn) Bucket(unit string) Expr {
-	return exprOf(f.version, &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: &pg_query.FuncCall{
+	col := proto.Clone(f.node).(*pg_query.Node)
+	n := &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: &pg_query.FuncCall{
 		Funcname:   []*pg_query.Node{stringNode("date_trunc")},
-		Args:       []*pg_query.Node{{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: unit}}}}}, proto.Clone(f.node).(*pg_query.Node)},
+		Args:       []*pg_query.Node{{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: unit}}}}}, col},
 		Funcformat: pg_query.CoercionForm_COERCE_EXPLICIT_CALL,
-	}}})
+	}}}
+	return exprWith(f.version, n, func(x *pg_query.Node) (string, error) {
+		if x == col && f.Column != "" && col.GetColumnRef() != nil {
+			return f.Column, nil // the column's SQL, deparsed already
+		}
+		return deparseQualified(f.version, x)
+	})
 }
 
 // AggregateCall is one call of a decomposable aggregate.

@@ -204,7 +204,13 @@ func (c *DeparseCache) parseExpr(sql string) (*pg_query.Node, error) {
 }
 
 // deparse is deparseQualified(version, n), through the cache for a leaf.
+// A node of a kind the deparser refuses as an expression whatever it
+// holds (expressionKind) fails without a call: a rewrite asks it of every
+// node it walks, output entries and operator names among them.
 func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) {
+	if !expressionKind(n) {
+		return "", fmt.Errorf("deparse expression: a %T is not one", n.GetNode())
+	}
 	key, ok := leafKey(version, n)
 	if c == nil || !ok {
 		return deparseQualified(version, n)
@@ -217,6 +223,26 @@ func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) 
 		c.m.Store(key, sql)
 	}
 	return sql, err
+}
+
+// expressionKind reports whether the deparser renders a node of n's kind
+// as an expression (SELECT n): the kinds its deparseExpr (pg_query's
+// postgres_deparse.c) takes; it refuses any other, whatever the node
+// holds.
+func expressionKind(n *pg_query.Node) bool {
+	switch n.GetNode().(type) {
+	case *pg_query.Node_ColumnRef, *pg_query.Node_AConst, *pg_query.Node_ParamRef, *pg_query.Node_AIndirection,
+		*pg_query.Node_CaseExpr, *pg_query.Node_SubLink, *pg_query.Node_AArrayExpr, *pg_query.Node_RowExpr,
+		*pg_query.Node_GroupingFunc, *pg_query.Node_TypeCast, *pg_query.Node_CollateClause, *pg_query.Node_AExpr,
+		*pg_query.Node_BoolExpr, *pg_query.Node_NullTest, *pg_query.Node_BooleanTest, *pg_query.Node_JsonIsPredicate,
+		*pg_query.Node_SetToDefault, *pg_query.Node_MergeSupportFunc, *pg_query.Node_JsonParseExpr,
+		*pg_query.Node_JsonScalarExpr, *pg_query.Node_JsonSerializeExpr, *pg_query.Node_JsonFuncExpr,
+		*pg_query.Node_FuncCall, *pg_query.Node_SqlvalueFunction, *pg_query.Node_MinMaxExpr, *pg_query.Node_CoalesceExpr,
+		*pg_query.Node_XmlExpr, *pg_query.Node_XmlSerialize, *pg_query.Node_JsonObjectAgg, *pg_query.Node_JsonArrayAgg,
+		*pg_query.Node_JsonObjectConstructor, *pg_query.Node_JsonArrayConstructor, *pg_query.Node_JsonArrayQueryConstructor:
+		return true
+	}
+	return false
 }
 
 // leafKey identifies a column reference, a name or a constant by its

@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -169,5 +170,45 @@ func TestDeparseAll(t *testing.T) {
 	}
 	if _, ok := deparseAll(tree.GetVersion(), []*pg_query.Node{nodes[0], {Node: &pg_query.Node_SortBy{SortBy: &pg_query.SortBy{Node: nodes[2]}}}}); ok {
 		t.Error("deparseAll renders a batch holding a node the deparser refuses")
+	}
+}
+
+// TestExpressionKind: the deparser refuses every node of a kind
+// expressionKind leaves out, of all the nodes of a corpus of statements,
+// so that DeparseCache.deparse may fail them without a call.
+func TestExpressionKind(t *testing.T) {
+	corpus, err := os.ReadFile("../fixtures/workload.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := pg_query.SplitWithScanner(string(corpus), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts, `SELECT a.x IS NULL, count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e), ROW(1, 2), (a.arr)[1],
+		x COLLATE "C", CASE WHEN a.k THEN 1 END, a.b IS TRUE, GROUPING(a.x), current_date, 'x'::varchar(3)
+		FROM t a WHERE a.q = ANY($1) GROUP BY ROLLUP (a.x) ORDER BY 2 DESC NULLS LAST`)
+	refused, kinds := 0, map[string]bool{}
+	for _, text := range texts {
+		tree, err := pg_query.Parse(text)
+		if err != nil {
+			continue
+		}
+		for _, raw := range tree.GetStmts() {
+			visit(raw.GetStmt(), func(n *pg_query.Node) bool {
+				if expressionKind(n) {
+					return true
+				}
+				kinds[fmt.Sprintf("%T", n.GetNode())] = true
+				if sql, err := deparseQualified(tree.GetVersion(), n); err == nil {
+					t.Errorf("%q: the deparser renders a %T as %q", text, n.GetNode(), sql)
+				}
+				refused++
+				return true
+			})
+		}
+	}
+	if refused < 200 || len(kinds) < 8 {
+		t.Errorf("%d nodes of %d kinds refused: the test would prove little", refused, len(kinds))
 	}
 }

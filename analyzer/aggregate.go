@@ -503,11 +503,12 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 
 // deparseAhead renders, in one call of the deparser (deparseAll), the
 // expressions below the roots of lists that Rewrite's visit may deparse
-// one by one: all but the leaves, which the DeparseCache keeps, the nodes
-// that are not expressions, and what is below a decomposable aggregate
-// (Rewrite re-aggregates it whole). Some may not be reached, if one above
-// them is a summary column; the one call still costs less. Nil when the
-// deparser does not render them all: Rewrite then deparses each.
+// one by one: all but the column references and names, which the
+// DeparseCache keeps, the nodes that are not expressions, and what is
+// below a decomposable aggregate (Rewrite re-aggregates it whole). Some
+// may not be reached, if one above them is a summary column; the one
+// call still costs less. Nil when the deparser does not render them all:
+// Rewrite then deparses each.
 func deparseAhead(version int32, lists [][]*pg_query.Node) map[*pg_query.Node]string {
 	var nodes []*pg_query.Node
 	for _, list := range lists {
@@ -521,7 +522,9 @@ func deparseAhead(version int32, lists [][]*pg_query.Node) map[*pg_query.Node]st
 					nodes = append(nodes, x)
 				case *pg_query.Node_AExpr, *pg_query.Node_BoolExpr, *pg_query.Node_TypeCast, *pg_query.Node_NullTest,
 					*pg_query.Node_BooleanTest, *pg_query.Node_CaseExpr, *pg_query.Node_CoalesceExpr, *pg_query.Node_MinMaxExpr,
-					*pg_query.Node_AArrayExpr, *pg_query.Node_ParamRef:
+					*pg_query.Node_AArrayExpr, *pg_query.Node_ParamRef, *pg_query.Node_AConst:
+					// Constants too: leaves, but a workload's
+					// shapes hold values the cache has not seen.
 					nodes = append(nodes, x)
 				}
 				return true

@@ -472,8 +472,23 @@ func (ix *indexModel) buildSignature() string { return ix.signatureWith(ix.inclu
 // signatureWith is the signature of ix with the INCLUDE list inc: that of
 // ix.withInclude(inc), without making it.
 func (ix *indexModel) signatureWith(include []string) string {
+	table := ix.t.nameText
+	if table == "" {
+		table = ix.t.name.String()
+	}
+	// Sized first: candidate generation makes a signature for every
+	// candidate and merge it considers, hundreds of thousands at scale,
+	// and a builder that grows leaves its smaller copies behind.
+	n := len(table) + len(ix.method) + len(ix.opclass) + len(ix.predicateKey()) + 4
+	for _, k := range ix.keys {
+		n += len(k.key) + len("| desc")
+	}
+	for _, c := range include {
+		n += len(c) + 1
+	}
 	var b strings.Builder
-	b.WriteString(ix.t.name.String())
+	b.Grow(n)
+	b.WriteString(table)
 	b.WriteString("|")
 	b.WriteString(ix.method)
 	for _, k := range ix.keys {

@@ -55,6 +55,9 @@ type tableModel struct {
 	// version counts changes to the table's index configuration during
 	// selection, so that candidates are re-priced only when it changed.
 	version int
+	// nameText is name.String(), for the signatures of its candidates
+	// ("" in a model not made by newTableModel: then worked out).
+	nameText string
 }
 
 // neededGroup is the accesses of a table that read one set of columns, in
@@ -66,7 +69,7 @@ type neededGroup struct {
 
 // newTableModel builds the model of a table from the catalog (nil allowed).
 func newTableModel(name catalog.QualifiedName, t *catalog.Table) *tableModel {
-	m := &tableModel{name: name, table: t, rows: DefaultRows, unique: map[string]bool{}}
+	m := &tableModel{name: name, nameText: name.String(), table: t, rows: DefaultRows, unique: map[string]bool{}}
 	width := 0.0
 	if t != nil {
 		for i := range t.Columns {

@@ -112,11 +112,18 @@ type FilterColumn struct {
 
 // Bucket returns the column truncated to unit: date_trunc(unit, column).
 func (f FilterColumn) Bucket(unit string) Expr {
-	return exprOf(f.version, &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: &pg_query.FuncCall{
+	col := proto.Clone(f.node).(*pg_query.Node)
+	n := &pg_query.Node{Node: &pg_query.Node_FuncCall{FuncCall: &pg_query.FuncCall{
 		Funcname:   []*pg_query.Node{stringNode("date_trunc")},
-		Args:       []*pg_query.Node{{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: unit}}}}}, proto.Clone(f.node).(*pg_query.Node)},
+		Args:       []*pg_query.Node{{Node: &pg_query.Node_AConst{AConst: &pg_query.A_Const{Val: &pg_query.A_Const_Sval{Sval: &pg_query.String{Sval: unit}}}}}, col},
 		Funcformat: pg_query.CoercionForm_COERCE_EXPLICIT_CALL,
-	}}})
+	}}}
+	return exprWith(f.version, n, func(x *pg_query.Node) (string, error) {
+		if x == col && f.Column != "" && col.GetColumnRef() != nil {
+			return f.Column, nil // the column's SQL, deparsed already
+		}
+		return deparseQualified(f.version, x)
+	})
 }
 
 // AggregateCall is one call of a decomposable aggregate.
@@ -239,20 +246,37 @@ func (q *AggregateQuery) describe(sel *pg_query.SelectStmt) {
 		q.From = strings.TrimPrefix(text, "SELECT 1 FROM ")
 	}
 
+	// What the keys, filters and aggregates deparse is gathered first,
+	// and rendered in one call of the deparser (deparseAll); each is
+	// deparsed alone only if that fails.
 	targets := sel.GetTargetList()
+	type group struct {
+		n     *pg_query.Node
+		alias string
+	}
+	type filter struct {
+		n      *pg_query.Node
+		ranged bool
+	}
+	var (
+		groups  []group
+		fs      []filter
+		aggs    []*pg_query.FuncCall
+		pending []*pg_query.Node
+	)
 	for _, g := range sel.GetGroupClause() {
 		n, alias := resolveOutput(g, targets)
-		if n.GetGroupingSet() != nil {
-			q.Groups = append(q.Groups, GroupKey{GroupingSet: true})
-			continue
+		groups = append(groups, group{n, alias})
+		if n.GetGroupingSet() == nil {
+			pending = append(pending, exprDeparses(n)...)
 		}
-		q.Groups = append(q.Groups, GroupKey{Expr: exprOf(q.version, n), Alias: alias})
 	}
 	for _, f := range filters {
 		ranged := isRangeFilter(f)
 		visit(f, func(n *pg_query.Node) bool {
 			if n.GetColumnRef() != nil {
-				q.Filters = append(q.Filters, FilterColumn{Expr: exprOf(q.version, n), Ranged: ranged})
+				fs = append(fs, filter{n, ranged})
+				pending = append(pending, n)
 			}
 			return true
 		})
@@ -260,13 +284,62 @@ func (q *AggregateQuery) describe(sel *pg_query.SelectStmt) {
 	for _, n := range append(targetValues(targets), sel.GetHavingClause()) {
 		visit(n, func(x *pg_query.Node) bool {
 			if f := x.GetFuncCall(); f != nil && decomposable(f) != "" {
-				call, _ := callOf(q.version, f) // an argument it cannot render is left ""
-				q.Aggregates = append(q.Aggregates, call)
+				aggs = append(aggs, f)
+				if !f.GetAggStar() && len(f.GetArgs()) == 1 {
+					pending = append(pending, f.GetArgs()[0])
+				}
 				return false
 			}
 			return true
 		})
 	}
+	deparse := deparserOf(q.version, pending)
+	for _, g := range groups {
+		if g.n.GetGroupingSet() != nil {
+			q.Groups = append(q.Groups, GroupKey{GroupingSet: true})
+			continue
+		}
+		q.Groups = append(q.Groups, GroupKey{Expr: exprWith(q.version, g.n, deparse), Alias: g.alias})
+	}
+	for _, f := range fs {
+		q.Filters = append(q.Filters, FilterColumn{Expr: exprWith(q.version, f.n, deparse), Ranged: f.ranged})
+	}
+	for _, f := range aggs {
+		call, _ := callWith(f, deparse) // an argument it cannot render is left ""
+		q.Aggregates = append(q.Aggregates, call)
+	}
+}
+
+// deparserOf renders nodes in one call of the deparser (deparseAll), and
+// returns a deparseQualified that looks them up, and deparses any other
+// node (or all, if the one call fails) alone.
+func deparserOf(version int32, nodes []*pg_query.Node) func(*pg_query.Node) (string, error) {
+	var done map[*pg_query.Node]string
+	if sqls, ok := deparseAll(version, nodes); ok && len(nodes) > 0 {
+		done = make(map[*pg_query.Node]string, len(nodes))
+		for i, n := range nodes {
+			done[n] = sqls[i]
+		}
+	}
+	return func(n *pg_query.Node) (string, error) {
+		if sql, ok := done[n]; ok {
+			return sql, nil
+		}
+		return deparseQualified(version, n)
+	}
+}
+
+// exprDeparses lists the nodes exprOf(n) deparses.
+func exprDeparses(n *pg_query.Node) []*pg_query.Node {
+	if f := n.GetFuncCall(); f != nil && isTruncation(f) {
+		return []*pg_query.Node{n, f.GetArgs()[1]}
+	}
+	return []*pg_query.Node{n}
+}
+
+// isTruncation reports date_trunc(unit, column).
+func isTruncation(f *pg_query.FuncCall) bool {
+	return strings.EqualFold(funcName(f.GetFuncname()), "date_trunc") && len(f.GetArgs()) == 2 && f.GetArgs()[1].GetColumnRef() != nil
 }
 
 func targetValues(targets []*pg_query.Node) []*pg_query.Node {
@@ -280,29 +353,40 @@ func targetValues(targets []*pg_query.Node) []*pg_query.Node {
 // callOf describes a decomposable aggregate's call. The error says its
 // argument could not be rendered.
 func callOf(version int32, f *pg_query.FuncCall) (AggregateCall, error) {
+	return callWith(f, func(n *pg_query.Node) (string, error) { return deparseQualified(version, n) })
+}
+
+// callWith is callOf, with deparse for deparseQualified.
+func callWith(f *pg_query.FuncCall, deparse func(*pg_query.Node) (string, error)) (AggregateCall, error) {
 	c := AggregateCall{Func: decomposable(f), Star: f.GetAggStar(), Args: len(f.GetArgs()), Distinct: f.GetAggDistinct()}
 	var err error
 	if !c.Star && c.Args == 1 {
-		c.Arg, err = deparseQualified(version, f.GetArgs()[0])
+		c.Arg, err = deparse(f.GetArgs()[0])
 	}
 	return c, err
 }
 
 // exprOf describes an expression of a parse tree of the given version.
 func exprOf(version int32, n *pg_query.Node) Expr {
+	return exprWith(version, n, func(n *pg_query.Node) (string, error) { return deparseQualified(version, n) })
+}
+
+// exprWith is exprOf, with deparse for deparseQualified (the nodes it
+// deparses: exprDeparses).
+func exprWith(version int32, n *pg_query.Node, deparse func(*pg_query.Node) (string, error)) Expr {
 	// A copy: the expression outlives the parse tree (AggregateQuery.stmt).
 	e := Expr{node: proto.Clone(n).(*pg_query.Node), version: version}
-	sql, err := deparseQualified(version, n)
+	sql, err := deparse(n)
 	if err != nil {
 		return e
 	}
 	e.SQL = sql
 	if cr := n.GetColumnRef(); cr != nil {
 		e.Column, e.Name = sql, lastField(cr)
-	} else if f := n.GetFuncCall(); f != nil && strings.EqualFold(funcName(f.GetFuncname()), "date_trunc") && len(f.GetArgs()) == 2 && f.GetArgs()[1].GetColumnRef() != nil {
+	} else if f := n.GetFuncCall(); f != nil && isTruncation(f) {
 		e.Truncated = true
 		e.Unit = strings.Trim(constString(f.GetArgs()[0]), "'")
-		e.Column, _ = deparseQualified(version, f.GetArgs()[1])
+		e.Column, _ = deparse(f.GetArgs()[1])
 		e.Name = lastField(f.GetArgs()[1].GetColumnRef())
 	}
 	return e
@@ -341,6 +425,9 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 			outputs[n] = true
 		}
 	}
+	// ahead holds the SQL of the expressions replace may look up, worked
+	// out in one call of the deparser (deparseAhead).
+	var ahead map[*pg_query.Node]string
 	replace := func(n *pg_query.Node, aliasesOK bool) error {
 		var err error
 		visit(n, func(x *pg_query.Node) bool {
@@ -359,7 +446,11 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 				}
 				return false
 			}
-			sql, derr := cols.Deparsed.deparse(q.version, x)
+			sql, ok := ahead[x]
+			var derr error
+			if !ok {
+				sql, derr = cols.Deparsed.deparse(q.version, x)
+			}
 			if derr != nil {
 				return true
 			}
@@ -374,21 +465,27 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 		})
 		return err
 	}
-	var kept []*pg_query.Node
+	var where []*pg_query.Node
 	for _, cj := range conjuncts(sel.GetWhereClause()) {
-		if isJoinCondition(cj) {
-			continue
+		if !isJoinCondition(cj) {
+			where = append(where, cj)
 		}
+	}
+	lists := [][]*pg_query.Node{where, sel.GetTargetList(), sel.GetGroupClause(), sel.GetSortClause()}
+	if h := sel.GetHavingClause(); h != nil {
+		lists = append(lists, []*pg_query.Node{h})
+	}
+	ahead = deparseAhead(q.version, lists)
+	for _, cj := range where {
 		if err := replace(cj, false); err != nil {
 			return "", err
 		}
-		kept = append(kept, cj)
 	}
 	sel.WhereClause = nil
-	if len(kept) > 0 {
-		sel.WhereClause = andOf(kept)
+	if len(where) > 0 {
+		sel.WhereClause = andOf(where)
 	}
-	for i, list := range [][]*pg_query.Node{sel.GetTargetList(), sel.GetGroupClause(), sel.GetSortClause()} {
+	for i, list := range lists[1:4] {
 		for _, n := range list {
 			if err := replace(n, i > 0); err != nil {
 				return "", err
@@ -402,6 +499,47 @@ func (q *AggregateQuery) Rewrite(table catalog.QualifiedName, cols SummaryColumn
 	}
 	sel.FromClause = []*pg_query.Node{rangeVar(table)}
 	return deparseStmt(q.version, sel)
+}
+
+// deparseAhead renders, in one call of the deparser (deparseAll), the
+// expressions below the roots of lists that Rewrite's visit may deparse
+// one by one: all but the column references and names, which the
+// DeparseCache keeps, the nodes that are not expressions, and what is
+// below a decomposable aggregate (Rewrite re-aggregates it whole). Some
+// may not be reached, if one above them is a summary column; the one
+// call still costs less. Nil when the deparser does not render them all:
+// Rewrite then deparses each.
+func deparseAhead(version int32, lists [][]*pg_query.Node) map[*pg_query.Node]string {
+	var nodes []*pg_query.Node
+	for _, list := range lists {
+		for _, n := range list {
+			visit(n, func(x *pg_query.Node) bool {
+				switch x.GetNode().(type) {
+				case *pg_query.Node_FuncCall:
+					if decomposable(x.GetFuncCall()) != "" {
+						return false
+					}
+					nodes = append(nodes, x)
+				case *pg_query.Node_AExpr, *pg_query.Node_BoolExpr, *pg_query.Node_TypeCast, *pg_query.Node_NullTest,
+					*pg_query.Node_BooleanTest, *pg_query.Node_CaseExpr, *pg_query.Node_CoalesceExpr, *pg_query.Node_MinMaxExpr,
+					*pg_query.Node_AArrayExpr, *pg_query.Node_ParamRef, *pg_query.Node_AConst:
+					// Constants too: leaves, but a workload's
+					// shapes hold values the cache has not seen.
+					nodes = append(nodes, x)
+				}
+				return true
+			})
+		}
+	}
+	sqls, ok := deparseAll(version, nodes)
+	if !ok || len(nodes) == 0 {
+		return nil
+	}
+	out := make(map[*pg_query.Node]string, len(nodes))
+	for i, n := range nodes {
+		out[n] = sqls[i]
+	}
+	return out
 }
 
 // reaggregate turns an aggregate over base rows into one over the summary.

@@ -38,7 +38,12 @@ func describeAggregate(t *testing.T, sql string) string {
 		fmt.Fprintf(&b, "group %s alias=%q grouping_set=%v\n", expr(g.Expr), g.Alias, g.GroupingSet)
 	}
 	for _, f := range q.Filters {
-		fmt.Fprintf(&b, "filter %s ranged=%v bucket=%s\n", expr(f.Expr), f.Ranged, f.Bucket("week").SQL)
+		bucket := f.Bucket("week")
+		// Bucket reuses the column's SQL: what deparsing it all gives.
+		if want := exprOf(bucket.version, bucket.node); expr(bucket) != expr(want) {
+			t.Errorf("%q: bucket %s, deparsed %s", sql, expr(bucket), expr(want))
+		}
+		fmt.Fprintf(&b, "filter %s ranged=%v bucket=%s\n", expr(f.Expr), f.Ranged, bucket.SQL)
 	}
 	for _, a := range q.Aggregates {
 		fmt.Fprintf(&b, "aggregate %s star=%v args=%d arg=%q distinct=%v\n", a.Func, a.Star, a.Args, a.Arg, a.Distinct)

@@ -204,7 +204,13 @@ func (c *DeparseCache) parseExpr(sql string) (*pg_query.Node, error) {
 }
 
 // deparse is deparseQualified(version, n), through the cache for a leaf.
+// A node of a kind the deparser refuses as an expression whatever it
+// holds (expressionKind) fails without a call: a rewrite asks it of every
+// node it walks, output entries and operator names among them.
 func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) {
+	if !expressionKind(n) {
+		return "", fmt.Errorf("deparse expression: a %T is not one", n.GetNode())
+	}
 	key, ok := leafKey(version, n)
 	if c == nil || !ok {
 		return deparseQualified(version, n)
@@ -217,6 +223,26 @@ func (c *DeparseCache) deparse(version int32, n *pg_query.Node) (string, error) 
 		c.m.Store(key, sql)
 	}
 	return sql, err
+}
+
+// expressionKind reports whether the deparser renders a node of n's kind
+// as an expression (SELECT n): the kinds its deparseExpr (pg_query's
+// postgres_deparse.c) takes; it refuses any other, whatever the node
+// holds.
+func expressionKind(n *pg_query.Node) bool {
+	switch n.GetNode().(type) {
+	case *pg_query.Node_ColumnRef, *pg_query.Node_AConst, *pg_query.Node_ParamRef, *pg_query.Node_AIndirection,
+		*pg_query.Node_CaseExpr, *pg_query.Node_SubLink, *pg_query.Node_AArrayExpr, *pg_query.Node_RowExpr,
+		*pg_query.Node_GroupingFunc, *pg_query.Node_TypeCast, *pg_query.Node_CollateClause, *pg_query.Node_AExpr,
+		*pg_query.Node_BoolExpr, *pg_query.Node_NullTest, *pg_query.Node_BooleanTest, *pg_query.Node_JsonIsPredicate,
+		*pg_query.Node_SetToDefault, *pg_query.Node_MergeSupportFunc, *pg_query.Node_JsonParseExpr,
+		*pg_query.Node_JsonScalarExpr, *pg_query.Node_JsonSerializeExpr, *pg_query.Node_JsonFuncExpr,
+		*pg_query.Node_FuncCall, *pg_query.Node_SqlvalueFunction, *pg_query.Node_MinMaxExpr, *pg_query.Node_CoalesceExpr,
+		*pg_query.Node_XmlExpr, *pg_query.Node_XmlSerialize, *pg_query.Node_JsonObjectAgg, *pg_query.Node_JsonArrayAgg,
+		*pg_query.Node_JsonObjectConstructor, *pg_query.Node_JsonArrayConstructor, *pg_query.Node_JsonArrayQueryConstructor:
+		return true
+	}
+	return false
 }
 
 // leafKey identifies a column reference, a name or a constant by its
@@ -271,12 +297,43 @@ func leafKey(version int32, n *pg_query.Node) (string, bool) {
 // deparseQualified renders one expression of a parse tree of the given version
 // as SQL, keeping its column qualifiers.
 func deparseQualified(version int32, n *pg_query.Node) (string, error) {
-	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: &pg_query.Node{Node: &pg_query.Node_SelectStmt{
-		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
-	}}}}}
+	tree := &pg_query.ParseResult{Version: version, Stmts: []*pg_query.RawStmt{{Stmt: selectOf(n)}}}
 	s, err := pg_query.Deparse(tree)
 	if err != nil {
 		return "", fmt.Errorf("deparse expression: %w", err)
 	}
 	return strings.TrimPrefix(s, "SELECT "), nil
+}
+
+// selectOf is the statement SELECT n.
+func selectOf(n *pg_query.Node) *pg_query.Node {
+	return &pg_query.Node{Node: &pg_query.Node_SelectStmt{
+		SelectStmt: &pg_query.SelectStmt{TargetList: []*pg_query.Node{{Node: &pg_query.Node_ResTarget{ResTarget: &pg_query.ResTarget{Val: n}}}}},
+	}}
+}
+
+// deparseAll is deparseQualified of each of nodes, in one call of the
+// deparser instead of one each (a call costs more than rendering a small
+// expression): the statements SELECT n, which the deparser joins with
+// "; ", split again. It returns false when the deparser fails on one of
+// them, or a text holds "; SELECT " (a string constant may), so that the
+// parts are not certain: then deparse them one by one.
+func deparseAll(version int32, nodes []*pg_query.Node) ([]string, bool) {
+	if len(nodes) == 0 {
+		return nil, true
+	}
+	stmts := make([]*pg_query.RawStmt, len(nodes))
+	for i, n := range nodes {
+		stmts[i] = &pg_query.RawStmt{Stmt: selectOf(n)}
+	}
+	s, err := pg_query.Deparse(&pg_query.ParseResult{Version: version, Stmts: stmts})
+	if err != nil {
+		return nil, false
+	}
+	const sep = "; SELECT "
+	s, ok := strings.CutPrefix(s, "SELECT ")
+	if !ok || strings.Count(s, sep) != len(nodes)-1 {
+		return nil, false
+	}
+	return strings.Split(s, sep), true
 }

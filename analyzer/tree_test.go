@@ -1,6 +1,7 @@
 package analyzer
 
 import (
+	"fmt"
 	"os"
 	"testing"
 
@@ -99,5 +100,115 @@ func TestDeparseCache(t *testing.T) {
 	c.m.Range(func(any, any) bool { entries++; return true })
 	if leaves < 18 || entries < 16 {
 		t.Errorf("%d leaves, %d entries: the test would prove little", leaves, entries)
+	}
+}
+
+// TestDeparseAll: the expressions deparseAhead collects, rendered in one
+// call, are what deparseQualified writes for each; a batch holding a
+// constant with the separator in it, or a node the deparser refuses, is
+// refused whole.
+func TestDeparseAll(t *testing.T) {
+	corpus, err := os.ReadFile("../fixtures/workload.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := pg_query.SplitWithScanner(string(corpus), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts,
+		`SELECT a.x IS NULL, NOT (b.y > 1 OR b.z IN (1, 2)), count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e),
+		 CASE WHEN a.k THEN 'x; y' ELSE coalesce(a.m, greatest(1, 2)) END, ARRAY[1, $2], a.b IS TRUE, 'a; SELECT b'
+		 FROM t a JOIN u b ON b.id = a.id WHERE a.s = 'x' AND a.f = 1.5 AND a.b AND a.q = $1 AND a.bits = B'101'
+		 AND a.t::date > now() - interval '1 day' AND EXISTS (SELECT 1 FROM v WHERE v.id = a.id) GROUP BY 1 ORDER BY 2 DESC`,
+		`SELECT status, count(*), sum(amount) FROM t_17 WHERE tenant_id = 42 AND created_at >= '2024-01-01' AND created_at < $1 GROUP BY status`,
+		`SELECT date_trunc('day', o.created_at) AS d, lower(c.name), sum(o.amount * (1 - o.discount)) FILTER (WHERE o.kind <> 'x')
+		 FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.amount BETWEEN 1 AND 2 AND c.region IN ('a', 'b') AND o.note IS NOT NULL
+		 AND NOT o.archived AND (o.flag OR o.other = -1) GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY d DESC, 2 NULLS FIRST`)
+	rendered := 0
+	for _, text := range texts {
+		tree, err := pg_query.Parse(text)
+		if err != nil {
+			continue
+		}
+		for _, raw := range tree.GetStmts() {
+			sel := raw.GetStmt().GetSelectStmt()
+			if sel == nil {
+				continue
+			}
+			var nodes []*pg_query.Node
+			ahead := deparseAhead(tree.GetVersion(), [][]*pg_query.Node{sel.GetTargetList(), {sel.GetWhereClause()}, sel.GetGroupClause(), sel.GetSortClause()})
+			for n, got := range ahead {
+				want, err := deparseQualified(tree.GetVersion(), n)
+				if err != nil || got != want {
+					t.Errorf("%q: %v: deparseAhead gives %q, deparseQualified %q (%v)", text, n, got, want, err)
+				}
+				nodes = append(nodes, n)
+			}
+			rendered += len(ahead)
+			if _, ok := deparseAll(tree.GetVersion(), nodes); !ok && len(nodes) > 0 {
+				t.Errorf("%q: deparseAll refuses what deparseAhead rendered", text)
+			}
+		}
+	}
+	if rendered < 80 {
+		t.Errorf("%d expressions rendered: the test would prove little", rendered)
+	}
+	tree, err := pg_query.Parse(`SELECT a + 1, 'x; SELECT y', b - 2`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nodes []*pg_query.Node
+	for _, target := range tree.GetStmts()[0].GetStmt().GetSelectStmt().GetTargetList() {
+		nodes = append(nodes, target.GetResTarget().GetVal())
+	}
+	if _, ok := deparseAll(tree.GetVersion(), nodes); ok {
+		t.Error("deparseAll splits a batch with the separator in a constant")
+	}
+	if got, ok := deparseAll(tree.GetVersion(), []*pg_query.Node{nodes[0], nodes[2]}); !ok || len(got) != 2 || got[0] != "a + 1" || got[1] != "b - 2" {
+		t.Errorf("deparseAll = %q, %v", got, ok)
+	}
+	if _, ok := deparseAll(tree.GetVersion(), []*pg_query.Node{nodes[0], {Node: &pg_query.Node_SortBy{SortBy: &pg_query.SortBy{Node: nodes[2]}}}}); ok {
+		t.Error("deparseAll renders a batch holding a node the deparser refuses")
+	}
+}
+
+// TestExpressionKind: the deparser refuses every node of a kind
+// expressionKind leaves out, of all the nodes of a corpus of statements,
+// so that DeparseCache.deparse may fail them without a call.
+func TestExpressionKind(t *testing.T) {
+	corpus, err := os.ReadFile("../fixtures/workload.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts, err := pg_query.SplitWithScanner(string(corpus), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	texts = append(texts, `SELECT a.x IS NULL, count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e), ROW(1, 2), (a.arr)[1],
+		x COLLATE "C", CASE WHEN a.k THEN 1 END, a.b IS TRUE, GROUPING(a.x), current_date, 'x'::varchar(3)
+		FROM t a WHERE a.q = ANY($1) GROUP BY ROLLUP (a.x) ORDER BY 2 DESC NULLS LAST`)
+	refused, kinds := 0, map[string]bool{}
+	for _, text := range texts {
+		tree, err := pg_query.Parse(text)
+		if err != nil {
+			continue
+		}
+		for _, raw := range tree.GetStmts() {
+			visit(raw.GetStmt(), func(n *pg_query.Node) bool {
+				if expressionKind(n) {
+					return true
+				}
+				kinds[fmt.Sprintf("%T", n.GetNode())] = true
+				if sql, err := deparseQualified(tree.GetVersion(), n); err == nil {
+					t.Errorf("%q: the deparser renders a %T as %q", text, n.GetNode(), sql)
+				}
+				refused++
+				return true
+			})
+		}
+	}
+	if refused < 200 || len(kinds) < 8 {
+		t.Errorf("%d nodes of %d kinds refused: the test would prove little", refused, len(kinds))
 	}
 }

@@ -1,7 +1,6 @@
 package report
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -22,26 +21,32 @@ import (
 // ±math.MaxFloat64 instead of failing the whole report (d's figures are
 // then replaced in place; a document with none is left as it is).
 func WriteJSON(w io.Writer, d *Document) error {
-	var buf bytes.Buffer
-	encode := func() error {
-		buf.Reset()
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		return enc.Encode(d)
-	}
-	err := encode()
+	// The encoder writes each document it encodes in one call, and
+	// nothing when encoding fails: the escapes are applied to that one
+	// write, with no copy of a report (tens of megabytes at scale) in a
+	// buffer of its own.
+	enc := json.NewEncoder(jsonEscaper{w})
+	enc.SetIndent("", "  ")
+	err := enc.Encode(d)
 	var unsupported *json.UnsupportedValueError
 	if errors.As(err, &unsupported) {
 		finite(reflect.ValueOf(d))
-		err = encode()
+		err = enc.Encode(d)
 	}
 	if err != nil {
 		return fmt.Errorf("write json: %w", err)
 	}
-	if _, err := w.Write(safetext.JSON(buf.Bytes())); err != nil {
-		return fmt.Errorf("write json: %w", err)
-	}
 	return nil
+}
+
+// jsonEscaper writes encoded JSON to w through safetext.JSON.
+type jsonEscaper struct{ w io.Writer }
+
+func (e jsonEscaper) Write(p []byte) (int, error) {
+	if _, err := e.w.Write(safetext.JSON(p)); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // finite replaces, in place, every non-finite float the value holds.

@@ -161,7 +161,7 @@ func Comment(s string) string { return defuseMarkers(Line(s)) }
 // encoding/json escapes the others itself: C0 controls, <, >, &, U+2028,
 // U+2029; it writes invalid UTF-8 as U+FFFD.
 func JSON(js []byte) []byte {
-	if escape(string(js), keepNewlineTab) == string(js) {
+	if cleanJSON(js) {
 		return js
 	}
 	var b strings.Builder
@@ -174,4 +174,25 @@ func JSON(js []byte) []byte {
 		b.WriteRune(r)
 	}
 	return []byte(b.String())
+}
+
+// cleanJSON reports whether JSON leaves js as it is: valid UTF-8 without a
+// hostile character other than newline and tab (escape's test, on the
+// bytes: no copy of a report to look at it).
+func cleanJSON(js []byte) bool {
+	for i := 0; i < len(js); {
+		if c := js[i]; c < utf8.RuneSelf {
+			if hostileRune(rune(c)) && !keepNewlineTab(rune(c)) {
+				return false
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRune(js[i:])
+		if r == utf8.RuneError && n <= 1 || hostileRune(r) {
+			return false
+		}
+		i += n
+	}
+	return true
 }

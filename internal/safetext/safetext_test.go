@@ -2,6 +2,7 @@ package safetext
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode"
@@ -182,6 +183,18 @@ func TestJSON(t *testing.T) {
 	plain := []byte(`{"a":"b"}`)
 	if got := JSON(plain); &got[0] != &plain[0] {
 		t.Error("plain JSON copied")
+	}
+}
+
+// TestCleanJSON: JSON's test on the bytes agrees with escape's on the
+// string it replaced.
+func TestCleanJSON(t *testing.T) {
+	for _, s := range []string{"", `{"a":"b"}`, "a\nb\tc", "x\ny\tz\r", "\x1b", "\x7f", "é", "\u0085", "\u009f", "\u00a0",
+		"\u2028", "\u202e", "\u2066", "\u061c", "\ufffd", "\xff", "a\xc3", "\xed\xa0\x80", "\u00e9\x00"} {
+		b, _ := strconv.Unquote(`"` + s + `"`)
+		if got, want := cleanJSON([]byte(b)), escape(b, keepNewlineTab) == b; got != want {
+			t.Errorf("cleanJSON(%q) = %v, want %v", b, got, want)
+		}
 	}
 }
 

@@ -16,11 +16,16 @@ func visitReflect(n *pg_query.Node, fn func(*pg_query.Node) bool) {
 	visitMessageWith(n.ProtoReflect(), fn, visitReflect)
 }
 
-// TestVisitMatchesReflection: visit, which walks the commonest node kinds
-// without reflection, reaches the same nodes as the reflective walk, both
-// in full and when the callback prunes a kind of node (as Rewrite does
-// with what it replaces).
-func TestVisitMatchesReflection(t *testing.T) {
+// parsedStatement is a statement's text and parse tree.
+type parsedStatement struct {
+	text string
+	tree *pg_query.ParseResult
+}
+
+// fixtureTrees parses the statements of fixtures/workload.sql, then extra,
+// leaving out those that do not parse.
+func fixtureTrees(t *testing.T, extra ...string) []parsedStatement {
+	t.Helper()
 	corpus, err := os.ReadFile("../fixtures/workload.sql")
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +34,21 @@ func TestVisitMatchesReflection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	texts = append(texts,
+	var trees []parsedStatement
+	for _, text := range append(texts, extra...) {
+		if tree, err := pg_query.Parse(text); err == nil {
+			trees = append(trees, parsedStatement{text, tree})
+		}
+	}
+	return trees
+}
+
+// TestVisitMatchesReflection: visit, which walks the commonest node kinds
+// without reflection, reaches the same nodes as the reflective walk, both
+// in full and when the callback prunes a kind of node (as Rewrite does
+// with what it replaces).
+func TestVisitMatchesReflection(t *testing.T) {
+	trees := fixtureTrees(t,
 		`SELECT a.x IS NULL, NOT (b.y > 1 OR b.z IN (1, 2)), count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e)
 		 FROM t a JOIN u b ON b.id = a.id WHERE a.s = 'x' AND a.f = 1.5 AND a.b AND a.q = $1 AND a.bits = B'101'
 		 AND a.t::date > now() - interval '1 day' AND EXISTS (SELECT 1 FROM v WHERE v.id = a.id) GROUP BY 1 ORDER BY 2 DESC`,
@@ -42,11 +61,8 @@ func TestVisitMatchesReflection(t *testing.T) {
 		"no a_expr":  func(n *pg_query.Node) bool { return n.GetAExpr() == nil && n.GetBoolExpr() == nil },
 	}
 	visited := 0
-	for _, text := range texts {
-		tree, err := pg_query.Parse(text)
-		if err != nil {
-			continue
-		}
+	for _, st := range trees {
+		text, tree := st.text, st.tree
 		for _, raw := range tree.GetStmts() {
 			for name, keep := range prune {
 				got, want := map[*pg_query.Node]int{}, map[*pg_query.Node]int{}
@@ -108,15 +124,7 @@ func TestDeparseCache(t *testing.T) {
 // constant with the separator in it, or a node the deparser refuses, is
 // refused whole.
 func TestDeparseAll(t *testing.T) {
-	corpus, err := os.ReadFile("../fixtures/workload.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts, err := pg_query.SplitWithScanner(string(corpus), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts = append(texts,
+	trees := fixtureTrees(t,
 		`SELECT a.x IS NULL, NOT (b.y > 1 OR b.z IN (1, 2)), count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e),
 		 CASE WHEN a.k THEN 'x; y' ELSE coalesce(a.m, greatest(1, 2)) END, ARRAY[1, $2], a.b IS TRUE, 'a; SELECT b'
 		 FROM t a JOIN u b ON b.id = a.id WHERE a.s = 'x' AND a.f = 1.5 AND a.b AND a.q = $1 AND a.bits = B'101'
@@ -126,11 +134,8 @@ func TestDeparseAll(t *testing.T) {
 		 FROM orders o JOIN customers c ON c.id = o.customer_id WHERE o.amount BETWEEN 1 AND 2 AND c.region IN ('a', 'b') AND o.note IS NOT NULL
 		 AND NOT o.archived AND (o.flag OR o.other = -1) GROUP BY 1, 2 HAVING count(*) > 3 ORDER BY d DESC, 2 NULLS FIRST`)
 	rendered := 0
-	for _, text := range texts {
-		tree, err := pg_query.Parse(text)
-		if err != nil {
-			continue
-		}
+	for _, st := range trees {
+		text, tree := st.text, st.tree
 		for _, raw := range tree.GetStmts() {
 			sel := raw.GetStmt().GetSelectStmt()
 			if sel == nil {
@@ -177,23 +182,12 @@ func TestDeparseAll(t *testing.T) {
 // expressionKind leaves out, of all the nodes of a corpus of statements,
 // so that DeparseCache.deparse may fail them without a call.
 func TestExpressionKind(t *testing.T) {
-	corpus, err := os.ReadFile("../fixtures/workload.sql")
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts, err := pg_query.SplitWithScanner(string(corpus), true)
-	if err != nil {
-		t.Fatal(err)
-	}
-	texts = append(texts, `SELECT a.x IS NULL, count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e), ROW(1, 2), (a.arr)[1],
+	trees := fixtureTrees(t, `SELECT a.x IS NULL, count(*) FILTER (WHERE c IS NOT NULL) OVER (PARTITION BY d ORDER BY e), ROW(1, 2), (a.arr)[1],
 		x COLLATE "C", CASE WHEN a.k THEN 1 END, a.b IS TRUE, GROUPING(a.x), current_date, 'x'::varchar(3)
 		FROM t a WHERE a.q = ANY($1) GROUP BY ROLLUP (a.x) ORDER BY 2 DESC NULLS LAST`)
 	refused, kinds := 0, map[string]bool{}
-	for _, text := range texts {
-		tree, err := pg_query.Parse(text)
-		if err != nil {
-			continue
-		}
+	for _, st := range trees {
+		text, tree := st.text, st.tree
 		for _, raw := range tree.GetStmts() {
 			visit(raw.GetStmt(), func(n *pg_query.Node) bool {
 				if expressionKind(n) {
